@@ -38,6 +38,10 @@ public sealed record AuditEvent(
     string? IdempotencyKey,
     string? Outcome);
 
+/// <summary>
+/// Filters are optional and combine with AND. <c>From</c> is inclusive and <c>To</c> exclusive, so
+/// consecutive ranges never count an event twice. Results come newest first.
+/// </summary>
 public sealed record AuditQuery(
     string? ActorId = null,
     string? Kind = null,

@@ -1,0 +1,16 @@
+namespace Rrr.Core.Persistence;
+
+/// <summary>Paging limits both adapters enforce, so a query behaves the same on either store.</summary>
+internal static class AuditQueryRules
+{
+    /// <summary>Caps one page so an admin screen cannot pull the whole trail into memory at once.</summary>
+    public const int MaxTake = 1000;
+
+    public static void Validate(AuditQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Skip, nameof(query.Skip));
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Take, 1, nameof(query.Take));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake, nameof(query.Take));
+    }
+}
