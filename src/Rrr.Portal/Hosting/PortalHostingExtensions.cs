@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Rrr.Core.Persistence;
+using Rrr.Portal.Auth;
+using Rrr.Portal.Components;
+
+namespace Rrr.Portal.Hosting;
+
+/// <summary>All of the portal's registration and pipeline, so Program.cs stays three lines.</summary>
+public static class PortalHostingExtensions
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // --- Settings, validated at start-up so a bad deployment fails fast and names what is missing ---
+        services.AddOptions<SandboxHostSettings>().BindConfiguration(SandboxHostSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxHostSettings>, SandboxHostSettingsValidator>();
+        services.AddOptions<OidcSettings>().BindConfiguration(OidcSettings.Section)
+            .PostConfigure<IOptions<SandboxHostSettings>>(UseSandboxIdentityProviderWhenUnset)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        // --- In-process sandbox first, so the dev identity provider is up before anyone signs in ---
+        if (builder.Configuration.GetValue<bool>("Sandbox:Enabled") && !builder.Environment.IsProduction())
+        {
+            services.AddHostedService<InProcessSandbox>();
+        }
+
+        // --- Persistence and data protection (keys live in the store so restarts keep sessions) ---
+        services.AddPortalStore(builder.Configuration);
+        services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
+
+        // --- Auth ---
+        services.AddPortalAuth();
+
+        // --- UI ---
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+
+        // --- Operations ---
+        services.AddHttpClient(IdentityProviderHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"]);
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+            .AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static void UseSandboxIdentityProviderWhenUnset(OidcSettings oidc, IOptions<SandboxHostSettings> sandbox)
+    {
+        if (!sandbox.Value.Enabled || !string.IsNullOrWhiteSpace(oidc.Authority))
+        {
+            return;
+        }
+
+        oidc.Authority = sandbox.Value.Url.ToString();
+        oidc.ClientId = string.IsNullOrWhiteSpace(oidc.ClientId) ? SandboxHostSettings.DevClientId : oidc.ClientId;
+        oidc.ClientSecret = string.IsNullOrWhiteSpace(oidc.ClientSecret) ? SandboxHostSettings.DevClientSecret : oidc.ClientSecret;
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+
+namespace Rrr.Portal.Hosting;
+
+/// <summary>
+/// Fails start-up with every problem named by its setting path, so an operator fixes them in one go.
+/// Production refuses the sandbox and the development identity provider outright.
+/// </summary>
+internal sealed class OidcSettingsValidator(IHostEnvironment environment, IOptions<SandboxHostSettings> sandbox)
+    : IValidateOptions<OidcSettings>
+{
+    public ValidateOptionsResult Validate(string? name, OidcSettings options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Authority))
+        {
+            failures.Add("Oidc:Authority is required (the OpenID Connect issuer URL).");
+        }
+        else if (!Uri.TryCreate(options.Authority, UriKind.Absolute, out _))
+        {
+            failures.Add("Oidc:Authority must be an absolute URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            failures.Add("Oidc:ClientId is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            failures.Add("Oidc:ClientSecret is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RoleClaim))
+        {
+            failures.Add("Oidc:RoleClaim is required (the claim that carries roles).");
+        }
+
+        if (environment.IsProduction())
+        {
+            if (!options.RequireHttpsMetadata || options.Authority.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add("Oidc:Authority must use https and Oidc:RequireHttpsMetadata must be true in Production.");
+            }
+
+            if (options.ClientSecret == SandboxHostSettings.DevClientSecret
+                || SameOrigin(options.Authority, sandbox.Value.Url))
+            {
+                failures.Add("Oidc points at the sandbox's development identity provider, which Production refuses.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool SameOrigin(string authority, Uri sandboxUrl) =>
+        Uri.TryCreate(authority, UriKind.Absolute, out var uri)
+        && Uri.Compare(uri, sandboxUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+}
+
+internal sealed class SandboxHostSettingsValidator(IHostEnvironment environment) : IValidateOptions<SandboxHostSettings>
+{
+    public ValidateOptionsResult Validate(string? name, SandboxHostSettings options) =>
+        options.Enabled && environment.IsProduction()
+            ? ValidateOptionsResult.Fail("Sandbox:Enabled must be false in Production: the RRR sandbox is a development stand-in.")
+            : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Rrr.Sandbox.Components;
+using Rrr.Sandbox.Identity;
+
+namespace Rrr.Sandbox;
+
+/// <summary>Builds the sandbox web application: a development identity provider plus RRR stand-ins.</summary>
+public static class SandboxApp
+{
+    public const string CookieScheme = "sandbox";
+
+    public static WebApplication Build(SandboxSettings settings, string environmentName = "Development")
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (string.Equals(environmentName, Environments.Production, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("The RRR sandbox is a development stand-in and refuses to run in Production.");
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SandboxApp).Assembly.GetName().Name,
+            EnvironmentName = environmentName,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore().UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(settings);
+
+        builder.Services.AddAuthentication(CookieScheme)
+            .AddCookie(CookieScheme, o =>
+            {
+                // The portal shares the host name (ports don't isolate cookies), so the name must differ from the portal's.
+                o.Cookie.Name = "rrr.sandbox.session";
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/login";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "rrr.sandbox.af");
+        builder.Services.AddRazorComponents();
+        builder.Services.AddSandboxIdentityProvider(settings);
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapSandboxIdentityProvider();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapRazorComponents<SandboxRoot>();
+        return app;
+    }
+}

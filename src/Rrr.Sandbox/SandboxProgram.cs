@@ -1,0 +1,24 @@
+namespace Rrr.Sandbox;
+
+/// <summary>Standalone entry point: <c>dotnet run --project src/Rrr.Sandbox -- --url http://127.0.0.1:5081 --portal http://localhost:5080</c>.</summary>
+public static class SandboxProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var config = new ConfigurationBuilder()
+            .AddEnvironmentVariables("RRR_SANDBOX_")
+            .AddCommandLine(args)
+            .Build();
+        var url = new Uri(config["url"] ?? "http://127.0.0.1:5081");
+        var portal = new Uri(config["portal"] ?? "http://localhost:5080");
+        var settings = new SandboxSettings
+        {
+            Url = url,
+            RedirectUris = [new Uri(portal, "/signin-oidc")],
+            PostLogoutRedirectUris = [new Uri(portal, "/signout-callback-oidc")],
+            DataFolder = config["data"] ?? "data/sandbox",
+        };
+        await using var app = SandboxApp.Build(settings, environmentName: config["environment"] ?? "Development");
+        await app.RunAsync();
+    }
+}

@@ -1,0 +1,25 @@
+namespace Rrr.Sandbox;
+
+/// <summary>
+/// Everything the sandbox needs to start, whether the portal hosts it in-process or it runs alone.
+/// Deliberately not bound from the host's configuration files: the sandbox must not pick up the portal's.
+/// </summary>
+public sealed record SandboxSettings
+{
+    /// <summary>The single URL Kestrel listens on, e.g. http://127.0.0.1:5081. Also the OIDC issuer.</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>OIDC client the portal signs in with.</summary>
+    public string ClientId { get; init; } = "rrr-portal";
+
+    public string ClientSecret { get; init; } = "sandbox-portal-secret";
+
+    /// <summary>Where the identity provider may send the browser back after sign-in (exact match).</summary>
+    public IReadOnlyList<Uri> RedirectUris { get; init; } = [];
+
+    /// <summary>Where the identity provider may send the browser after sign-out (exact match).</summary>
+    public IReadOnlyList<Uri> PostLogoutRedirectUris { get; init; } = [];
+
+    /// <summary>Folder for the sandbox's own files (ledger database).</summary>
+    public string DataFolder { get; init; } = "data/sandbox";
+}
