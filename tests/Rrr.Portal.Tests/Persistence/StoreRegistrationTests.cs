@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
 using Rrr.Core.Persistence.Sqlite;
@@ -92,10 +93,23 @@ public sealed class StoreRegistrationTests : IDisposable
         await second.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task HostStart_WithDataProtectionAddedFirst_LoadsTheKeyRingWithoutErrors()
+    {
+        var errors = new ErrorCollector();
+        using var host = BuildHost(dataProtection: true, errors: errors);
+
+        await host.StartAsync(Ct);
+        await host.StopAsync(Ct);
+
+        Assert.Empty(errors.Messages);
+    }
+
     private static IDataProtector Protector(IHost host) =>
         host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests");
 
-    private IHost BuildHost(Dictionary<string, string?>? settings = null, bool dataProtection = false)
+    private IHost BuildHost(
+        Dictionary<string, string?>? settings = null, bool dataProtection = false, ErrorCollector? errors = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -103,7 +117,13 @@ public sealed class StoreRegistrationTests : IDisposable
             DisableDefaults = true,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
-        builder.Services.AddLogging();
+        builder.Services.AddLogging(logging =>
+        {
+            if (errors is not null)
+            {
+                logging.AddProvider(errors);
+            }
+        });
 
         // Registered before the store, as AddRazorComponents or AddAuthentication would be in the
         // portal: the initializer must still create the schema before data protection loads keys.
@@ -114,5 +134,34 @@ public sealed class StoreRegistrationTests : IDisposable
 
         builder.Services.AddPortalStore(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>Collects error-level log lines, e.g. data protection failing to read the key ring.</summary>
+    private sealed class ErrorCollector : ILoggerProvider, ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lock (Messages)
+                {
+                    Messages.Add($"{formatter(state, exception)} {exception?.Message}");
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
