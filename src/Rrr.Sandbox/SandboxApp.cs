@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Rrr.Sandbox.Components;
 using Rrr.Sandbox.Identity;
 
@@ -38,6 +39,10 @@ public static class SandboxApp
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
             });
         builder.Services.AddAuthorization();
+        // Sandbox sign-in sessions survive a restart, like the portal's.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("rrr-sandbox")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataFolder, "keys")));
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "rrr.sandbox.af");
         builder.Services.AddRazorComponents();
         builder.Services.AddSandboxIdentityProvider(settings);

@@ -38,6 +38,13 @@ public static class AuthSetup
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
             .Configure<IOptions<OidcSettings>>((o, settings) => Configure(o, settings.Value));
 
+        services.AddPortalAuthorization();
+        return services;
+    }
+
+    /// <summary>Role policies and the deny-by-default fallback; shared by the app and component tests.</summary>
+    public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
+    {
         services.AddAuthorizationBuilder()
             // Everything needs a signed-in user unless it opts out: the landing page, sign-in, health, assets.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Rrr.Portal.Auth;
+
+namespace Rrr.Portal.Tests.Support;
+
+/// <summary>
+/// bUnit base with MudBlazor set up for tests (loose JS interop, no transitions) and the portal's
+/// real role policies, so component tests exercise the same role-to-policy mapping as the app.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext
+{
+    private readonly TestAuthenticationStateProvider _auth = new();
+
+    protected PortalComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.ShowTransitionDuration = 0;
+            o.SnackbarConfiguration.HideTransitionDuration = 0;
+            o.PopoverOptions.CheckForPopoverProvider = false;
+        });
+        Services.AddPortalAuthorization();
+        // bUnit registers a placeholder that throws; use the real evaluator over the real policies instead.
+        Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        Services.AddSingleton<AuthenticationStateProvider>(_auth);
+    }
+
+    protected void SignInAs(string name, params string[] roles)
+    {
+        var identity = new ClaimsIdentity("test", "name", "role");
+        identity.AddClaim(new Claim("name", name));
+        identity.AddClaims(roles.Select(r => new Claim("role", r)));
+        _auth.Set(new ClaimsPrincipal(identity));
+    }
+
+    private sealed class TestAuthenticationStateProvider : AuthenticationStateProvider
+    {
+        private ClaimsPrincipal _user = new(new ClaimsIdentity());
+
+        public void Set(ClaimsPrincipal user)
+        {
+            _user = user;
+            NotifyAuthenticationStateChanged(GetAuthenticationStateAsync());
+        }
+
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() =>
+            Task.FromResult(new AuthenticationState(_user));
+    }
+}
