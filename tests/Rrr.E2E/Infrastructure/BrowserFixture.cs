@@ -148,8 +148,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string ScreenshotPath(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        // Portable names: test display names carry quotes, parentheses and the like.
+        var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+        if (safe.Length > 150)
+        {
+            safe = safe[..150];
+        }
+
         if (safe.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             safe = safe[..^4];
