@@ -4,13 +4,18 @@
 # are root with apt-get, install Debian's package. Never fatal: without chromium the E2E tests fail
 # with a message that says how to install it (they never pass by skipping).
 
+rrr_is_executable_file() { [[ -f "$1" && -x "$1" ]]; }
+
 rrr_find_chromium() {
+  local candidate
   if [[ -n "${RRR_CHROMIUM_PATH:-}" ]]; then
-    [[ -x "$RRR_CHROMIUM_PATH" ]] && { printf '%s\n' "$RRR_CHROMIUM_PATH"; return 0; }
+    rrr_is_executable_file "$RRR_CHROMIUM_PATH" && { printf '%s\n' "$RRR_CHROMIUM_PATH"; return 0; }
     return 1
   fi
-  command -v chromium 2>/dev/null && return 0
-  [[ -x /usr/bin/chromium ]] && { printf '%s\n' /usr/bin/chromium; return 0; }
+  candidate="$(command -v chromium 2>/dev/null || true)"
+  for candidate in "$candidate" /usr/bin/chromium; do
+    [[ -n "$candidate" ]] && rrr_is_executable_file "$candidate" && { printf '%s\n' "$candidate"; return 0; }
+  done
   return 1
 }
 
@@ -27,7 +32,7 @@ rrr_ensure_chromium() {
   if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
     echo "chromium not found; installing Debian's chromium package (apt-get install -y chromium)..."
     if DEBIAN_FRONTEND=noninteractive apt-get update -q \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; then
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; then
       if found="$(rrr_find_chromium)"; then
         echo "chromium: $found"
         return 0
