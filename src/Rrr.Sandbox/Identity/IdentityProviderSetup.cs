@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -52,7 +53,7 @@ public static class IdentityProviderSetup
         app.MapPost("/connect/token", (Func<HttpContext, Task<IResult>>)ExchangeAsync);
         app.MapMethods("/connect/endsession", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)EndSessionAsync);
         app.MapMethods("/connect/userinfo", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)UserInfo);
-        app.MapPost("/account/login", (Func<HttpContext, Task<IResult>>)SignInAsync).DisableAntiforgery();
+        app.MapPost("/account/choose", SignInAsync);
         app.MapPost("/account/logout", (Func<HttpContext, Task<IResult>>)SignOutAsync);
         return app;
     }
@@ -120,11 +121,11 @@ public static class IdentityProviderSetup
             });
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http)
+    // Form binding makes the endpoint check the antiforgery token: no login CSRF, even in the sandbox.
+    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? username, [FromForm] string? returnUrl)
     {
-        var form = await http.Request.ReadFormAsync();
-        var account = DemoAccounts.Find(form["username"]);
-        var returnUrl = form["returnUrl"].ToString();
+        var account = DemoAccounts.Find(username);
+        returnUrl ??= "";
         if (account is null)
         {
             return Results.Redirect("/account/login?error=unknown&returnUrl=" + Uri.EscapeDataString(returnUrl));

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+[Collection(PortalCollection.Name)]
+public sealed class SessionJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    [Fact]
+    public async Task PortalRestart_KeepsPeopleSignedIn()
+    {
+        await Page.GotoAsync("/account/signin");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Ada Admin" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/admin$"));
+
+        await Portal.RestartAsync(TestContext.Current.CancellationToken);
+        await Page.GotoAsync("/admin");
+
+        // Same cookie, new process: only a persisted key ring can still read it.
+        await Assertions.Expect(Page).ToHaveURLAsync(Fixture.BaseUrl + "/admin");
+        await WaitForInteractiveAsync();
+        await Assertions.Expect(Page.GetByTestId("signed-in-user")).ToContainTextAsync("Ada Admin");
+    }
+
+    [Fact]
+    public async Task ThemeToggle_SwitchesToDark_AndIsRemembered()
+    {
+        await Page.GotoAsync("/account/signin");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/member$"));
+        await WaitForInteractiveAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Toggle dark theme" }).ClickAsync();
+
+        Assert.Equal("dark", await Page.EvaluateAsync<string>("() => localStorage.getItem('rrr.theme')"));
+        await SaveScreenshotAsync("home-member-mia-dark");
+    }
+}
