@@ -33,14 +33,25 @@ if ! dotnet build Rrr.Portal.sln -c "$CONFIGURATION" -nologo; then
   exit 1
 fi
 
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS"
-echo "== dotnet test Rrr.Portal.sln -c $CONFIGURATION --no-build --logger trx"
-dotnet test Rrr.Portal.sln -c "$CONFIGURATION" --no-build --logger trx --results-directory "$RESULTS" \
-  2>&1 | tee "$RESULTS/dotnet-test.log"
-test_rc=${PIPESTATUS[0]}
+run_tests() {
+  rm -rf "$RESULTS"
+  mkdir -p "$RESULTS"
+  echo "== dotnet test Rrr.Portal.sln -c $CONFIGURATION --no-build --logger trx --results-directory TestResults"
+  dotnet test Rrr.Portal.sln -c "$CONFIGURATION" --no-build --logger trx --results-directory "$RESULTS" \
+    2>&1 | tee "$RESULTS/dotnet-test.log"
+  test_rc=${PIPESTATUS[0]}
+  mapfile -t trx_files < <(find "$RESULTS" -name '*.trx' -type f | sort)
+}
 
-mapfile -t trx_files < <(find "$RESULTS" -name '*.trx' -type f | sort)
+run_tests
+if ((${#trx_files[@]} == 0 && test_rc == 0)); then
+  # Seen once on this machine: dotnet test returned 0 right after starting the test hosts, with no
+  # results. That is a runner hiccup, not a test result, so run once more (the counts below are
+  # still cross-checked against dotnet test's own summaries).
+  echo "test.sh: dotnet test exited 0 without writing any TRX file; running it once more." >&2
+  sleep 2
+  run_tests
+fi
 if ((${#trx_files[@]} == 0)); then
   echo "test.sh: no TRX file was written under $RESULTS (dotnet test exit code $test_rc)." >&2
   exit 1

@@ -36,15 +36,16 @@ public sealed class BrowserSmokeTests(BrowserFixture browser) : BrowserTestBase(
             <!doctype html>
             <html><body>
               <div id="layout"><button id="b" onclick="this.textContent = 'Done'">Start</button></div>
-              <script>
-                setTimeout(() => document.getElementById('layout').setAttribute('data-interactive', 'true'), 300);
-              </script>
             </body></html>
             """);
 
-        Assert.Null(await Page.Locator("#layout").GetAttributeAsync("data-interactive"));
-        await WaitForInteractiveAsync(timeoutMs: 10_000);
-        Assert.Equal("true", await Page.Locator("#layout").GetAttributeAsync("data-interactive"));
+        var waiting = WaitForInteractiveAsync(timeoutMs: 15_000);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted, "WaitForInteractiveAsync returned before the page was interactive");
+
+        // What the layout component does in OnAfterRenderAsync(firstRender).
+        await Page.EvaluateAsync("() => document.getElementById('layout').setAttribute('data-interactive', 'true')");
+        await waiting;
 
         await Page.ClickAsync("#b");
         await Assertions.Expect(Page.Locator("#b")).ToHaveTextAsync("Done");

@@ -191,7 +191,24 @@ public sealed class PortalProcess : IAsyncDisposable
 
         _disposed = true;
         await StopAsync();
+        AppDomain.CurrentDomain.ProcessExit -= KillOnHostExit;
         TryDeleteFolder(DataFolder);
+    }
+
+    // If the test host goes down without disposing the fixture (aborted run), take the portal with it.
+    private void KillOnHostExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            if (_process is { HasExited: false } process)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
@@ -252,6 +269,8 @@ public sealed class PortalProcess : IAsyncDisposable
         }
 
         _process = process;
+        AppDomain.CurrentDomain.ProcessExit -= KillOnHostExit; // once, also across restarts
+        AppDomain.CurrentDomain.ProcessExit += KillOnHostExit;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
