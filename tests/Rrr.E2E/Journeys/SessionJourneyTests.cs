@@ -33,7 +33,12 @@ public sealed class SessionJourneyTests(PortalFixture fixture) : PortalTestBase(
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Toggle dark theme" }).ClickAsync();
 
-        Assert.Equal("dark", await Page.EvaluateAsync<string>("() => localStorage.getItem('rrr.theme')"));
+        // The choice travels over the circuit to JS; wait for it rather than reading at once.
+        await Page.WaitForFunctionAsync("() => localStorage.getItem('rrr.theme') === 'dark'");
+        await Page.ReloadAsync();
+        await WaitForInteractiveAsync();
+        await Page.WaitForFunctionAsync(
+            "() => { const m = getComputedStyle(document.body).backgroundColor.match(/\\d+/); return m && Number(m[0]) < 128; }");
         await SaveScreenshotAsync("home-member-mia-dark");
     }
 }

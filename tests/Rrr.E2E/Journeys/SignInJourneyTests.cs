@@ -71,6 +71,35 @@ public sealed partial class SignInJourneyTests(PortalFixture fixture) : PortalTe
 
         await Expect(Page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Fixture.SandboxUrl) + "/account/login"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await SaveScreenshotAsync("sandbox-sign-in");
+    }
+
+    [Fact]
+    public async Task Anonymous_SeesTheLandingPage_WithSignIn()
+    {
+        var response = await Page.GotoAsync("/");
+
+        Assert.Equal(200, response!.Status);
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("RedRoomRewards on XXXChatNow");
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First).ToBeVisibleAsync();
+        await SaveScreenshotAsync("landing-anonymous");
+    }
+
+    [Fact]
+    public async Task PortalLog_AfterSignIns_CarriesNoPersonalNames()
+    {
+        await SignInAsync("Grace Admin");
+        await Expect(Page).ToHaveURLAsync(new Regex("/admin$"));
+        await WaitForInteractiveAsync();
+        await Page.GotoAsync("/member"); // a refusal is logged too
+
+        // Opaque ids only: display names (and e-mails, which the provider never sends) stay out of logs.
+        foreach (var name in PortalAccounts.Select(row => (string)row.Data.Item2).Append("Rita RRR-Admin"))
+        {
+            Assert.DoesNotContain(name, Portal.Logs, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotMatch(new Regex(@"[\w.+-]+@[\w-]+\.[\w.]+"), Portal.Logs);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class NavMenuTests : PortalComponentTest
 
         var links = LinkTargets();
 
-        Assert.Equal(["account/home"], links);
+        Assert.Equal(["no-role"], links);
     }
 
     [Fact]
