@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Rrr.Core.Persistence;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;
@@ -6,6 +7,7 @@ namespace Rrr.Portal.Hosting;
 /// <summary>Runs the RRR sandbox on its own Kestrel port inside the portal process (Development only).</summary>
 internal sealed partial class InProcessSandbox(
     IOptions<SandboxHostSettings> options,
+    IOptions<StoreOptions> store,
     IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<InProcessSandbox> logger) : IHostedService, IAsyncDisposable
@@ -22,7 +24,7 @@ internal sealed partial class InProcessSandbox(
             ClientSecret = SandboxHostSettings.DevClientSecret,
             RedirectUris = portalUrls.Select(u => new Uri(u, "signin-oidc")).ToList(),
             PostLogoutRedirectUris = portalUrls.Select(u => new Uri(u, "signout-callback-oidc")).ToList(),
-            DataFolder = Path.Combine(PortalUrls.DataFolder(configuration, environment), "sandbox"),
+            DataFolder = Path.Combine(store.Value.ResolveDataFolder(environment.ContentRootPath), "sandbox"),
         };
         _app = SandboxApp.Build(settings, environment.EnvironmentName);
         await _app.StartAsync(cancellationToken);

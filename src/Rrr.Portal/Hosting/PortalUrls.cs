@@ -31,10 +31,4 @@ internal static class PortalUrls
             }
         }
     }
-
-    public static string DataFolder(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var folder = configuration["Store:DataFolder"] ?? "data";
-        return Path.GetFullPath(Path.Combine(environment.ContentRootPath, folder));
-    }
 }

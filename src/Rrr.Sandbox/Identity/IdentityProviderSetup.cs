@@ -167,8 +167,7 @@ public static class IdentityProviderSetup
 
     private static IEnumerable<string> DestinationsFor(Claim claim) => claim.Type switch
     {
-        Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.Name or Claims.PreferredUsername or Claims.Role
+        Claims.Subject or Claims.Name or Claims.PreferredUsername or Claims.Role
             => [Destinations.AccessToken, Destinations.IdentityToken],
         _ => [Destinations.AccessToken],
     };
