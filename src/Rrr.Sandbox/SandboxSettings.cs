@@ -22,4 +22,18 @@ public sealed record SandboxSettings
 
     /// <summary>Folder for the sandbox's own files (ledger database).</summary>
     public string DataFolder { get; init; } = "data/sandbox";
+
+    /// <summary>Bearer credential RRR API callers must present (the portal's <c>Rrr:ApiKey</c>).</summary>
+    public string ApiKey { get; init; } = DevApiKey;
+
+    /// <summary>Where webhooks are delivered (the portal's <c>/webhooks/rrr</c>); none when null.</summary>
+    public Uri? WebhookUrl { get; init; }
+
+    /// <summary><c>whsec_</c> secrets; every delivery is signed with each of them (rotation).</summary>
+    public IReadOnlyList<string> WebhookSecrets { get; init; } = [DevWebhookSecret];
+
+    // Not secrets: the sandbox is refused in Production, and so are these values on the portal side.
+    public const string DevApiKey = "sandbox-api-key";
+
+    public const string DevWebhookSecret = "whsec_vT9Xhd6Li5MKugHzUNsf48qAVUEkCN50VsU70XmcORE=";
 }

@@ -25,6 +25,7 @@ internal sealed partial class InProcessSandbox(
             RedirectUris = portalUrls.Select(u => new Uri(u, "signin-oidc")).ToList(),
             PostLogoutRedirectUris = portalUrls.Select(u => new Uri(u, "signout-callback-oidc")).ToList(),
             DataFolder = Path.Combine(store.Value.ResolveDataFolder(environment.ContentRootPath), "sandbox"),
+            WebhookUrl = new Uri(portalUrls[0], "webhooks/rrr"),
         };
         _app = SandboxApp.Build(settings, environment.EnvironmentName);
         await _app.StartAsync(cancellationToken);
