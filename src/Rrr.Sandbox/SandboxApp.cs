@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
 using Rrr.Sandbox.Identity;
+using Rrr.Sandbox.Storage;
 
 namespace Rrr.Sandbox;
 
@@ -46,6 +48,10 @@ public static class SandboxApp
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "rrr.sandbox.af");
         builder.Services.AddRazorComponents();
         builder.Services.AddSandboxIdentityProvider(settings);
+        builder.Services.AddSingleton<SandboxDatabase>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SandboxClock>();
+        builder.Services.AddHostedService<SandboxStartup>();
 
         var app = builder.Build();
         app.UseRouting();
