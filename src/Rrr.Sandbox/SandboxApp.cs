@@ -4,6 +4,7 @@ using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
 using Rrr.Sandbox.Identity;
 using Rrr.Sandbox.Storage;
+using Rrr.Sandbox.Webhooks;
 
 namespace Rrr.Sandbox;
 
@@ -52,6 +53,7 @@ public static class SandboxApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxClock>();
         builder.Services.AddHostedService<SandboxStartup>();
+        builder.Services.AddSandboxWebhooks(settings);
 
         var app = builder.Build();
         app.UseRouting();
