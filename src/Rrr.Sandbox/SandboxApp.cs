@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
+using Rrr.Sandbox.Faults;
 using Rrr.Sandbox.Identity;
 using Rrr.Sandbox.Storage;
 using Rrr.Sandbox.Webhooks;
@@ -54,13 +55,16 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxClock>();
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddSandboxWebhooks(settings);
+        builder.Services.AddSandboxFaults();
 
         var app = builder.Build();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseSandboxFaults();
         app.MapSandboxIdentityProvider();
+        app.MapSandboxWebhooks().MapSandboxFaults().MapSandboxClock();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapRazorComponents<SandboxRoot>();
         return app;

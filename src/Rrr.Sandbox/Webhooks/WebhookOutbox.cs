@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Rrr.Sandbox.Clock;
@@ -27,8 +26,7 @@ internal sealed class WebhookOutbox(WebhookStore store, WebhookSignal signal, Sa
         return eventId;
     }
 
-    internal static string FormatTimestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string FormatTimestamp(DateTimeOffset value) => Faults.SandboxJson.Timestamp(value);
 
     internal static string BuildBody(string eventId, string type, string createdAt, IReadOnlyDictionary<string, object?> data)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Rrr.Sandbox.Webhooks;
 
 public static class WebhookServiceCollectionExtensions
@@ -10,6 +12,11 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookOutbox>());
+        services.AddSingleton<WebhookResender>();
+        services.TryAddSingleton(new WebhookDeliveryOptions());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<WebhookDeliveryOptions>().RequestTimeout);
+        services.AddHostedService<WebhookDispatcher>();
         return services;
     }
 }
