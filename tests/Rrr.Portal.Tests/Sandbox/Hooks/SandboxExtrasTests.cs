@@ -9,52 +9,85 @@ using Rrr.Sandbox.Webhooks;
 namespace Rrr.Portal.Tests.Sandbox.Hooks;
 
 /// <summary>Clock, faults and webhook extras on the real sandbox over loopback HTTP, including the SSR pages.</summary>
-public sealed partial class SandboxExtrasTests : IAsyncLifetime
+/// <remarks>One sandbox per class (start-up is the slow part); each test starts from a reset clock and no faults.</remarks>
+public sealed partial class SandboxExtrasTests(SandboxExtrasTests.Fixture fixture) : IClassFixture<SandboxExtrasTests.Fixture>, IAsyncLifetime
 {
-    private WebhookReceiver _receiver = null!;
-    private RunningSandbox _sandbox = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private HttpClient Client => _sandbox.Client;
+    private WebhookReceiver Receiver => fixture.Receiver;
+
+    private RunningSandbox Running => fixture.Running;
+
+    private HttpClient Client => Running.Client;
 
     public async ValueTask InitializeAsync()
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        _sandbox = await RunningSandbox.StartAsync(_receiver.Url);
+        using var reset = await Client.PostAsync(new Uri("/sandbox/clock/reset", UriKind.Relative), null, Ct);
+        reset.EnsureSuccessStatusCode();
+        using var faults = await Client.PutAsJsonAsync(new Uri("/sandbox/faults", UriKind.Relative), new { }, Ct);
+        faults.EnsureSuccessStatusCode();
+        while (Receiver.TryNext(out _))
+        {
+            // Deliveries left over from an earlier test are not this test's.
+        }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public sealed class Fixture : IAsyncLifetime
     {
-        await _sandbox.DisposeAsync();
-        await _receiver.DisposeAsync();
+        internal WebhookReceiver Receiver { get; private set; } = null!;
+
+        internal RunningSandbox Running { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Receiver = await WebhookReceiver.StartAsync();
+            Running = await RunningSandbox.StartAsync(Receiver.Url);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Running.DisposeAsync();
+            await Receiver.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Clock_AdvanceAndReset_MoveTheSandboxTime_AndRaiseAdvanced()
     {
         var advancedTo = new List<DateTimeOffset>();
-        _sandbox.Service<SandboxClock>().Advanced += (now, _) =>
+        Task OnAdvanced(DateTimeOffset now, CancellationToken _)
         {
             advancedTo.Add(now);
             return Task.CompletedTask;
-        };
-        var before = await GetJsonAsync("/sandbox/clock");
-        Assert.Equal(0m, before.GetProperty("offset_hours").GetDecimal());
+        }
 
-        using var advance = await Client.PostAsJsonAsync(new Uri("/sandbox/clock/advance", UriKind.Relative), new { hours = 48 }, Ct);
-        var advanced = await advance.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var clock = Running.Service<SandboxClock>();
+        clock.Advanced += OnAdvanced;
+        try
+        {
+            var before = await GetJsonAsync("/sandbox/clock");
+            Assert.Equal(0m, before.GetProperty("offset_hours").GetDecimal());
 
-        Assert.Equal(HttpStatusCode.OK, advance.StatusCode);
-        Assert.Equal(48m, advanced.GetProperty("offset_hours").GetDecimal());
-        var now = DateTimeOffset.Parse(advanced.GetProperty("now").GetString()!, CultureInfo.InvariantCulture);
-        Assert.InRange(now - DateTimeOffset.UtcNow, TimeSpan.FromHours(47), TimeSpan.FromHours(49));
-        Assert.EndsWith("Z", advanced.GetProperty("now").GetString(), StringComparison.Ordinal);
-        Assert.Single(advancedTo);
+            using var advance = await Client.PostAsJsonAsync(new Uri("/sandbox/clock/advance", UriKind.Relative), new { hours = 48 }, Ct);
+            var advanced = await advance.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
-        using var reset = await Client.PostAsync(new Uri("/sandbox/clock/reset", UriKind.Relative), null, Ct);
-        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
-        Assert.Equal(0m, (await GetJsonAsync("/sandbox/clock")).GetProperty("offset_hours").GetDecimal());
+            Assert.Equal(HttpStatusCode.OK, advance.StatusCode);
+            Assert.Equal(48m, advanced.GetProperty("offset_hours").GetDecimal());
+            var now = DateTimeOffset.Parse(advanced.GetProperty("now").GetString()!, CultureInfo.InvariantCulture);
+            Assert.InRange(now - DateTimeOffset.UtcNow, TimeSpan.FromHours(47), TimeSpan.FromHours(49));
+            Assert.EndsWith("Z", advanced.GetProperty("now").GetString(), StringComparison.Ordinal);
+            Assert.Single(advancedTo);
+
+            using var reset = await Client.PostAsync(new Uri("/sandbox/clock/reset", UriKind.Relative), null, Ct);
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+            Assert.Equal(0m, (await GetJsonAsync("/sandbox/clock")).GetProperty("offset_hours").GetDecimal());
+        }
+        finally
+        {
+            clock.Advanced -= OnAdvanced;
+        }
     }
 
     [Theory]
@@ -124,11 +157,11 @@ public sealed partial class SandboxExtrasTests : IAsyncLifetime
     [Fact]
     public async Task DeliveryLog_ListsAttempts_AndResendQueuesANewSignedAttempt()
     {
-        var eventId = await _sandbox.Service<IWebhookPublisher>().PublishAsync(
+        var eventId = await Running.Service<IWebhookPublisher>().PublishAsync(
             "POINTS_POSTED",
             new Dictionary<string, object?> { ["resource_type"] = "wallet", ["resource_id"] = "rrr_m_1001", ["version"] = 1L },
             CancellationToken.None);
-        var first = await _receiver.NextAsync();
+        var first = await Receiver.NextAsync();
         var log = await WaitForDeliveriesAsync(eventId, 1);
         var row = log[0];
         Assert.Equal(eventId, row.GetProperty("event_id").GetString());
@@ -139,7 +172,7 @@ public sealed partial class SandboxExtrasTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, row.GetProperty("next_attempt_at").ValueKind);
 
         using var resend = await Client.PostAsync(new Uri($"/sandbox/webhooks/deliveries/{eventId}/resend", UriKind.Relative), null, Ct);
-        var again = await _receiver.NextAsync();
+        var again = await Receiver.NextAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
         Assert.Equal(first.Id, again.Id);
@@ -167,11 +200,11 @@ public sealed partial class SandboxExtrasTests : IAsyncLifetime
     [Fact]
     public async Task WebhooksPage_ShowsTheEvent_AndItsReSendButtonPostsWithAntiforgery()
     {
-        var eventId = await _sandbox.Service<IWebhookPublisher>().PublishAsync(
+        var eventId = await Running.Service<IWebhookPublisher>().PublishAsync(
             "LINK_UPDATED",
             new Dictionary<string, object?> { ["resource_type"] = "link", ["resource_id"] = "xcn_u_1001", ["version"] = 2L },
             CancellationToken.None);
-        await _receiver.NextAsync();
+        await Receiver.NextAsync();
         await WaitForDeliveriesAsync(eventId, 1);
 
         var page = await Client.GetStringAsync(new Uri("/webhooks", UriKind.Relative), Ct);
@@ -183,7 +216,7 @@ public sealed partial class SandboxExtrasTests : IAsyncLifetime
         using var response = await PostFormAsync("/webhooks", ("_handler", "resend"), ("__RequestVerificationToken", token), ("ResendEventId", eventId));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(eventId, (await _receiver.NextAsync()).Id);
+        Assert.Equal(eventId, (await Receiver.NextAsync()).Id);
     }
 
     [Fact]
