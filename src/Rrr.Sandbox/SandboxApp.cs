@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
+using Rrr.Sandbox.Faults;
 using Rrr.Sandbox.Identity;
 using Rrr.Sandbox.Storage;
+using Rrr.Sandbox.Webhooks;
 
 namespace Rrr.Sandbox;
 
@@ -52,13 +54,17 @@ public static class SandboxApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxClock>();
         builder.Services.AddHostedService<SandboxStartup>();
+        builder.Services.AddSandboxWebhooks(settings);
+        builder.Services.AddSandboxFaults();
 
         var app = builder.Build();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseSandboxFaults();
         app.MapSandboxIdentityProvider();
+        app.MapSandboxWebhooks().MapSandboxFaults().MapSandboxClock();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapRazorComponents<SandboxRoot>();
         return app;
