@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using Rrr.Core.Persistence.Mongo;
 using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Core.Persistence;
 
@@ -39,6 +40,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IStoreLifecycle>(CreateStore);
         services.TryAddSingleton(sp => (IKeyRingStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IAuditStore)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IRrrCallLog)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Rrr.Core.Persistence;
+using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 
@@ -34,6 +35,7 @@ public static class PortalHostingExtensions
         // --- Persistence and data protection (keys live in the store so restarts keep sessions) ---
         services.AddPortalStore(builder.Configuration);
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
+        services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
 
         // --- Auth ---
         services.AddPortalAuth();

@@ -47,6 +47,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Oidc:ClientId", "portal-tests");
         builder.UseSetting("Oidc:ClientSecret", "portal-tests-secret");
         builder.UseSetting("Store:DataFolder", _dataFolder);
+        builder.UseSetting("Rrr:BaseUrl", "http://rrr.example.test/");
+        builder.UseSetting("Rrr:ApiKey", "portal-tests-key");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
         {
