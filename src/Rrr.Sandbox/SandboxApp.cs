@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
 using Rrr.Sandbox.Identity;
+using Rrr.Sandbox.Ledger;
 using Rrr.Sandbox.Storage;
 using Rrr.Sandbox.Webhooks;
 
@@ -13,7 +14,9 @@ public static class SandboxApp
 {
     public const string CookieScheme = "sandbox";
 
-    public static WebApplication Build(SandboxSettings settings, string environmentName = "Development")
+    /// <param name="configureServices">Runs last, so tests can swap a service (e.g. the webhook publisher).</param>
+    public static WebApplication Build(
+        SandboxSettings settings, string environmentName = "Development", Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (string.Equals(environmentName, Environments.Production, StringComparison.OrdinalIgnoreCase))
@@ -54,13 +57,17 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxClock>();
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddSandboxWebhooks(settings);
+        builder.Services.AddSandboxLedger();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseSandboxLedgerApi();
         app.MapSandboxIdentityProvider();
+        app.MapSandboxLedger();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapRazorComponents<SandboxRoot>();
         return app;
