@@ -131,7 +131,7 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
         var lots = await tx.QueryAsync(
             """
             SELECT entry_id, remaining FROM ledger_entries
-            WHERE rrr_member_id = $m AND remaining > 0
+            WHERE rrr_member_id = $m AND remaining > 0 AND (status = 'POSTED' OR entry_id = $prefer)
             ORDER BY CASE WHEN entry_id = $prefer THEN 0 ELSE 1 END, expires_at, seq;
             """,
             r => (Id: r.GetString(0), Remaining: r.GetInt64(1)), ("$m", memberId), ("$prefer", preferEntryId ?? "")).ConfigureAwait(false);

@@ -167,11 +167,22 @@ internal sealed class SandboxLedgerHost : IAsyncDisposable
         }
     }
 
+    // Never the same port twice in one process: the identity provider names its in-memory store after the
+    // port, and re-seeding a store another sandbox left behind fails (EF InMemory has no ExecuteDelete).
+    private static readonly ConcurrentDictionary<int, bool> UsedPorts = new();
+
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (UsedPorts.TryAdd(port, true))
+            {
+                return port;
+            }
+        }
     }
 }
 
