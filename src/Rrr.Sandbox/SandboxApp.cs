@@ -4,6 +4,7 @@ using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Components;
 using Rrr.Sandbox.Faults;
 using Rrr.Sandbox.Identity;
+using Rrr.Sandbox.Ledger;
 using Rrr.Sandbox.Storage;
 using Rrr.Sandbox.Webhooks;
 
@@ -14,7 +15,9 @@ public static class SandboxApp
 {
     public const string CookieScheme = "sandbox";
 
-    public static WebApplication Build(SandboxSettings settings, string environmentName = "Development")
+    /// <param name="configureServices">Runs last, so tests can swap a service (e.g. the webhook publisher).</param>
+    public static WebApplication Build(
+        SandboxSettings settings, string environmentName = "Development", Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (string.Equals(environmentName, Environments.Production, StringComparison.OrdinalIgnoreCase))
@@ -56,15 +59,21 @@ public static class SandboxApp
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddSandboxWebhooks(settings);
         builder.Services.AddSandboxFaults();
+        builder.Services.AddSandboxLedger();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // Faults sit outside the API gate and idempotency, so an after-commit fault loses a response
+        // whose idempotency record was already stored: the lost-response case keys exist for.
         app.UseSandboxFaults();
+        app.UseSandboxLedgerApi();
         app.MapSandboxIdentityProvider();
         app.MapSandboxWebhooks().MapSandboxFaults().MapSandboxClock();
+        app.MapSandboxLedger();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapRazorComponents<SandboxRoot>();
         return app;

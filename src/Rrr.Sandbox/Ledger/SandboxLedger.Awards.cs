@@ -1,0 +1,89 @@
+namespace Rrr.Sandbox.Ledger;
+
+internal sealed record AwardIntentRequest(string ModelMemberId, string ViewerXcnUserId, long Points, string? RoomId, string? StreamId);
+
+internal sealed record AwardIntent(string AwardIntentId, string ViewerMemberId, long Points, DateTimeOffset ExpiresAt);
+
+internal sealed record AwardCommitted(string AwardId, string AwardIntentId, long Points, string Status, DateTimeOffset CommittedAt);
+
+internal sealed partial class SandboxLedger
+{
+    private const string ViewerNotLinked = "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points.";
+
+    public Task<AwardIntent> CreateAwardIntentAsync(AwardIntentRequest request, CancellationToken cancellationToken) =>
+        db.WriteAsync(async tx =>
+        {
+            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await RequireMemberAsync(tx, request.ModelMemberId).ConfigureAwait(false);
+            var viewer = await LinkedMemberAsync(tx, request.ViewerXcnUserId).ConfigureAwait(false)
+                ?? throw new LedgerProblem(422, "not_linked", ViewerNotLinked);
+            if (viewer == request.ModelMemberId)
+            {
+                throw LedgerProblem.Validation("viewer_xcn_user_id", "A model cannot award points to their own account.");
+            }
+
+            await RequireBalanceAsync(tx, request.ModelMemberId, request.Points).ConfigureAwait(false);
+            var intent = new AwardIntent(LedgerDatabase.NewId("ai_"), viewer, request.Points, tx.Now + rules.AwardIntentLifetime);
+            await tx.ExecAsync(
+                """
+                INSERT INTO award_intents (award_intent_id, model_member_id, viewer_member_id, viewer_xcn_user_id, points, room_id, stream_id, status, created_at, expires_at)
+                VALUES ($id, $model, $viewer, $x, $p, $room, $stream, 'OPEN', $now, $exp);
+                """,
+                ("$id", intent.AwardIntentId), ("$model", request.ModelMemberId), ("$viewer", viewer), ("$x", request.ViewerXcnUserId), ("$p", request.Points),
+                ("$room", request.RoomId), ("$stream", request.StreamId), ("$now", tx.NowMs), ("$exp", intent.ExpiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            return intent;
+        }, cancellationToken);
+
+    /// <summary>Debits the model and credits the viewer in one transaction: both entries or neither.</summary>
+    public Task<AwardCommitted> CommitAwardAsync(string awardIntentId, CancellationToken cancellationToken) =>
+        db.WriteAsync(async tx =>
+        {
+            await ApplyDueAsync(tx).ConfigureAwait(false);
+            var intent = await tx.RowAsync(
+                "SELECT model_member_id, viewer_member_id, viewer_xcn_user_id, points, status FROM award_intents WHERE award_intent_id = $id;",
+                r => (Model: r.GetString(0), Viewer: r.GetString(1), ViewerXcn: r.GetString(2), Points: r.GetInt64(3), Status: r.GetString(4)),
+                ("$id", awardIntentId)).ConfigureAwait(false) ?? throw LedgerProblem.NotFound("The award intent");
+            switch (intent.Status)
+            {
+                case "EXPIRED":
+                    throw new LedgerProblem(422, "intent_expired", "The award intent has expired.");
+                case not "OPEN":
+                    throw LedgerProblem.InvalidState("The award was already committed.");
+            }
+
+            if (await LinkedMemberAsync(tx, intent.ViewerXcn).ConfigureAwait(false) != intent.Viewer)
+            {
+                throw new LedgerProblem(422, "not_linked", ViewerNotLinked);
+            }
+
+            await RequireBalanceAsync(tx, intent.Model, intent.Points).ConfigureAwait(false);
+            var awardId = LedgerDatabase.NewId("aw_");
+            await tx.ExecAsync(
+                "UPDATE award_intents SET status = 'COMMITTED', award_id = $a, committed_at = $now WHERE award_intent_id = $id;",
+                ("$a", awardId), ("$now", tx.NowMs), ("$id", awardIntentId)).ConfigureAwait(false);
+            var debit = await AddEntryAsync(tx, intent.Model, "AWARD_DEBIT", -intent.Points, awardId).ConfigureAwait(false);
+            await ConsumeLotsAsync(tx, intent.Model, intent.Points).ConfigureAwait(false);
+            var credit = await AddEntryAsync(tx, intent.Viewer, "AWARD_CREDIT", intent.Points, awardId, lot: true).ConfigureAwait(false);
+            foreach (var (member, counterparty, entryId, points) in new[] { (intent.Model, intent.Viewer, debit, -intent.Points), (intent.Viewer, intent.Model, credit, intent.Points) })
+            {
+                var data = WalletEvent(member, await tx.BumpWalletAsync(member).ConfigureAwait(false));
+                data["counterparty_member_id"] = counterparty;
+                data["status"] = "COMMITTED";
+                data["points"] = points;
+                data["entry_id"] = entryId;
+                data["award_id"] = awardId;
+                tx.Publish("TRANSFER_COMPLETED", data);
+            }
+
+            return new AwardCommitted(awardId, awardIntentId, intent.Points, "COMMITTED", tx.Now);
+        }, cancellationToken);
+
+    private static async Task RequireBalanceAsync(LedgerTx tx, string memberId, long points)
+    {
+        var available = await AvailableAsync(tx, memberId).ConfigureAwait(false);
+        if (available < points)
+        {
+            throw new LedgerProblem(422, "insufficient_points", "Not enough points available.", new Dictionary<string, object?> { ["available_points"] = available });
+        }
+    }
+}

@@ -1,0 +1,92 @@
+namespace Rrr.Sandbox.Ledger;
+
+internal sealed record EarnRequest(string XcnUserId, string OrderNumber, string Product, decimal Amount, string Currency, string PostingMode, long? ExpectedPoints);
+
+internal sealed record EarnResult(string EarnEventId, string RrrMemberId, long Points, string Status, DateTimeOffset AvailableAt);
+
+internal sealed record EarnReversal(string EarnEventId, string ReversalEntryId, long PointsReversed, string Status);
+
+internal sealed partial class SandboxLedger
+{
+    public Task<EarnResult> EarnAsync(EarnRequest request, CancellationToken cancellationToken) =>
+        db.WriteAsync(async tx =>
+        {
+            await ApplyDueAsync(tx).ConfigureAwait(false);
+            var memberId = await LinkedMemberAsync(tx, request.XcnUserId).ConfigureAwait(false)
+                ?? throw new LedgerProblem(422, "not_linked", "The XCN user has not linked an RRR account.");
+            var existing = await tx.SingleAsync(
+                "SELECT earn_event_id FROM earn_events WHERE order_number = $o AND product = $p;", r => r.GetString(0),
+                ("$o", request.OrderNumber), ("$p", request.Product)).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                throw new LedgerProblem(409, "duplicate_order", "This order already earned points.", new Dictionary<string, object?> { ["earn_event_id"] = existing });
+            }
+
+            var points = (long)decimal.Floor(request.Amount) * rules.EarnPointsPerUnit[request.Product];
+            var pending = request.PostingMode == "PENDING";
+            var availableAt = pending ? tx.Now + rules.PendingHold : tx.Now;
+            var status = pending ? "PENDING" : "POSTED";
+            var earnId = LedgerDatabase.NewId("ee_");
+            var entryId = await AddEntryAsync(tx, memberId, "EARN", points, request.OrderNumber, status, availableAt, lot: true).ConfigureAwait(false);
+            await tx.ExecAsync(
+                """
+                INSERT INTO earn_events (earn_event_id, rrr_member_id, xcn_user_id, order_number, product, points, expected_points, status, entry_id, available_at, created_at)
+                VALUES ($id, $m, $x, $o, $p, $points, $expected, $status, $entry, $available, $now);
+                """,
+                ("$id", earnId), ("$m", memberId), ("$x", request.XcnUserId), ("$o", request.OrderNumber), ("$p", request.Product), ("$points", points),
+                ("$expected", request.ExpectedPoints), ("$status", status), ("$entry", entryId), ("$available", availableAt.ToUnixTimeMilliseconds()),
+                ("$now", tx.NowMs)).ConfigureAwait(false);
+            var data = WalletEvent(memberId, await tx.BumpWalletAsync(memberId).ConfigureAwait(false));
+            if (!pending)
+            {
+                data["status"] = "POSTED";
+                data["points"] = points;
+                data["entry_id"] = entryId;
+                data["earn_event_id"] = earnId;
+                data["order_number"] = request.OrderNumber;
+                tx.Publish("POINTS_POSTED", data);
+            }
+
+            return new EarnResult(earnId, memberId, points, status, availableAt);
+        }, cancellationToken);
+
+    public Task<EarnReversal> ReverseEarnAsync(string earnEventId, CancellationToken cancellationToken) =>
+        db.WriteAsync(async tx =>
+        {
+            await ApplyDueAsync(tx).ConfigureAwait(false);
+            var earn = await tx.RowAsync(
+                "SELECT rrr_member_id, points, status, entry_id, available_at, order_number FROM earn_events WHERE earn_event_id = $id;",
+                r => (Member: r.GetString(0), Points: r.GetInt64(1), Status: r.GetString(2), Entry: r.GetString(3), AvailableAt: r.GetInt64(4), Order: r.GetString(5)),
+                ("$id", earnEventId)).ConfigureAwait(false) ?? throw LedgerProblem.NotFound("The earn event");
+            if (earn.Status == "REVERSED")
+            {
+                throw new LedgerProblem(409, "already_reversed", "This earn event was already reversed.");
+            }
+
+            string reversalId;
+            if (earn.Status == "PENDING")
+            {
+                // Not posted yet: the reversal waits with it, so both post together and cancel out.
+                reversalId = await AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order, "PENDING", Times.FromMs(earn.AvailableAt))
+                    .ConfigureAwait(false);
+                await tx.ExecAsync("UPDATE ledger_entries SET remaining = 0 WHERE entry_id = $e;", ("$e", earn.Entry)).ConfigureAwait(false);
+            }
+            else
+            {
+                reversalId = await AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order).ConfigureAwait(false);
+                await ConsumeLotsAsync(tx, earn.Member, earn.Points, earn.Entry).ConfigureAwait(false);
+            }
+
+            await tx.ExecAsync(
+                "UPDATE earn_events SET status = 'REVERSED', reversal_entry_id = $r WHERE earn_event_id = $id;", ("$r", reversalId), ("$id", earnEventId))
+                .ConfigureAwait(false);
+            var data = WalletEvent(earn.Member, await tx.BumpWalletAsync(earn.Member).ConfigureAwait(false));
+            data["status"] = "REVERSED";
+            data["points"] = -earn.Points;
+            data["entry_id"] = reversalId;
+            data["earn_event_id"] = earnEventId;
+            data["order_number"] = earn.Order;
+            tx.Publish("POINTS_REVERSED", data);
+            return new EarnReversal(earnEventId, reversalId, earn.Points, "REVERSED");
+        }, cancellationToken);
+}

@@ -1,0 +1,69 @@
+namespace Rrr.Sandbox.Ledger;
+
+/// <summary>A person of the demo directory (docs/rrr-wire.md) as the ledger knows them.</summary>
+internal sealed record DirectoryUser(string XcnUserId, string? RrrMemberId, string Name, string Kind);
+
+internal sealed partial class SandboxLedger
+{
+    public static IReadOnlyList<DirectoryUser> Directory { get; } =
+    [
+        new("xcn_u_1001", "rrr_m_1001", "Mia", "member"),
+        new("xcn_u_1002", "rrr_m_1002", "Noah", "member"),
+        new("xcn_u_1003", "rrr_m_1003", "Oli", "member"),
+        new("xcn_u_1004", null, "Pia", "member"),
+        new("xcn_u_2001", "rrr_m_2001", "Luna", "model"),
+    ];
+
+    /// <summary>Creates the tables and, once per database, the demo directory's starting state.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await db.EnsureSchemaAsync(LedgerSchema.Sql, cancellationToken).ConfigureAwait(false);
+        await db.WriteAsync(async tx =>
+        {
+            if (await tx.LongAsync("SELECT COUNT(*) FROM ledger_meta WHERE key = 'seeded';").ConfigureAwait(false) > 0)
+            {
+                return false;
+            }
+
+            await SeedAsync(tx).ConfigureAwait(false);
+            await tx.ExecAsync("INSERT INTO ledger_meta (key, value) VALUES ('seeded', '1');").ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedAsync(LedgerTx tx)
+    {
+        foreach (var user in Directory.Where(u => u.RrrMemberId is not null))
+        {
+            await tx.ExecAsync(
+                """
+                INSERT OR IGNORE INTO members (rrr_member_id, owner_xcn_user_id, kind, display_name, wallet_version, created_at)
+                VALUES ($m, $x, $kind, $name, 1, $now);
+                """,
+                ("$m", user.RrrMemberId), ("$x", user.XcnUserId), ("$kind", user.Kind), ("$name", user.Name), ("$now", tx.NowMs)).ConfigureAwait(false);
+        }
+
+        foreach (var (xcn, member) in new[] { ("xcn_u_1001", "rrr_m_1001"), ("xcn_u_1003", "rrr_m_1003"), ("xcn_u_2001", "rrr_m_2001") })
+        {
+            await tx.ExecAsync(
+                "INSERT INTO links (link_id, xcn_user_id, rrr_member_id, status, linked_at) VALUES ($id, $x, $m, 'LINKED', $at);",
+                ("$id", LedgerDatabase.NewId("lnk_")), ("$x", xcn), ("$m", member), ("$at", (tx.Now - TimeSpan.FromDays(60)).ToUnixTimeMilliseconds()))
+                .ConfigureAwait(false);
+            await tx.ExecAsync("INSERT INTO link_versions (xcn_user_id, version) VALUES ($x, 1);", ("$x", xcn)).ConfigureAwait(false);
+        }
+
+        // Mia: 300 points from a lot earned 345 days ago expire within 30 days, 950 more later, 40 pending.
+        await SeedLotAsync(tx, "rrr_m_1001", "EARN", 300, TimeSpan.FromDays(345), "seed_order_1").ConfigureAwait(false);
+        await SeedLotAsync(tx, "rrr_m_1001", "EARN", 950, TimeSpan.FromDays(30), "seed_order_2").ConfigureAwait(false);
+        await AddEntryAsync(tx, "rrr_m_1001", "EARN", 40, "seed_order_3", "PENDING", tx.Now + TimeSpan.FromHours(24), lot: true).ConfigureAwait(false);
+        await SeedLotAsync(tx, "rrr_m_1002", "EARN", 500, TimeSpan.FromDays(100), "seed_order_4").ConfigureAwait(false);
+        await SeedLotAsync(tx, "rrr_m_1003", "EARN", 80, TimeSpan.FromDays(10), "seed_order_5").ConfigureAwait(false);
+        await SeedLotAsync(tx, "rrr_m_2001", "TOPUP", 10_000, TimeSpan.FromDays(5), "seed_budget").ConfigureAwait(false);
+    }
+
+    private async Task SeedLotAsync(LedgerTx tx, string memberId, string type, long points, TimeSpan age, string reference)
+    {
+        var entryId = await AddEntryAsync(tx, memberId, type, points, reference, availableAt: tx.Now - age, lot: true).ConfigureAwait(false);
+        await tx.ExecAsync("UPDATE ledger_entries SET created_at = available_at WHERE entry_id = $id;", ("$id", entryId)).ConfigureAwait(false);
+    }
+}
