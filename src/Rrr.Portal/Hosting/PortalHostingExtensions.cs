@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using Rrr.Core.Persistence;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
 
@@ -34,6 +35,7 @@ public static class PortalHostingExtensions
         // --- Persistence and data protection (keys live in the store so restarts keep sessions) ---
         services.AddPortalStore(builder.Configuration);
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
+        services.AddRrrWebhooks();
 
         // --- Auth ---
         services.AddPortalAuth();
@@ -69,6 +71,7 @@ public static class PortalHostingExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
             .AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapRrrWebhooks();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

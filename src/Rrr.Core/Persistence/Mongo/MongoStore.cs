@@ -7,7 +7,7 @@ namespace Rrr.Core.Persistence.Mongo;
 /// Production store: MongoDB, shared by every portal instance. The client is owned by the caller
 /// (DI), since one <see cref="IMongoClient"/> per process holds the connection pool.
 /// </summary>
-public sealed class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditStore
+public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditStore
 {
     internal const string KeysCollection = "data_protection_keys";
     internal const string AuditCollection = "audit_events";
@@ -49,6 +49,7 @@ public sealed class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditStore
                     new CreateIndexOptions { Name = "ix_kind_occurred_at" }),
             ],
             cancellationToken);
+        await InitializeWebhookInboxAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Rrr.Core.Persistence.Sqlite;
 /// Embedded store: one SQLite file under the data folder, used by development, demos and
 /// single-instance installs. Timestamps are unix milliseconds (UTC) so they sort as integers.
 /// </summary>
-public sealed class SqliteStore : IStoreLifecycle, IKeyRingStore, IAuditStore, IDisposable
+public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAuditStore, IDisposable
 {
     // Each statement is idempotent, so InitializeAsync can run on every start-up.
     private const string SchemaSql = """
@@ -71,7 +71,7 @@ public sealed class SqliteStore : IStoreLifecycle, IKeyRingStore, IAuditStore, I
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = SchemaSql;
+            command.CommandText = SchemaSql + WebhookInboxSchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
