@@ -69,18 +69,13 @@ public static class RrrEventPayload
     /// The allow-listed event, or null when the body is not a JSON object with a string <c>id</c> and
     /// <c>type</c> (within <see cref="MaxIdLength"/> and <see cref="MaxTypeLength"/>).
     /// </summary>
-    public static RrrEvent? Parse(ReadOnlySpan<byte> utf8Json)
+    public static RrrEvent? Parse(ReadOnlyMemory<byte> utf8Json)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 16 });
         JsonDocument document;
         try
         {
-            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
-            {
-                return null;
-            }
-
-            document = parsed;
+            // The whole body must be one JSON value: trailing content is refused, not ignored.
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException)
         {
@@ -97,7 +92,7 @@ public static class RrrEventPayload
                 return null;
             }
 
-            TryGetString(root, "created_at", out var createdAt);
+            var createdAt = TryGetString(root, "created_at", out var text) && text.Length <= MaxValueLength ? text : null;
             var data = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (root.TryGetProperty("data", out var dataElement) && dataElement.ValueKind == JsonValueKind.Object)
             {
@@ -110,7 +105,7 @@ public static class RrrEventPayload
                 }
             }
 
-            return new RrrEvent(id, type, createdAt?.Length <= MaxValueLength ? createdAt : null, data);
+            return new RrrEvent(id, type, createdAt, data);
         }
     }
 

@@ -195,7 +195,7 @@ public sealed partial class WebhookProcessor(
         return InboxOutcome.Applied;
     }
 
-    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
+    internal async Task PurgeIfDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (now < nextPurge)
