@@ -38,6 +38,14 @@ public sealed class BatchingInboxWriter : IInboxWriter, IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
+    private long batches;
+    private long events;
+
+    /// <summary>Batches written so far (with <see cref="EventsWritten"/>: the average group size, for tuning).</summary>
+    public long BatchesWritten => Interlocked.Read(ref batches);
+
+    public long EventsWritten => Interlocked.Read(ref events);
+
     public Task<InboxAddResult> AddAsync(InboxEvent inboxEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inboxEvent);
@@ -61,21 +69,18 @@ public sealed class BatchingInboxWriter : IInboxWriter, IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<Pending>(MaxBatch);
-        var events = new List<InboxEvent>(MaxBatch);
+        var toWrite = new List<InboxEvent>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            events.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                events.Add(pending.Event);
-            }
-
+            toWrite.Clear();
+            Drain(batch, toWrite);
             try
             {
                 // Not cancellable: once a batch starts, every waiting request deserves its answer.
-                var results = await inbox.TryAddManyAsync(events, CancellationToken.None).ConfigureAwait(false);
+                var results = await inbox.TryAddManyAsync(toWrite, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Increment(ref batches);
+                Interlocked.Add(ref events, batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
@@ -90,6 +95,15 @@ public sealed class BatchingInboxWriter : IInboxWriter, IAsyncDisposable
                     pending.Completion.TrySetException(ex);
                 }
             }
+        }
+    }
+
+    private void Drain(List<Pending> batch, List<InboxEvent> toWrite)
+    {
+        while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+            toWrite.Add(pending.Event);
         }
     }
 

@@ -29,6 +29,13 @@ public interface IWebhookInbox
         string eventId, string owner, InboxOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="MarkProcessedAsync"/> for several events in one durable write; one flag per completion,
+    /// in order (false: the lease was lost).
+    /// </summary>
+    Task<IReadOnlyList<bool>> MarkProcessedManyAsync(
+        string owner, IReadOnlyList<InboxCompletion> completions, DateTimeOffset processedAt, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a failed attempt (<paramref name="errorClass"/> is an exception type name, never a
     /// message that could carry data) and releases the lease: due again at <paramref name="retryAt"/>,
     /// or dead (<see cref="InboxStatus.Failed"/>) when that is null.
@@ -52,6 +59,12 @@ public interface IWebhookInbox
 public interface IResourceVersions
 {
     Task<ResourceApplyResult> TryApplyAsync(ResourceState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryApplyAsync"/> for several states in order, in one durable write where the adapter
+    /// has transactions; a later state of the same resource is compared with the earlier ones.
+    /// </summary>
+    Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken);
 
     Task<ResourceState?> GetAsync(string resourceType, string resourceId, CancellationToken cancellationToken);
 }
@@ -95,6 +108,8 @@ public enum ResourceApplyResult
 public sealed record InboxEvent(string EventId, string Type, DateTimeOffset ReceivedAt, string Payload);
 
 public sealed record ClaimedInboxEvent(InboxEvent Event, int Attempts);
+
+public readonly record struct InboxCompletion(string EventId, InboxOutcome Outcome);
 
 public sealed record InboxRecord(
     InboxEvent Event,

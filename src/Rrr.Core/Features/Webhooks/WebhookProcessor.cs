@@ -118,20 +118,94 @@ public sealed partial class WebhookProcessor(
         var settings = options.Value;
         var now = time.GetUtcNow();
         var claimed = await inbox.ClaimAsync(owner, settings.BatchSize, now, now + settings.Lease, cancellationToken);
-        foreach (var item in claimed)
+        if (claimed.Count == 0)
         {
-            await HandleAsync(item, settings, cancellationToken);
+            return 0;
+        }
+
+        try
+        {
+            await HandleBatchAsync(claimed, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // the batch path failed; the one-by-one path records each event's own failure
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // Whatever the batch already applied is now stale, so nothing is applied or published twice.
+            LogBatchFallback(logger, claimed.Count, ex.GetType().Name);
+            foreach (var item in claimed)
+            {
+                await HandleOneAsync(item, settings, cancellationToken);
+            }
         }
 
         return claimed.Count;
     }
 
-    private async Task HandleAsync(ClaimedInboxEvent item, WebhookProcessorOptions settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The fast path: all resource versions in one write, all completions in another, so a batch
+    /// costs two commits however many events it holds (each commit is a disk sync on SQLite).
+    /// </summary>
+    private async Task HandleBatchAsync(IReadOnlyList<ClaimedInboxEvent> claimed, CancellationToken cancellationToken)
+    {
+        var plans = claimed.Select(c => Prepare(c.Event)).ToList();
+        var applied = await versions.TryApplyManyAsync(
+            plans.Where(p => p.State is not null).Select(p => p.State!).ToList(), cancellationToken);
+
+        var completions = new List<InboxCompletion>(claimed.Count);
+        var next = 0;
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            var plan = plans[i];
+            var outcome = InboxOutcome.Ignored;
+            if (plan.State is not null)
+            {
+                outcome = applied[next++] == ResourceApplyResult.Applied ? InboxOutcome.Applied : InboxOutcome.Stale;
+                if (outcome == InboxOutcome.Applied)
+                {
+                    notifier.Publish(plan.Event!);
+                }
+            }
+
+            completions.Add(new InboxCompletion(claimed[i].Event.EventId, outcome));
+        }
+
+        var marked = await inbox.MarkProcessedManyAsync(owner, completions, time.GetUtcNow(), cancellationToken);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            if (marked[i])
+            {
+                LogProcessed(logger, completions[i].EventId, claimed[i].Event.Type, completions[i].Outcome);
+            }
+            else
+            {
+                LogLeaseLost(logger, completions[i].EventId);
+            }
+        }
+    }
+
+    private async Task HandleOneAsync(ClaimedInboxEvent item, WebhookProcessorOptions settings, CancellationToken cancellationToken)
     {
         var eventId = item.Event.EventId;
         try
         {
-            var outcome = await ApplyAsync(item.Event, cancellationToken);
+            var plan = Prepare(item.Event);
+            var outcome = InboxOutcome.Ignored;
+            if (plan.State is not null)
+            {
+                outcome = await versions.TryApplyAsync(plan.State, cancellationToken) == ResourceApplyResult.Applied
+                    ? InboxOutcome.Applied
+                    : InboxOutcome.Stale;
+                if (outcome == InboxOutcome.Applied)
+                {
+                    notifier.Publish(plan.Event!);
+                }
+            }
+
             if (await inbox.MarkProcessedAsync(eventId, owner, outcome, time.GetUtcNow(), cancellationToken))
             {
                 LogProcessed(logger, eventId, item.Event.Type, outcome);
@@ -166,13 +240,16 @@ public sealed partial class WebhookProcessor(
         }
     }
 
-    private async Task<InboxOutcome> ApplyAsync(InboxEvent inboxEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// The event and the resource state it would set; no state for types this portal does not act on
+    /// (kept and acknowledged: a newer contract may add types) or events without a resource version.
+    /// </summary>
+    private (RrrEvent? Event, ResourceState? State) Prepare(InboxEvent inboxEvent)
     {
         var rrrEvent = RrrEventPayload.Parse(inboxEvent.Payload);
         if (rrrEvent is null || !RrrEventTypes.Known.Contains(rrrEvent.Type))
         {
-            // Stored and acknowledged for the record; a newer contract may add types we learn later.
-            return InboxOutcome.Ignored;
+            return (rrrEvent, null);
         }
 
         if (rrrEvent.ResourceType is not { Length: > 0 } resourceType
@@ -180,19 +257,12 @@ public sealed partial class WebhookProcessor(
             || rrrEvent.Version is not { } version)
         {
             LogNoResourceVersion(logger, inboxEvent.EventId, inboxEvent.Type);
-            return InboxOutcome.Ignored;
+            return (rrrEvent, null);
         }
 
-        var state = new ResourceState(
+        return (rrrEvent, new ResourceState(
             resourceType, resourceId, version, rrrEvent.Id, rrrEvent.Type,
-            RrrEventPayload.DataToJson(rrrEvent), time.GetUtcNow());
-        if (await versions.TryApplyAsync(state, cancellationToken) == ResourceApplyResult.Stale)
-        {
-            return InboxOutcome.Stale;
-        }
-
-        notifier.Publish(rrrEvent);
-        return InboxOutcome.Applied;
+            RrrEventPayload.DataToJson(rrrEvent), time.GetUtcNow()));
     }
 
     internal async Task PurgeIfDueAsync(CancellationToken cancellationToken)
@@ -235,6 +305,9 @@ public sealed partial class WebhookProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook processor pass failed ({ErrorClass}); retrying on the next wake-up")]
     private static partial void LogLoopFailed(ILogger logger, string errorClass);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook batch of {Count} failed ({ErrorClass}); settling its events one by one")]
+    private static partial void LogBatchFallback(ILogger logger, int count, string errorClass);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} webhook inbox events past retention")]
     private static partial void LogPurged(ILogger logger, long count);

@@ -125,6 +125,21 @@ public sealed partial class MongoStore : IWebhookInbox, IResourceVersions
         return result.ModifiedCount == 1;
     }
 
+    public async Task<IReadOnlyList<bool>> MarkProcessedManyAsync(
+        string owner, IReadOnlyList<InboxCompletion> completions, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+
+        // One update per event: each is atomic on its document, which is all the lease check needs.
+        var results = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            results[i] = await MarkProcessedAsync(completions[i].EventId, owner, completions[i].Outcome, processedAt, cancellationToken);
+        }
+
+        return results;
+    }
+
     public async Task<bool> MarkFailedAsync(
         string eventId, string owner, string errorClass, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
@@ -185,6 +200,20 @@ public sealed partial class MongoStore : IWebhookInbox, IResourceVersions
         {
             return ResourceApplyResult.Stale;
         }
+    }
+
+    public async Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+
+        // In order, one at a time, so a later state of the same resource meets the earlier one.
+        var results = new ResourceApplyResult[states.Count];
+        for (var i = 0; i < states.Count; i++)
+        {
+            results[i] = await TryApplyAsync(states[i], cancellationToken);
+        }
+
+        return results;
     }
 
     async Task<ResourceState?> IResourceVersions.GetAsync(string resourceType, string resourceId, CancellationToken cancellationToken)

@@ -36,6 +36,14 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
         );
         """;
 
+    // SQLite has one writer at a time, and a writer that finds the lock taken sleeps in the busy
+    // handler (1, 2, 5, 10 … 100 ms steps), which under load turns into long tail latencies. The
+    // inbox writer and the processor therefore queue here, in process, and take turns at once;
+    // the busy timeout still covers other processes and the store's other writes.
+    private readonly SemaphoreSlim webhookWriteGate = new(1, 1);
+
+    private string? processingConnectionString;
+
     private const string InboxColumns =
         "event_id, type, received_at, payload, status, attempts, outcome, last_error, processed_at, claimed_by, lease_until";
 
@@ -51,6 +59,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
             return results;
         }
 
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
         await using var connection = await OpenAsync(cancellationToken);
 
         // One transaction, so a batch costs one commit (one WAL sync) however many events it holds.
@@ -86,7 +96,9 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await using var connection = await OpenAsync(cancellationToken);
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
 
         // A single statement: SQLite runs it under the write lock, so two instances never lease the same row.
@@ -125,26 +137,51 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
     }
 
     public async Task<bool> MarkProcessedAsync(
-        string eventId, string owner, InboxOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken)
+        string eventId, string owner, InboxOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken) =>
+        (await MarkProcessedManyAsync(owner, [new InboxCompletion(eventId, outcome)], processedAt, cancellationToken))[0];
+
+    public async Task<IReadOnlyList<bool>> MarkProcessedManyAsync(
+        string owner, IReadOnlyList<InboxCompletion> completions, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(completions);
+        var results = new bool[completions.Count];
+        if (completions.Count == 0)
+        {
+            return results;
+        }
+
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE webhook_inbox
             SET status = 'processed', outcome = @outcome, processed_at = @processedAt, claimed_by = NULL, lease_until = NULL
             WHERE event_id = @id AND claimed_by = @owner AND status = 'pending';
             """;
-        command.Parameters.AddWithValue("@id", eventId);
+        var id = command.Parameters.Add("@id", SqliteType.Text);
+        var outcome = command.Parameters.Add("@outcome", SqliteType.Text);
         command.Parameters.AddWithValue("@owner", owner);
-        command.Parameters.AddWithValue("@outcome", InboxCodes.OutcomeText(outcome));
         command.Parameters.AddWithValue("@processedAt", processedAt.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        for (var i = 0; i < completions.Count; i++)
+        {
+            id.Value = completions[i].EventId;
+            outcome.Value = InboxCodes.OutcomeText(completions[i].Outcome);
+            results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
     }
 
     public async Task<bool> MarkFailedAsync(
         string eventId, string owner, string errorClass, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE webhook_inbox
@@ -200,18 +237,33 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
 
     public async Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM webhook_inbox WHERE received_at < @before;";
         command.Parameters.AddWithValue("@before", receivedBefore.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<ResourceApplyResult> TryApplyAsync(ResourceState state, CancellationToken cancellationToken)
+    public async Task<ResourceApplyResult> TryApplyAsync(ResourceState state, CancellationToken cancellationToken) =>
+        (await TryApplyManyAsync([state], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await OpenAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(states);
+        var results = new ResourceApplyResult[states.Count];
+        if (states.Count == 0)
+        {
+            return results;
+        }
+
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
 
         // The WHERE on the upsert is the whole rule: only a strictly newer version replaces the row.
         command.CommandText = """
@@ -222,14 +274,29 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
                 data = excluded.data, applied_at = excluded.applied_at
             WHERE excluded.version > resource_versions.version;
             """;
-        command.Parameters.AddWithValue("@type", state.ResourceType);
-        command.Parameters.AddWithValue("@id", state.ResourceId);
-        command.Parameters.AddWithValue("@version", state.Version);
-        command.Parameters.AddWithValue("@eventId", state.EventId);
-        command.Parameters.AddWithValue("@eventType", state.EventType);
-        command.Parameters.AddWithValue("@data", state.Data);
-        command.Parameters.AddWithValue("@appliedAt", state.AppliedAt.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? ResourceApplyResult.Applied : ResourceApplyResult.Stale;
+        var type = command.Parameters.Add("@type", SqliteType.Text);
+        var id = command.Parameters.Add("@id", SqliteType.Text);
+        var version = command.Parameters.Add("@version", SqliteType.Integer);
+        var eventId = command.Parameters.Add("@eventId", SqliteType.Text);
+        var eventType = command.Parameters.Add("@eventType", SqliteType.Text);
+        var data = command.Parameters.Add("@data", SqliteType.Text);
+        var appliedAt = command.Parameters.Add("@appliedAt", SqliteType.Integer);
+        for (var i = 0; i < states.Count; i++)
+        {
+            var state = states[i];
+            ArgumentNullException.ThrowIfNull(state);
+            type.Value = state.ResourceType;
+            id.Value = state.ResourceId;
+            version.Value = state.Version;
+            eventId.Value = state.EventId;
+            eventType.Value = state.EventType;
+            data.Value = state.Data;
+            appliedAt.Value = state.AppliedAt.ToUnixTimeMilliseconds();
+            results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? ResourceApplyResult.Applied : ResourceApplyResult.Stale;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
     }
 
     async Task<ResourceState?> IResourceVersions.GetAsync(string resourceType, string resourceId, CancellationToken cancellationToken)
@@ -247,5 +314,48 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
             ? new ResourceState(resourceType, resourceId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
                 reader.GetString(3), FromUnixMs(reader.GetInt64(4)))
             : null;
+    }
+
+    private readonly struct GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+
+    /// <summary>
+    /// A connection for the processor's writes (claims, completions, resource versions, purge) with
+    /// <c>synchronous = NORMAL</c>: in WAL mode its commits skip the disk sync. They still survive a
+    /// crash of the app; a power loss can roll back the last few, and then the events are simply
+    /// processed again, which the version check makes harmless. Only the inbox insert (the promise
+    /// behind the 2xx) pays a sync, and a later synced commit carries these frames with it.
+    /// </summary>
+    private async Task<SqliteConnection> OpenProcessingAsync(CancellationToken cancellationToken)
+    {
+        // Pools are keyed by connection string: an explicit (default) ForeignKeys = false gives these
+        // connections a pool of their own, so the relaxed setting never reaches the store's other writes.
+        processingConnectionString ??= new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = false }.ToString();
+        var connection = new SqliteConnection(processingConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(
+                connection,
+                string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;"),
+                cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void ClearProcessingPool()
+    {
+        if (processingConnectionString is not null)
+        {
+            using var connection = new SqliteConnection(processingConnectionString);
+            SqliteConnection.ClearPool(connection);
+        }
     }
 }

@@ -234,6 +234,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
     {
         using var connection = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(connection);
+        ClearProcessingPool();
     }
 
     private static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);

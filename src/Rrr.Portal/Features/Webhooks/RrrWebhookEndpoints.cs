@@ -15,7 +15,7 @@ public static partial class RrrWebhookEndpoints
 
     public static IEndpointRouteBuilder MapRrrWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, ILoggerFactory, Task<IResult>>)ReceiveAsync)
+        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, Task<IResult>>)ReceiveAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
@@ -28,10 +28,9 @@ public static partial class RrrWebhookEndpoints
         RrrWebhookReceiver receiver,
         IInboxWriter writer,
         WebhookProcessorSignal signal,
-        TimeProvider time,
-        ILoggerFactory loggers)
+        TimeProvider time)
     {
-        var logger = loggers.CreateLogger(typeof(RrrWebhookEndpoints));
+        var logger = receiver.Logger;
         var request = http.Request;
         if (receiver.Verifier is not { } verifier)
         {

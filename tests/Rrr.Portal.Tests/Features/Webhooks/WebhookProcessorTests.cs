@@ -81,7 +81,7 @@ public sealed class WebhookProcessorTests : IAsyncLifetime
     [Fact]
     public async Task EventThatFailsOnce_IsAppliedAndPublishedOnce_OnTheRetry()
     {
-        versions.FailuresLeft = 1;
+        versions.FailuresLeft = 2; // the batch attempt and the one-by-one attempt of the first pass
         await AddAsync("evt_1", 4);
         var processor = Processor();
 
@@ -161,6 +161,17 @@ public sealed class WebhookProcessorTests : IAsyncLifetime
             }
 
             return inner.TryApplyAsync(state, cancellationToken);
+        }
+
+        public async Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken)
+        {
+            var results = new List<ResourceApplyResult>();
+            foreach (var state in states)
+            {
+                results.Add(await TryApplyAsync(state, cancellationToken));
+            }
+
+            return results;
         }
 
         public Task<ResourceState?> GetAsync(string resourceType, string resourceId, CancellationToken cancellationToken) =>
