@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Mongo;
 using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr.Http;
@@ -41,6 +42,8 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IKeyRingStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IAuditStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IRrrCallLog)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IWebhookInbox)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IResourceVersions)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

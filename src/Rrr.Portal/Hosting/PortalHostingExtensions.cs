@@ -7,6 +7,7 @@ using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
 
@@ -36,6 +37,7 @@ public static class PortalHostingExtensions
         services.AddPortalStore(builder.Configuration);
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
+        services.AddRrrWebhooks();
 
         // --- Auth ---
         services.AddPortalAuth();
@@ -71,6 +73,7 @@ public static class PortalHostingExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
             .AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapRrrWebhooks();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -50,6 +50,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
             ],
             cancellationToken);
         await InitializeRrrCallsAsync(cancellationToken);
+        await InitializeWebhookInboxAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -71,7 +71,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = SchemaSql + RrrCallsSchemaSql;
+            command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -234,6 +234,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
     {
         using var connection = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(connection);
+        ClearProcessingPool();
     }
 
     private static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);

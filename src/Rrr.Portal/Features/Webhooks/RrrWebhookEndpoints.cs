@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Rrr.Core.Features.Webhooks;
+
+namespace Rrr.Portal.Features.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/rrr</c>: RRR's signed events (Standard Webhooks). Anonymous to the cookie/OIDC
+/// scheme because the signature is the authentication. Verify first, store the allow-listed event
+/// in the inbox keyed by its id, answer fast; the <see cref="WebhookProcessor"/> does the rest.
+/// </summary>
+public static partial class RrrWebhookEndpoints
+{
+    public const string Path = "/webhooks/rrr";
+
+    public static IEndpointRouteBuilder MapRrrWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, Task<IResult>>)ReceiveAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithName("RrrWebhook")
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext http,
+        RrrWebhookReceiver receiver,
+        IInboxWriter writer,
+        WebhookProcessorSignal signal,
+        TimeProvider time)
+    {
+        var logger = receiver.Logger;
+        var request = http.Request;
+        if (receiver.Verifier is not { } verifier)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Webhook receiving is not configured.");
+        }
+
+        string? id = request.Headers["webhook-id"];
+        string? timestamp = request.Headers["webhook-timestamp"];
+        string? signature = request.Headers["webhook-signature"];
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Missing webhook headers.",
+                detail: "webhook-id, webhook-timestamp and webhook-signature are required.");
+        }
+
+        if (request.ContentLength > RrrWebhookSettings.MaxBodyBytes
+            || await ReadBoundedAsync(request.BodyReader, RrrWebhookSettings.MaxBodyBytes, http.RequestAborted) is not { } body)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large.");
+        }
+
+        var verification = verifier.Verify(id, timestamp, signature, body);
+        if (!verification.IsValid)
+        {
+            // One answer for every reason (signature, age, format): the caller learns nothing to adjust.
+            LogRejected(logger, verification.Rejection, Opaque(id));
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature rejected.");
+        }
+
+        var rrrEvent = RrrEventPayload.Parse(body);
+        if (rrrEvent is null)
+        {
+            LogMalformed(logger, Opaque(id));
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook event.");
+        }
+
+        if (!string.Equals(rrrEvent.Id, id, StringComparison.Ordinal))
+        {
+            LogMalformed(logger, Opaque(id));
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed webhook event.",
+                detail: "The body id must equal the webhook-id header.");
+        }
+
+        var stored = new InboxEvent(rrrEvent.Id, rrrEvent.Type, time.GetUtcNow(), RrrEventPayload.ToJson(rrrEvent));
+        if (await writer.AddAsync(stored, http.RequestAborted) == InboxAddResult.Duplicate)
+        {
+            LogDuplicate(logger, rrrEvent.Id, rrrEvent.Type);
+            return Results.Ok();
+        }
+
+        signal.Notify();
+        LogStored(logger, rrrEvent.Id, rrrEvent.Type);
+        return Results.Accepted();
+    }
+
+    /// <summary>The whole body, or null as soon as it grows past <paramref name="limit"/> (whatever Content-Length said).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(PipeReader reader, int limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    // Unverified header values reach the log only cut short.
+    private static string Opaque(string value) => value.Length <= 100 ? value : value[..100];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} rejected: {Rejection}")]
+    private static partial void LogRejected(ILogger logger, WebhookRejection rejection, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} verified but malformed")]
+    private static partial void LogMalformed(ILogger logger, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook event {EventId} ({EventType}) is a duplicate; acknowledged")]
+    private static partial void LogDuplicate(ILogger logger, string eventId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook event {EventId} ({EventType}) stored")]
+    private static partial void LogStored(ILogger logger, string eventId, string eventType);
+}

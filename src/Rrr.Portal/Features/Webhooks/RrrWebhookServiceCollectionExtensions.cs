@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Portal.Hosting;
+
+namespace Rrr.Portal.Features.Webhooks;
+
+public static class RrrWebhookServiceCollectionExtensions
+{
+    /// <summary>Settings (validated at start-up), the verifier, the inbox writer and the background processor.</summary>
+    public static IServiceCollection AddRrrWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<RrrWebhookSettings>().BindConfiguration(RrrWebhookSettings.Section)
+            .PostConfigure<IOptions<SandboxHostSettings>>(RrrWebhookSettings.UseSandboxSecretWhenUnset)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookSettings>, RrrWebhookSettingsValidator>());
+        services.TryAddSingleton<RrrWebhookReceiver>();
+        services.TryAddSingleton<IInboxWriter>(sp =>
+            sp.GetRequiredService<IOptions<RrrWebhookSettings>>().Value.BatchInserts
+                ? ActivatorUtilities.CreateInstance<BatchingInboxWriter>(sp)
+                : ActivatorUtilities.CreateInstance<DirectInboxWriter>(sp));
+        services.AddRrrWebhookProcessing();
+        return services;
+    }
+}

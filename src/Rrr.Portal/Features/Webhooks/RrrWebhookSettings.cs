@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Portal.Hosting;
+using Rrr.Sandbox;
+
+namespace Rrr.Portal.Features.Webhooks;
+
+/// <summary>How the portal receives RRR's webhooks. Bound from "Webhooks".</summary>
+public sealed class RrrWebhookSettings
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>Bodies above this are refused (413) without being read further; RRR events are a few hundred bytes.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Active <c>whsec_</c> signing secrets; a delivery signed with any of them is accepted, so a new
+    /// secret can be added before RRR switches and the old one removed after.
+    /// </summary>
+    public IList<string> Secrets { get; set; } = [];
+
+    /// <summary>Group-commit inbox inserts (see <see cref="BatchingInboxWriter"/>); off writes each event alone.</summary>
+    public bool BatchInserts { get; set; } = true;
+
+    /// <summary>The in-process sandbox signs with its development secret; use it when nothing else is configured.</summary>
+    internal static void UseSandboxSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox)
+    {
+        if (sandbox.Value.Enabled && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
+        {
+            settings.Secrets = [SandboxSettings.DevWebhookSecret];
+        }
+    }
+}
+
+/// <summary>
+/// Every secret must parse; Production needs at least one and refuses the sandbox's published one.
+/// Elsewhere an empty list is allowed (tests, a portal run without the sandbox): the endpoint then answers 503.
+/// Messages name the setting, never the value.
+/// </summary>
+internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) : IValidateOptions<RrrWebhookSettings>
+{
+    public ValidateOptionsResult Validate(string? name, RrrWebhookSettings options)
+    {
+        var failures = new List<string>();
+        for (var i = 0; i < options.Secrets.Count; i++)
+        {
+            try
+            {
+                WebhookSecret.Parse(options.Secrets[i] ?? "");
+            }
+            catch (FormatException ex)
+            {
+                failures.Add($"{RrrWebhookSettings.Section}:Secrets:{i} is not a valid secret: {ex.Message}");
+            }
+        }
+
+        if (environment.IsProduction())
+        {
+            if (options.Secrets.Count == 0)
+            {
+                failures.Add($"{RrrWebhookSettings.Section}:Secrets needs at least one whsec_ secret (RRR's webhook signing secret) in Production.");
+            }
+
+            if (options.Secrets.Contains(SandboxSettings.DevWebhookSecret))
+            {
+                failures.Add($"{RrrWebhookSettings.Section}:Secrets contains the sandbox's development secret, which Production refuses.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Rrr.Portal.Features.Webhooks;
+using Rrr.Portal.Hosting;
+using Rrr.Portal.Tests.Support;
+using Rrr.Sandbox;
+
+namespace Rrr.Portal.Tests.Features.Webhooks;
+
+public sealed class RrrWebhookSettingsTests
+{
+    private static string StartFailure(string environment, params (string Key, string Value)[] settings)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "rrr-portal-tests", Guid.NewGuid().ToString("N"));
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment(environment);
+            b.UseSetting("Store:DataFolder", data);
+            b.UseSetting("Oidc:Authority", "https://login.example.com/");
+            b.UseSetting("Oidc:ClientId", "portal");
+            b.UseSetting("Oidc:ClientSecret", "s3cret");
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+
+        var ex = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(ex);
+        return ex is AggregateException agg
+            ? string.Join(Environment.NewLine, agg.Flatten().InnerExceptions.Select(e => e.Message))
+            : ex.Message;
+    }
+
+    [Fact]
+    public void Production_WithoutSecrets_RefusesToStart()
+    {
+        var message = StartFailure("Production");
+
+        Assert.Contains("Webhooks:Secrets needs at least one", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_WithTheSandboxSecret_RefusesToStart()
+    {
+        var message = StartFailure("Production", ("Webhooks:Secrets:0", SandboxSettings.DevWebhookSecret));
+
+        Assert.Contains("development secret", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMalformedSecret_IsNamedBySetting_WithoutEchoingIt()
+    {
+        var message = StartFailure("Development", ("Webhooks:Secrets:0", "whsec_dG9vLXNob3J0"), ("Sandbox:Enabled", "false"));
+
+        Assert.Contains("Webhooks:Secrets:0", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dG9vLXNob3J0", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutSecrets_OutsideProduction_TheEndpointAnswers503_AndStoresNothing()
+    {
+        using var factory = new PortalFactory();
+        using var client = factory.CreateClient();
+        using var content = new StringContent("""{"id":"evt_1","type":"POINTS_POSTED","data":{}}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/rrr") { Content = content };
+        request.Headers.Add("webhook-id", "evt_1");
+        request.Headers.Add("webhook-timestamp", "1614265330");
+        request.Headers.Add("webhook-signature", "v1,AAAA");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var inbox = factory.Services.GetRequiredService<global::Rrr.Core.Features.Webhooks.IWebhookInbox>();
+        Assert.Equal(0, await inbox.CountAsync(null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void WithTheSandboxEnabled_AndNothingConfigured_TheSandboxSecretIsUsed()
+    {
+        var settings = new RrrWebhookSettings();
+
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }));
+
+        Assert.Equal([SandboxSettings.DevWebhookSecret], settings.Secrets);
+    }
+
+    [Fact]
+    public void ConfiguredSecrets_OrADisabledSandbox_AreLeftAlone()
+    {
+        var configured = new RrrWebhookSettings { Secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
+        var disabled = new RrrWebhookSettings();
+
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }));
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }));
+
+        Assert.Equal(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], configured.Secrets);
+        Assert.Empty(disabled.Secrets);
+    }
+}
