@@ -102,6 +102,11 @@ static async Task<WebApplication> StartPortalAsync(string dataFolder, BenchOptio
         ["Oidc:ClientId"] = "bench",
         ["Oidc:ClientSecret"] = "bench",
         ["Oidc:RequireHttpsMetadata"] = "false",
+
+        // Never called during the run; the client's options are validated at start-up all the same.
+        ["Rrr:BaseUrl"] = "http://127.0.0.1:9/",
+        ["Rrr:ClientId"] = "bench",
+        ["Rrr:ApiKey"] = "bench",
     });
     builder.AddPortal();
     if (!options.Processor)
