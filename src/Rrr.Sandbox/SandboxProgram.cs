@@ -1,6 +1,7 @@
 namespace Rrr.Sandbox;
 
-/// <summary>Standalone entry point: <c>dotnet run --project src/Rrr.Sandbox -- --url http://127.0.0.1:5081 --portal http://localhost:5080</c>.</summary>
+/// <summary>Standalone entry point: <c>dotnet run --project src/Rrr.Sandbox -- --url http://127.0.0.1:5081 --portal http://localhost:5080</c>
+/// (optional <c>--api-key</c>, <c>--webhook-secrets "whsec_a whsec_b"</c>, <c>--data</c>).</summary>
 public static class SandboxProgram
 {
     public static async Task Main(string[] args)
@@ -17,6 +18,11 @@ public static class SandboxProgram
             RedirectUris = [new Uri(portal, "/signin-oidc")],
             PostLogoutRedirectUris = [new Uri(portal, "/signout-callback-oidc")],
             DataFolder = config["data"] ?? "data/sandbox",
+            WebhookUrl = new Uri(portal, "/webhooks/rrr"),
+            ApiKey = config["api-key"] ?? SandboxSettings.DevApiKey,
+            WebhookSecrets = config["webhook-secrets"] is { Length: > 0 } secrets
+                ? secrets.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                : [SandboxSettings.DevWebhookSecret],
         };
         await using var app = SandboxApp.Build(settings, environmentName: config["environment"] ?? "Development");
         await app.RunAsync();
