@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
+using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Portal.Hosting;
 
@@ -45,4 +46,17 @@ internal sealed class IdentityProviderHealthCheck(IHttpClientFactory clients, IO
             return HealthCheckResult.Unhealthy("Identity provider timed out.", ex);
         }
     }
+}
+
+/// <summary>
+/// Degraded, not unhealthy, while the RRR circuit is open: the portal still serves pages, shows RRR's last
+/// word and keeps orders in its outbox, so taking it out of the load balancer would only make things worse.
+/// Reflects real traffic only; there is no extra probe call to RRR.
+/// </summary>
+internal sealed class RrrHealthCheck(RrrCircuitState circuit) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(circuit.IsOpen
+            ? HealthCheckResult.Degraded("Recent RRR calls failed; the RRR circuit is open.")
+            : HealthCheckResult.Healthy());
 }

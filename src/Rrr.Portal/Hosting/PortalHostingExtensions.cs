@@ -51,7 +51,8 @@ public static class PortalHostingExtensions
         services.AddHttpClient(IdentityProviderHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"]);
+            .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"])
+            .AddCheck<RrrHealthCheck>("rrr", tags: ["ready"]);
         services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -312,6 +312,8 @@ public sealed class RrrClientPipelineTests : IDisposable
         });
         rrr.Server.Fallback = _ => RrrClientHarness.Json(HttpStatusCode.InternalServerError, "{}");
         var wallet = rrr.Api<IRrrWalletApi>();
+        var circuit = rrr.Get<RrrCircuitState>();
+        Assert.False(circuit.IsOpen);
 
         for (var i = 0; i < 2; i++)
         {
@@ -325,6 +327,7 @@ public sealed class RrrClientPipelineTests : IDisposable
         Assert.Equal(RrrUnavailableReason.CircuitOpen, open.Reason);
         Assert.Equal(RrrUnavailableReason.CircuitOpen, otherClient.Reason);
         Assert.Equal(2, rrr.Server.Sent.Count);
+        Assert.True(circuit.IsOpen, "readiness reads this to report RRR as degraded");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,9 @@ internal static partial class RrrResilience
     /// <summary>Key of the one circuit breaker all RRR clients share (see <see cref="RrrCircuitBreakerOptions"/>).</summary>
     public const string CircuitBreakerKey = "rrr-circuit-breaker";
 
-    public static void AddSharedCircuitBreaker(IServiceCollection services) =>
+    public static void AddSharedCircuitBreaker(IServiceCollection services)
+    {
+        services.TryAddSingleton<RrrCircuitState>();
         services.AddResiliencePipeline<string, HttpResponseMessage>(CircuitBreakerKey, (builder, context) =>
         {
             var breaker = context.ServiceProvider.GetRequiredService<IOptions<RrrClientOptions>>().Value.CircuitBreaker;
@@ -32,8 +35,10 @@ internal static partial class RrrResilience
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
+                StateProvider = context.ServiceProvider.GetRequiredService<RrrCircuitState>().Provider,
             });
         });
+    }
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
     {
