@@ -34,6 +34,7 @@ public static class PortalHostingExtensions
         }
 
         // --- Persistence and data protection (keys live in the store so restarts keep sessions) ---
+        services.AddPortalTelemetry(builder.Configuration);
         services.AddPortalStore(builder.Configuration);
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
