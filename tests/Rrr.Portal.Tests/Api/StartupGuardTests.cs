@@ -1,30 +1,11 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Api;
 
 public sealed class StartupGuardTests
 {
-    private static string StartFailure(string environment, params (string Key, string Value)[] settings)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "rrr-portal-tests", Guid.NewGuid().ToString("N"));
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment(environment);
-            b.UseSetting("Store:DataFolder", data);
-            foreach (var (key, value) in settings)
-            {
-                b.UseSetting(key, value);
-            }
-        });
-
-        var ex = Record.Exception(() => factory.CreateClient());
-
-        Assert.NotNull(ex);
-        return ex is AggregateException agg
-            ? string.Join(Environment.NewLine, agg.Flatten().InnerExceptions.Select(e => e.Message))
-            : ex.Message;
-    }
+    private static string StartFailure(string environment, params (string Key, string Value)[] settings) =>
+        StartupFailure.Of(environment, settings);
 
     [Fact]
     public void Production_WithMissingSettings_RefusesToStart_NamingEachSetting()

@@ -11,29 +11,10 @@ namespace Rrr.Portal.Tests.Features.Webhooks;
 
 public sealed class RrrWebhookSettingsTests
 {
-    private static string StartFailure(string environment, params (string Key, string Value)[] settings)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "rrr-portal-tests", Guid.NewGuid().ToString("N"));
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment(environment);
-            b.UseSetting("Store:DataFolder", data);
-            b.UseSetting("Oidc:Authority", "https://login.example.com/");
-            b.UseSetting("Oidc:ClientId", "portal");
-            b.UseSetting("Oidc:ClientSecret", "s3cret");
-            foreach (var (key, value) in settings)
-            {
-                b.UseSetting(key, value);
-            }
-        });
-
-        var ex = Record.Exception(() => factory.CreateClient());
-
-        Assert.NotNull(ex);
-        return ex is AggregateException agg
-            ? string.Join(Environment.NewLine, agg.Flatten().InnerExceptions.Select(e => e.Message))
-            : ex.Message;
-    }
+    private static string StartFailure(string environment, params (string Key, string Value)[] settings) =>
+        StartupFailure.Of(
+            environment,
+            [("Oidc:Authority", "https://login.example.com/"), ("Oidc:ClientId", "portal"), ("Oidc:ClientSecret", "s3cret"), .. settings]);
 
     [Fact]
     public void Production_WithoutSecrets_RefusesToStart()
