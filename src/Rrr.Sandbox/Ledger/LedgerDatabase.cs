@@ -8,10 +8,11 @@ using Rrr.Sandbox.Webhooks;
 namespace Rrr.Sandbox.Ledger;
 
 /// <summary>
-/// Runs ledger work as one SQLite transaction (BEGIN IMMEDIATE) on the sandbox database, then hands the
-/// webhook events it queued to the publisher once the transaction has committed.
+/// Runs ledger work as one SQLite transaction (BEGIN IMMEDIATE) on the sandbox database. The webhook
+/// events the work queued are written to the outbox inside that same transaction, so a committed change
+/// always has its event row and a rolled-back one never does; the dispatcher is woken after the commit.
 /// </summary>
-internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock clock, IWebhookPublisher publisher)
+internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock clock, WebhookOutbox outbox)
 {
     /// <summary>
     /// One writer at a time inside the process, so SQLite never has to answer BUSY between our own
@@ -26,10 +27,19 @@ internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock cloc
 
     public Task EnsureSchemaAsync(string sql, CancellationToken cancellationToken) => database.EnsureSchemaAsync(sql, cancellationToken);
 
+    /// <summary>
+    /// Test seam: runs inside the transaction after the outbox rows are written, just before the commit
+    /// (a test throws here to stand in for a crash between the event insert and the commit).
+    /// </summary>
+    internal Func<LedgerTx, Task>? BeforeCommit { get; set; }
+
     public async Task<T> WriteAsync<T>(Func<LedgerTx, Task<T>> work, CancellationToken cancellationToken)
     {
         LedgerTx tx;
         T result;
+        var written = new List<OutboxEvent>();
+        // Outside the write lock and the transaction: creating the tables must not wait on ourselves.
+        await outbox.EnsureReadyAsync().ConfigureAwait(false);
         await WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -39,6 +49,17 @@ internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock cloc
             tx = new LedgerTx(connection, transaction, clock.GetUtcNow(), RequestAmbient.TraceId, cancellationToken);
             result = await work(tx).ConfigureAwait(false);
             await IdempotencyMark.MarkCommittedAsync(tx).ConfigureAwait(false);
+            // The transactional outbox: the events commit (or roll back) with the change they describe.
+            foreach (var (type, data) in tx.Events)
+            {
+                written.Add(await outbox.EnqueueAsync(transaction, type, data, tx.Now, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (BeforeCommit is { } hook)
+            {
+                await hook(tx).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -46,12 +67,9 @@ internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock cloc
             WriteLock.Release();
         }
 
-        // After the commit: an event never describes a change that was rolled back. A crash here loses the
-        // event (the sandbox accepts that; the portal's reads correct it), never the change itself.
-        foreach (var (type, data) in tx.Events)
-        {
-            await publisher.PublishAsync(type, data, CancellationToken.None).ConfigureAwait(false);
-        }
+        // Only a wake-up: a crash before it delays delivery to the dispatcher's next poll (or its start-up
+        // recovery), it never loses the event.
+        outbox.Committed(written);
 
         return tx.DeferredProblem is { } problem ? throw problem : result;
     }

@@ -1,8 +1,10 @@
 namespace Rrr.Sandbox.Webhooks;
 
 /// <summary>
-/// Queues a webhook event for delivery to the portal. The ledger calls it after each change it has
-/// committed; delivery, signing, retries and the delivery log live behind it.
+/// Queues a webhook event for delivery to the portal in a transaction of its own. The ledger does not
+/// use this: its events are written inside the ledger transaction itself
+/// (<see cref="WebhookOutbox.EnqueueAsync"/>), so a change and its event commit or vanish together.
+/// This stays for callers with nothing to be atomic with (tests, diagnostics).
 /// </summary>
 public interface IWebhookPublisher
 {

@@ -90,10 +90,12 @@ internal sealed class WebhookStore(SandboxDatabase database)
 
     public Task EnsureSchemaAsync() => _schema.Value;
 
-    public async Task InsertAsync(string eventId, string type, string createdAt, DateTimeOffset enqueuedAt, string body, CancellationToken cancellationToken)
+    /// <summary>Inserts a PENDING event, due now, inside the caller's transaction (the outbox write).</summary>
+    public static async Task InsertAsync(
+        SqliteTransaction transaction, string eventId, string type, string createdAt, DateTimeOffset enqueuedAt, string body, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO webhook_events (event_id, type, created_at, enqueued_at_ms, body, state, next_attempt_at_ms)
             VALUES ($id, $type, $created, $enqueued, $body, 'PENDING', $enqueued);
@@ -105,6 +107,9 @@ internal sealed class WebhookStore(SandboxDatabase database)
         command.Parameters.AddWithValue("$body", body);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A connection to the sandbox database with the webhook tables in place.</summary>
+    public Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
 
     /// <summary>After a crash, events that were in flight are owed an attempt.</summary>
     public async Task RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken)

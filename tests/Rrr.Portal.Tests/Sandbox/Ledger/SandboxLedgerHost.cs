@@ -12,16 +12,12 @@ using Rrr.Sandbox.Webhooks;
 
 namespace Rrr.Portal.Tests.Sandbox.Ledger;
 
-/// <summary>Events the ledger published, in order.</summary>
-internal sealed class RecordingPublisher : IWebhookPublisher
+/// <summary>Events whose ledger transaction committed, in order (the real outbox still writes them).</summary>
+internal sealed class RecordingObserver : IWebhookEventObserver
 {
-    public ConcurrentQueue<(string Type, IReadOnlyDictionary<string, object?> Data)> Events { get; } = new();
+    public ConcurrentQueue<(string EventId, string Type, IReadOnlyDictionary<string, object?> Data)> Events { get; } = new();
 
-    public Task<string> PublishAsync(string type, IReadOnlyDictionary<string, object?> data, CancellationToken cancellationToken)
-    {
-        Events.Enqueue((type, data));
-        return Task.FromResult("evt_" + Events.Count);
-    }
+    public void OnCommitted(string eventId, string type, IReadOnlyDictionary<string, object?> data) => Events.Enqueue((eventId, type, data));
 
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> OfType(string type) =>
         Events.Where(e => e.Type == type).Select(e => e.Data).ToList();
@@ -32,7 +28,7 @@ internal sealed class SandboxLedgerHost : IAsyncDisposable
 {
     private static int _keys;
 
-    private SandboxLedgerHost(WebApplication app, Uri url, string folder, RecordingPublisher events, bool ownsFolder)
+    private SandboxLedgerHost(WebApplication app, Uri url, string folder, RecordingObserver events, bool ownsFolder)
     {
         App = app;
         Url = url;
@@ -51,7 +47,7 @@ internal sealed class SandboxLedgerHost : IAsyncDisposable
 
     public string Folder { get; }
 
-    public RecordingPublisher Events { get; }
+    public RecordingObserver Events { get; }
 
     public HttpClient Api { get; }
 
@@ -65,10 +61,10 @@ internal sealed class SandboxLedgerHost : IAsyncDisposable
         var ownsFolder = folder is null;
         folder ??= Directory.CreateTempSubdirectory("rrr-ledger-").FullName;
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var events = new RecordingPublisher();
+        var events = new RecordingObserver();
         var app = SandboxApp.Build(
             new SandboxSettings { Url = url, DataFolder = folder },
-            configureServices: s => s.AddSingleton<IWebhookPublisher>(events));
+            configureServices: s => s.AddSingleton<IWebhookEventObserver>(events));
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new SandboxLedgerHost(app, url, folder, events, ownsFolder);
     }
