@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Mongo;
 using Rrr.Core.Persistence.Sqlite;
@@ -44,6 +46,8 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IRrrCallLog)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IWebhookInbox)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IResourceVersions)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IWalletSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (ILinkSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

@@ -7,6 +7,7 @@ using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
@@ -39,6 +40,7 @@ public static class PortalHostingExtensions
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
         services.AddRrrWebhooks();
+        services.AddMemberExperience();
 
         // --- Auth ---
         services.AddPortalAuth();

@@ -40,6 +40,9 @@ public abstract class PortalComponentTest : BunitContext
         _auth.Set(new ClaimsPrincipal(identity));
     }
 
+    /// <summary>Signs in a principal built by the test (e.g. with a <c>sub</c> claim).</summary>
+    protected void SignInAs(ClaimsPrincipal user) => _auth.Set(user);
+
     private sealed class TestAuthenticationStateProvider : AuthenticationStateProvider
     {
         private ClaimsPrincipal _user = new(new ClaimsIdentity());

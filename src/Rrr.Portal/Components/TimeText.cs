@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Rrr.Portal.Components;
+
+/// <summary>
+/// How the portal writes times: absolute in UTC (the circuit does not know the browser's zone) next to a
+/// relative phrase ("in 5 days", "2 min ago"), so both skimmers and careful readers are served.
+/// </summary>
+public static class TimeText
+{
+    public static string Date(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Clock(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    public static string DateTime(DateTimeOffset value) => Date(value) + ", " + Clock(value);
+
+    /// <summary>"just now", "3 min ago", "2 hours ago", "in 5 days", ... relative to <paramref name="now"/>.</summary>
+    public static string Relative(DateTimeOffset when, DateTimeOffset now)
+    {
+        var delta = when - now;
+        var future = delta > TimeSpan.Zero;
+        var size = delta.Duration();
+        if (size < TimeSpan.FromMinutes(1))
+        {
+            return future ? "in under a minute" : "just now";
+        }
+
+        var span = size < TimeSpan.FromHours(1) ? Count((long)size.TotalMinutes, "min", "min")
+            : size < TimeSpan.FromDays(1) ? Count((long)size.TotalHours, "hour", "hours")
+            : Count((long)size.TotalDays, "day", "days");
+        return future ? "in " + span : span + " ago";
+    }
+
+    private static string Count(long n, string one, string many) =>
+        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);
+}

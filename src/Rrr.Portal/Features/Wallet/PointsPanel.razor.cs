@@ -1,0 +1,199 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr.Http;
+
+namespace Rrr.Portal.Features.Wallet;
+
+/// <summary>
+/// The signed-in member's points from RRR: live, or the last known numbers with their age while RRR is
+/// down (retrying with backoff on <see cref="TimeProvider"/> until it answers), updated without reload when
+/// an RRR webhook for this member arrives.
+/// </summary>
+public sealed partial class PointsPanel : IDisposable
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan AgeTick = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _cts = new();
+    private WalletView? _view;
+    private bool _loading;
+
+    // The peeked cache is shown before RRR was asked; only an actual failed ask means "unavailable".
+    private bool _asked;
+    private string? _error;
+    private int _failedTries;
+    private ITimer? _retryTimer;
+    private ITimer? _ageTimer;
+    private IDisposable? _memberSubscription;
+    private IDisposable? _userSubscription;
+    private string? _subscribedMember;
+    private bool _disposed;
+
+    [Inject] private WalletService Wallet { get; set; } = default!;
+
+    [Inject] private IRrrEventNotifier Notifier { get; set; } = default!;
+
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject] private ILogger<PointsPanel> Logger { get; set; } = default!;
+
+    /// <summary>Raised after RRR reported a change to this member's wallet (e.g. so the history reloads).</summary>
+    [Parameter] public EventCallback WalletChanged { get; set; }
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    private DateTimeOffset? AsOf => _view?.Wallet is not null ? _view.FetchedAt : _view?.Link.FetchedAt;
+
+    /// <summary>RRR's clock now: its as_of plus the time since we asked (the sandbox clock can run ahead of ours).</summary>
+    private DateTimeOffset RrrNow => _view is { Wallet: { } wallet, FetchedAt: { } fetched } ? wallet.AsOf + (Now - fetched) : Now;
+
+    protected override async Task OnInitializedAsync()
+    {
+        // Prerendering shows the skeleton; the circuit (which can stay live) does the loading.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        _ageTimer = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, AgeTick, AgeTick);
+        try
+        {
+            // Last known numbers first, so the panel is never blank while RRR is asked (or is down).
+            _view = await Wallet.PeekAsync(_cts.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning("Cached wallet unreadable ({ErrorClass})", ex.GetType().Name);
+        }
+
+        await LoadAsync(refreshLink: false);
+    }
+
+    private async Task RefreshAsync()
+    {
+        await LoadAsync(refreshLink: true);
+    }
+
+    private async Task LoadAsync(bool refreshLink)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _loading = true;
+        StateHasChanged();
+        try
+        {
+            _view = await Wallet.GetAsync(refreshLink, _cts.Token);
+            _asked = true;
+            _error = null;
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (RrrProblemException ex)
+        {
+            // RRR refused the read (e.g. unknown member): nothing to retry into, say so.
+            Logger.LogWarning("RRR refused the wallet read: {Code}", ex.Code);
+            _error = "RedRoomRewards could not show your points right now. Please try again later.";
+        }
+        catch (MemberIdentityMissingException)
+        {
+            _error = "Your sign-in has no member id; please sign in again.";
+        }
+        finally
+        {
+            _loading = false;
+        }
+
+        Subscribe();
+        if (_view is { RrrUnavailable: true })
+        {
+            ScheduleRetry(_view.RetryAfter);
+        }
+        else
+        {
+            _failedTries = 0;
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+        }
+
+        StateHasChanged();
+    }
+
+    private void ScheduleRetry(TimeSpan? retryAfter)
+    {
+        // 2 s, 4 s, 8 s, then every 15 s; RRR's Retry-After may ask for longer, never beyond the cap.
+        var backoff = FirstRetry * (1 << Math.Min(_failedTries, 4));
+        var delay = retryAfter is { } hint && hint > backoff ? hint : backoff;
+        delay = delay > MaxRetry ? MaxRetry : delay;
+        _failedTries++;
+        _retryTimer?.Dispose();
+        _retryTimer = Time.CreateTimer(_ => _ = InvokeAsync(() => LoadAsync(refreshLink: true)), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Subscribe()
+    {
+        if (_view is null || _disposed)
+        {
+            return;
+        }
+
+        _userSubscription ??= Notifier.Subscribe(RrrTopic.XcnUser(_view.Link.XcnUserId), OnEvent);
+        var member = _view.Link.IsLinked ? _view.Link.RrrMemberId : null;
+        if (member == _subscribedMember)
+        {
+            return;
+        }
+
+        _memberSubscription?.Dispose();
+        _memberSubscription = member is null ? null : Notifier.Subscribe(RrrTopic.Member(member), OnEvent);
+        _subscribedMember = member;
+    }
+
+    // Called on the webhook processor's thread: hand over to the circuit and return at once.
+    private void OnEvent(RrrEvent rrrEvent)
+    {
+        if (!WalletEventMessages.Refreshes(rrrEvent.Type) || _disposed)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(() => ApplyEventAsync(rrrEvent));
+    }
+
+    private async Task ApplyEventAsync(RrrEvent rrrEvent)
+    {
+        await LoadAsync(refreshLink: rrrEvent.Type == RrrEventTypes.LinkUpdated);
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (WalletEventMessages.Describe(rrrEvent) is { } message)
+        {
+            Snackbar.Add(message, Severity.Info);
+        }
+
+        await WalletChanged.InvokeAsync();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _cts.Cancel();
+        _cts.Dispose();
+        _retryTimer?.Dispose();
+        _ageTimer?.Dispose();
+        _memberSubscription?.Dispose();
+        _userSubscription?.Dispose();
+    }
+}

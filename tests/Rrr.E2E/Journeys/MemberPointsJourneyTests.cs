@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+/// <summary>
+/// Mia's points panel against the real portal and its in-process sandbox: real balance, live update from a
+/// webhook, outage and recovery without reload, accessibility, desktop and phone screenshots.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    private const float RrrTimeoutMs = 90_000; // an outage read waits out RRR's retries (Retry-After 5 s) before giving up
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+
+        // The full suite shares two cores with other builds: sign-in redirects can take longer than Playwright's 30 s default.
+        Page.SetDefaultTimeout(60_000);
+        Page.SetDefaultNavigationTimeout(60_000);
+    }
+
+    [Fact]
+    public async Task Mia_SeesHerRealBalanceFromRrr_WithHistory_LinkChip_NoSeriousAxeViolations_AndFitsAPhone()
+    {
+        var wallet = await SandboxWalletAsync("rrr_m_1001");
+
+        await SignInAsMiaAsync();
+
+        await Expect(Available()).ToHaveAttributeAsync("data-value", wallet.GetProperty("available_points").GetInt64().ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("points-pending")).ToHaveAttributeAsync("data-value", wallet.GetProperty("pending_points").GetInt64().ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("points-escrow")).ToHaveAttributeAsync("data-value", wallet.GetProperty("escrow_points").GetInt64().ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("as-of")).ToContainTextAsync(new Regex(@"As of \d\d:\d\d UTC \("));
+        // Panel and app bar read the same service: both say "linked".
+        await Expect(Page.GetByTestId("link-status")).ToHaveCountAsync(2);
+        foreach (var chip in await Page.GetByTestId("link-status").AllAsync())
+        {
+            await Expect(chip).ToHaveAttributeAsync("data-status", "Linked");
+        }
+
+        await Expect(Page.GetByTestId("history-row").First).ToBeVisibleAsync();
+        if (wallet.GetProperty("expiring_soon").GetArrayLength() > 0)
+        {
+            await Expect(Page.GetByTestId("expiring-item").First).ToContainTextAsync(new Regex(@"points\s+expire\s+\d{1,2} \w{3} \d{4}\s+\(in "));
+        }
+
+        var axe = await Page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+
+        await SaveScreenshotAsync("member-points-desktop");
+        await Page.SetViewportSizeAsync(375, 812);
+        await Expect(Available()).ToBeVisibleAsync();
+        await AssertNoHorizontalOverflowAsync();
+        await SaveScreenshotAsync("member-points-375px");
+    }
+
+    [Fact]
+    public async Task EarnPostedInRrr_ShowsUpLive_WithoutReload()
+    {
+        await SignInAsMiaAsync();
+        var before = long.Parse((await Available().GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
+        var navigations = 0;
+        Page.FrameNavigated += (_, frame) => navigations += frame == Page.MainFrame ? 1 : 0;
+
+        var earned = await PostEarnAsync("xcn_u_1001", amount: "37.00");
+
+        await Expect(Available()).ToHaveAttributeAsync("data-value", (before + earned).ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await Expect(Page.GetByText($"{earned} points posted")).ToBeVisibleAsync();
+        Assert.Equal(0, navigations);
+        await SaveScreenshotAsync("member-points-live-update");
+    }
+
+    [Fact]
+    public async Task RrrOutage_ShowsLastKnownValues_ThenRecoversWithoutReload()
+    {
+        await SignInAsMiaAsync();
+        var known = await Available().GetAttributeAsync("data-value");
+        var navigations = 0;
+        Page.FrameNavigated += (_, frame) => navigations += frame == Page.MainFrame ? 1 : 0;
+
+        try
+        {
+            await SetOutageAsync(true);
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Refresh points" }).ClickAsync();
+
+            var notice = Page.GetByTestId("rrr-unavailable");
+            await Expect(notice).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+            await Expect(notice).ToContainTextAsync(new Regex("RedRoomRewards is temporarily unavailable — showing what RRR last said (just now|\\d+ min ago)"));
+            await Expect(Available()).ToHaveAttributeAsync("data-value", known!);
+            await SaveScreenshotAsync("member-points-outage-desktop");
+            await Page.SetViewportSizeAsync(375, 812);
+            await SaveScreenshotAsync("member-points-outage-375px");
+        }
+        finally
+        {
+            await SetOutageAsync(false);
+        }
+
+        await Expect(Page.GetByTestId("rrr-unavailable")).ToHaveCountAsync(0, new() { Timeout = RrrTimeoutMs });
+        await Expect(Available()).ToHaveAttributeAsync("data-value", new Regex(@"^\d+$"));
+        Assert.Equal(0, navigations);
+    }
+
+    /// <summary>Usable at 375 px: nothing makes the page scroll sideways (the elements that stick out are named).</summary>
+    private async Task AssertNoHorizontalOverflowAsync()
+    {
+        try
+        {
+            // MudBlazor re-lays out after the resize; wait for that state rather than sleeping.
+            await Page.WaitForFunctionAsync(
+                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+                null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var report = await Page.EvaluateAsync<string>("""
+                () => {
+                  const width = document.documentElement.clientWidth;
+                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
+                    [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > width + 1)
+                      .slice(0, 12)
+                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
+                      .join('\n');
+                }
+                """);
+            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
+        }
+    }
+
+    private ILocator Available() => Page.GetByTestId("points-available");
+
+    private async Task SignInAsMiaAsync()
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
+        await WaitForInteractiveAsync();
+        await Expect(Available()).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+    }
+
+    private HttpClient Sandbox()
+    {
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
+        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-member-journeys");
+        return http;
+    }
+
+    private async Task<JsonElement> SandboxWalletAsync(string rrrMemberId)
+    {
+        using var http = Sandbox();
+        return await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
+    }
+
+    private async Task<long> PostEarnAsync(string xcnUserId, string amount)
+    {
+        using var http = Sandbox();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/earn-events")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object>
+            {
+                ["xcn_user_id"] = xcnUserId,
+                ["order_number"] = "e2e-" + Guid.NewGuid().ToString("N"),
+                ["product"] = "TOKENS",
+                ["amount"] = new Dictionary<string, string> { ["amount"] = amount, ["currency"] = "USD" },
+                ["posting_mode"] = "IMMEDIATE",
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", "e2e-earn-" + Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"earn-events answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("points").GetInt64();
+    }
+
+    private async Task SetOutageAsync(bool outage)
+    {
+        using var http = Sandbox();
+        using var response = await http.PutAsJsonAsync("sandbox/faults", new { outage }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}

@@ -1,0 +1,288 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr.Links;
+using Rrr.Core.Rrr.Wallet;
+using Rrr.Portal.Auth;
+using Rrr.Portal.Features.Members;
+using Rrr.Portal.Features.Wallet;
+using Rrr.Portal.Tests.Support;
+
+namespace Rrr.Portal.Tests.Features.Wallet;
+
+/// <summary>The points panel over the real member services, a real SQLite cache and fakes of RRR's API.</summary>
+public sealed class PointsPanelTests : PortalComponentTest
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly TempSqliteStore db = new();
+    private readonly FakeTimeProvider time = new(T0);
+    private readonly FakeLinksApi links = new();
+    private readonly FakeWalletApi wallets = new();
+    private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
+
+    public PointsPanelTests()
+    {
+        links.Links["xcn_u_1001"] = FakeLinksApi.Linked("xcn_u_1001", "rrr_m_1001");
+        links.Links["xcn_u_1003"] = FakeLinksApi.Linked("xcn_u_1003", "rrr_m_1003");
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1250, 7, T0, pending: 40, escrow: 15,
+            new ExpiringPoints(200, T0.AddDays(20)), new ExpiringPoints(100, T0.AddDays(5).AddHours(3)));
+        wallets.Wallets["rrr_m_1003"] = FakeWalletApi.Wallet("rrr_m_1003", 80, 2, T0);
+
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FeatureManagement:PointsPanel"] = "true",
+            ["FeatureManagement:AccountLinking"] = "true",
+        }).Build());
+        Services.AddSingleton<TimeProvider>(time);
+        Services.AddSingleton<IRrrLinksApi>(links);
+        Services.AddSingleton<IRrrWalletApi>(wallets);
+        Services.AddSingleton<IWalletSnapshotStore>(db.Store);
+        Services.AddSingleton<ILinkSnapshotStore>(db.Store);
+        Services.AddSingleton<IRrrEventNotifier>(notifier);
+        Services.AddLogging();
+        Services.AddMemberExperience();
+        SignInMember("xcn_u_1001");
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    private ISnackbar Snackbar => Services.GetRequiredService<ISnackbar>();
+
+    private void SignInMember(string sub)
+    {
+        var identity = new ClaimsIdentity("test", "name", "role");
+        identity.AddClaim(new Claim("name", "Member " + sub));
+        identity.AddClaim(new Claim("sub", sub));
+        identity.AddClaim(new Claim("role", PortalRoles.Member));
+        SignInAs(new ClaimsPrincipal(identity));
+    }
+
+    private static long Figure(IRenderedComponent<PointsPanel> cut, string testId) =>
+        long.Parse(cut.Find($"[data-testid={testId}]").GetAttribute("data-value")!, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void WhileRrrIsAsked_ShowsTheSkeleton_ThenTheNumbers()
+    {
+        wallets.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=points-skeleton]");
+        Assert.Empty(cut.FindAll("[data-testid=points-available]"));
+
+        wallets.Gate.SetResult();
+
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        Assert.Empty(cut.FindAll("[data-testid=points-skeleton]"));
+    }
+
+    [Fact]
+    public void Linked_ShowsAvailablePendingEscrow_LinkStatus_AndAsOf()
+    {
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        Assert.Equal(40, Figure(cut, "points-pending"));
+        Assert.Equal(15, Figure(cut, "points-escrow"));
+        Assert.Contains("1,250", cut.Find("[data-testid=points-available]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Linked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
+        Assert.Equal("As of 12:00 UTC (just now)", cut.Find("[data-testid=as-of]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=rrr-unavailable]"));
+    }
+
+    [Fact]
+    public void ExpiringSoon_IsSoonestFirst_WithAbsoluteAndRelativeDates()
+    {
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=expiring-item]").Count));
+        var items = cut.FindAll("[data-testid=expiring-item]").Select(i => System.Text.RegularExpressions.Regex.Replace(i.TextContent, @"\s+", " ").Trim()).ToList();
+        Assert.Equal("100 points expire 6 Mar 2026 (in 5 days)", items[0]);
+        Assert.Equal("200 points expire 21 Mar 2026 (in 20 days)", items[1]);
+    }
+
+    [Fact]
+    public async Task RrrDown_ShowsLastKnownValues_WithTheirAge()
+    {
+        Render<PointsPanel>().WaitForAssertion(() => Assert.Single(wallets.Asked));
+        await DisposeComponentsAsync();
+        time.Advance(TimeSpan.FromMinutes(12));
+        links.Down = true;
+        wallets.Down = true;
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=rrr-unavailable]")));
+        var notice = cut.Find("[data-testid=rrr-unavailable]").TextContent;
+        Assert.Contains("RedRoomRewards is temporarily unavailable — showing what RRR last said 12 min ago", notice, StringComparison.Ordinal);
+        Assert.Equal(1250, Figure(cut, "points-available"));
+        Assert.Equal("Linked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
+        Assert.Contains("(last known)", cut.Find("[data-testid=link-status]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RrrDown_WithNothingCached_SaysSo()
+    {
+        links.Down = true;
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=points-no-data]")));
+        Assert.Contains("no earlier answer", cut.Find("[data-testid=rrr-unavailable]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RrrBack_PanelRecoversByItself_OnTheRetryTimer()
+    {
+        links.Down = true;
+        wallets.Down = true;
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=rrr-unavailable]")));
+        var asksWhileDown = links.Asked.Count;
+
+        time.Advance(TimeSpan.FromSeconds(5)); // first retry is due after RRR's Retry-After (5 s)
+        cut.WaitForAssertion(() => Assert.True(links.Asked.Count > asksWhileDown));
+        Assert.NotEmpty(cut.FindAll("[data-testid=rrr-unavailable]"));
+
+        links.Down = false;
+        wallets.Down = false;
+        time.Advance(TimeSpan.FromSeconds(15));
+
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        Assert.Empty(cut.FindAll("[data-testid=rrr-unavailable]"));
+    }
+
+    [Fact]
+    public void WebhookForThisMember_RefreshesWithoutReload_AndNotifies()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1370, 8, T0);
+
+        notifier.Publish(WalletEvent("evt_1", RrrEventTypes.PointsPosted, "rrr_m_1001", points: 120, version: 8));
+
+        cut.WaitForAssertion(() => Assert.Equal(1370, Figure(cut, "points-available")));
+        Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "120 points posted");
+    }
+
+    [Fact]
+    public void WebhookForAnotherMember_ChangesNothing()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        var asked = wallets.Asked.Count;
+
+        notifier.Publish(WalletEvent("evt_2", RrrEventTypes.PointsPosted, "rrr_m_1003", points: 50, version: 3));
+
+        Assert.Equal(asked, wallets.Asked.Count);
+        Assert.Empty(Snackbar.ShownSnackbars);
+    }
+
+    [Fact]
+    public async Task AfterDispose_NoMoreRefreshes_NorRetries()
+    {
+        links.Down = true;
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=rrr-unavailable]")));
+        links.Down = false;
+
+        await DisposeComponentsAsync();
+        var linkAsks = links.Asked.Count;
+        var walletAsks = wallets.Asked.Count;
+        time.Advance(TimeSpan.FromMinutes(5));
+        notifier.Publish(WalletEvent("evt_3", RrrEventTypes.PointsPosted, "rrr_m_1001", points: 1, version: 9));
+        notifier.Publish(new RrrEvent("evt_4", RrrEventTypes.LinkUpdated, null,
+            new Dictionary<string, object?> { ["resource_type"] = "link", ["xcn_user_id"] = "xcn_u_1001", ["version"] = 2L }));
+
+        Assert.Equal(linkAsks, links.Asked.Count);
+        Assert.Equal(walletAsks, wallets.Asked.Count);
+    }
+
+    [Fact]
+    public void UnlinkedMember_IsToldSo_AndOfferedLinking_HonestlyWhileTheWizardIsMissing()
+    {
+        SignInMember("xcn_u_1002");
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=not-linked]");
+        Assert.Equal("NotLinked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
+        var button = cut.FindAll("button").Single(b => b.TextContent.Contains("Link your account", StringComparison.Ordinal));
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("Coming soon", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(wallets.Asked);
+    }
+
+    [Fact]
+    public void LinkUpdated_ForThisUser_RereadsTheLink_AndShowsTheWallet()
+    {
+        SignInMember("xcn_u_1002");
+        var cut = Render<PointsPanel>();
+        cut.WaitForElement("[data-testid=not-linked]");
+        links.Links["xcn_u_1002"] = FakeLinksApi.Linked("xcn_u_1002", "rrr_m_1002", version: 2);
+        wallets.Wallets["rrr_m_1002"] = FakeWalletApi.Wallet("rrr_m_1002", 500, 1, T0);
+
+        notifier.Publish(new RrrEvent("evt_5", RrrEventTypes.LinkUpdated, null, new Dictionary<string, object?>
+        {
+            ["resource_type"] = "link", ["resource_id"] = "xcn_u_1002", ["xcn_user_id"] = "xcn_u_1002",
+            ["rrr_member_id"] = "rrr_m_1002", ["status"] = "LINKED", ["version"] = 2L,
+        }));
+
+        cut.WaitForAssertion(() => Assert.Equal(500, Figure(cut, "points-available")));
+        Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Your RedRoomRewards account is now linked");
+    }
+
+    [Fact]
+    public void AMember_SeesOnlyTheirOwnWallet_ChosenByTheSubClaim()
+    {
+        SignInMember("xcn_u_1003");
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(80, Figure(cut, "points-available")));
+        Assert.Equal(["rrr_m_1003"], wallets.Asked);
+        Assert.DoesNotContain("1,250", cut.Markup, StringComparison.Ordinal);
+        // Nothing a page or URL could set: the panel's only parameter is its change callback.
+        var parameters = typeof(PointsPanel).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.IsDefined(typeof(ParameterAttribute), inherit: true) || p.IsDefined(typeof(SupplyParameterFromQueryAttribute), inherit: true))
+            .Select(p => p.Name);
+        Assert.Equal(["WalletChanged"], parameters);
+    }
+
+    [Fact]
+    public void SignedInWithoutASubClaim_ShowsNoWallet()
+    {
+        SignInAs("Someone", PortalRoles.Member);
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=points-error]");
+        Assert.Empty(wallets.Asked);
+        Assert.Empty(links.Asked);
+    }
+
+    private static RrrEvent WalletEvent(string id, string type, string member, long points, long version) =>
+        new(id, type, null, new Dictionary<string, object?>
+        {
+            ["resource_type"] = "wallet", ["resource_id"] = member, ["rrr_member_id"] = member, ["points"] = points,
+            ["status"] = "POSTED", ["version"] = version,
+        });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            db.Dispose();
+        }
+    }
+}
