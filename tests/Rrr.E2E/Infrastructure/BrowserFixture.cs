@@ -93,6 +93,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-GB",
             TimezoneId = "UTC",
         });
+
+        // Generous on purpose: a 2-core CI box running the whole suite can take tens of seconds for a
+        // first sign-in; a passing step never waits for it, so only real hangs pay the price.
+        context.SetDefaultNavigationTimeout(60_000);
+        context.SetDefaultTimeout(30_000);
         lock (_gate)
         {
             _contexts.Add(context);

@@ -23,11 +23,31 @@ public sealed class PortalFixture : IAsyncLifetime
             // The browser first: a missing chromium is the quicker and clearer failure.
             await Browser.InitializeAsync();
             _portal = await PortalProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+            await WarmUpAsync(_portal);
         }
         catch
         {
             await DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The first request to each part (the OpenID provider, the sign-in page, the RRR API) pays for JIT and
+    /// model building, seconds on a loaded machine; paying it here keeps each test's own waits honest.
+    /// </summary>
+    private static async Task WarmUpAsync(PortalProcess portal)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        foreach (var url in new[]
+        {
+            portal.SandboxUrl + "/.well-known/openid-configuration",
+            portal.SandboxUrl + "/account/login",
+            portal.SandboxUrl + "/sandbox/members",
+            portal.BaseUrl + "/",
+        })
+        {
+            using var response = await http.GetAsync(new Uri(url), TestContext.Current.CancellationToken);
         }
     }
 
