@@ -7,7 +7,7 @@ using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Bench.WebhookIngest;
 
-internal sealed record LoadResult(string Name, long Requests, long Accepted, long Errors, double Seconds, long[] LatencyTicks)
+internal sealed record LoadResult(string Name, long Requests, long Accepted, long Errors, double Seconds, long[] LatencyTicks, double CpuSeconds = 0, double JitSeconds = 0)
 {
     /// <summary>Several measured segments of one target as one result (latencies sorted).</summary>
     public static LoadResult Combine(IReadOnlyList<LoadResult> parts)
@@ -16,10 +16,13 @@ internal sealed record LoadResult(string Name, long Requests, long Accepted, lon
         Array.Sort(latencies);
         return new LoadResult(
             parts[0].Name, parts.Sum(p => p.Requests), parts.Sum(p => p.Accepted), parts.Sum(p => p.Errors),
-            parts.Sum(p => p.Seconds), latencies);
+            parts.Sum(p => p.Seconds), latencies, parts.Sum(p => p.CpuSeconds), parts.Sum(p => p.JitSeconds));
     }
 
     public double Throughput => Requests / Seconds;
+
+    /// <summary>Process CPU (server and driver together) per request, in microseconds: robust to other load on the machine.</summary>
+    public double CpuMicrosecondsPerRequest => Requests == 0 ? double.NaN : CpuSeconds * 1e6 / Requests;
 
     public double PercentileMs(double p)
     {
@@ -70,17 +73,36 @@ internal sealed class LoadDriver : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var stopAt = warmup + duration;
+        using var process = Process.GetCurrentProcess();
+        TimeSpan? cpuFrom = warmup == TimeSpan.Zero ? process.TotalProcessorTime : null;
+        var jitFrom = System.Runtime.JitInfo.GetCompilationTime();
+        var cpuTimer = warmup == TimeSpan.Zero ? null : Task.Delay(warmup).ContinueWith(
+            _ =>
+            {
+                process.Refresh();
+                cpuFrom = process.TotalProcessorTime;
+            },
+            TaskScheduler.Default);
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => SendLoopAsync(client, endpoint, secret, clock, warmup, stopAt)))
             .ToArray();
         var outcomes = await Task.WhenAll(workers);
+        process.Refresh();
+        var cpu = cpuFrom is { } from ? (process.TotalProcessorTime - from).TotalSeconds : 0;
+        if (cpuTimer is not null)
+        {
+            await cpuTimer;
+        }
+
         return new LoadResult(
             name,
             outcomes.Sum(o => o.Latencies.Count),
             outcomes.Sum(o => o.Accepted),
             outcomes.Sum(o => o.Errors),
             duration.TotalSeconds,
-            outcomes.SelectMany(o => o.Latencies).ToArray());
+            outcomes.SelectMany(o => o.Latencies).ToArray(),
+            cpu,
+            (System.Runtime.JitInfo.GetCompilationTime() - jitFrom).TotalSeconds);
     }
 
     public void Dispose()

@@ -11,11 +11,18 @@ internal static class Report
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"{"target",-22} {"req/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"requests",10} {"errors",7}"));
+        Console.WriteLine(string.Create(c, $"{"target",-22} {"req/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"requests",10} {"errors",7} {"cpu µs/req",11} {"jit ms",7}"));
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(c,
-                $"{r.Name,-22} {r.Throughput,10:F0} {r.PercentileMs(50),8:F2} {r.PercentileMs(95),8:F2} {r.PercentileMs(99),8:F2} {r.Requests,10} {r.Errors,7}"));
+                $"{r.Name,-22} {r.Throughput,10:F0} {r.PercentileMs(50),8:F2} {r.PercentileMs(95),8:F2} {r.PercentileMs(99),8:F2} {r.Requests,10} {r.Errors,7} {r.CpuMicrosecondsPerRequest,11:F0} {r.JitSeconds * 1000,7:F0}"));
+        }
+
+        if (results.Count == 1)
+        {
+            // --only-ingest: nothing to compare with.
+            Console.WriteLine(string.Create(c, $"inbox rows: {stored}, still pending for the processor: {pending}"));
+            return;
         }
 
         var bare = results[0];

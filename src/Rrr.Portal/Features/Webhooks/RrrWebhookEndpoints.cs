@@ -19,7 +19,12 @@ public static partial class RrrWebhookEndpoints
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+
+            // Runs straight from routing, skipping status-code pages, authentication, authorization
+            // and antiforgery: the signature is this endpoint's only authentication, its errors are
+            // problem+json already, and none of those middlewares has anything to add to it.
+            .ShortCircuit();
         return app;
     }
 

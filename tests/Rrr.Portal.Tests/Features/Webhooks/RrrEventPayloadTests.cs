@@ -59,4 +59,35 @@ public sealed class RrrEventPayloadTests
         Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse("""{"id":"evt_1","type":"X"} {}"""));
         Assert.Null(RrrEventPayload.Parse("""{"id":"evt_1","type":"X"} {}"""));
     }
+
+    [Fact]
+    public void Parse_RepeatedMembers_TheLastOccurrenceCounts()
+    {
+        // The single-pass reader keeps what a JsonDocument lookup gave: last id, last data object,
+        // a repeated field keeps its first position and its last scalar value.
+        var parsed = RrrEventPayload.Parse("""
+            {"id":"evt_old","type":"X","data":{"points":1},"id":"evt_1",
+             "data":{"points":2,"status":"A","points":3,"status":{"x":1},"resource\u005ftype":"wallet"}}
+            """)!;
+
+        Assert.Equal("evt_1", parsed.Id);
+        Assert.Equal("""{"id":"evt_1","type":"X","data":{"points":3,"status":"A","resource_type":"wallet"}}""", RrrEventPayload.ToJson(parsed));
+    }
+
+    [Fact]
+    public void Parse_StringThatIsNotUtf8_IsNull()
+    {
+        byte[] body = [.. """{"id":"evt_1","type":"X","data":{"status":" """u8, 0xFF, 0xFE, .. "\"}}"u8];
+
+        Assert.Null(RrrEventPayload.Parse(body));
+    }
+
+    [Fact]
+    public void Parse_NestingBeyondTheLimit_IsNull()
+    {
+        var deep = new string('[', 16) + new string(']', 16);
+
+        Assert.Null(RrrEventPayload.Parse($$"""{"id":"evt_1","type":"X","extra":{{deep}}}"""));
+        Assert.NotNull(RrrEventPayload.Parse($$"""{"id":"evt_1","type":"X","extra":{{deep[1..^1]}}}"""));
+    }
 }
