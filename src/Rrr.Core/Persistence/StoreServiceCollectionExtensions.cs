@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Mongo;
 using Rrr.Core.Persistence.Sqlite;
@@ -44,6 +45,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IRrrCallLog)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IWebhookInbox)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IResourceVersions)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;
