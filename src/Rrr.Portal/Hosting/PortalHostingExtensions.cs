@@ -7,6 +7,7 @@ using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
@@ -38,6 +39,7 @@ public static class PortalHostingExtensions
         services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
         services.AddRrrWebhooks();
+        services.AddPortalEarn();
 
         // --- Auth ---
         services.AddPortalAuth();
@@ -74,6 +76,7 @@ public static class PortalHostingExtensions
             .AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
+        app.MapEarnEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
