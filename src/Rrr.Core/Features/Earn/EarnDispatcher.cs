@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -66,6 +67,9 @@ public sealed partial class EarnDispatcher(
         RrrErrorCodes.IdempotencyKeyRequired,
         RrrErrorCodes.InvalidState,
     };
+
+    /// <summary>request_in_progress answers after which the order's key counts as stuck (see PostEarnAsync).</summary>
+    internal const int StuckKeyAttempts = 2;
 
     // Unique per dispatcher instance, also across restarts of the same process id.
     private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -218,9 +222,14 @@ public sealed partial class EarnDispatcher(
     {
         var order = row.Order;
         var amount = order.Amount ?? throw new InvalidOperationException("A paid order without an amount.");
-        var key = order.Product == EarnProduct.Tokens
-            ? IdempotencyKeys.EarnTokens(order.OrderNumber)
-            : IdempotencyKeys.EarnMembership(order.OrderNumber);
+        // A key whose first request died after RRR committed it (e.g. RRR restarted before storing the
+        // response) answers request_in_progress until it expires (24 h). After two such answers a fresh key
+        // asks again; RRR's one-earn-per-order rule makes that safe: duplicate_order hands back the event,
+        // or, if the first request never committed, this one earns it.
+        var keyPart = row.LastError == RrrErrorCodes.RequestInProgress && row.Attempts >= StuckKeyAttempts
+            ? string.Create(CultureInfo.InvariantCulture, $"{order.OrderNumber}_r{row.Attempts}")
+            : order.OrderNumber;
+        var key = order.Product == EarnProduct.Tokens ? IdempotencyKeys.EarnTokens(keyPart) : IdempotencyKeys.EarnMembership(keyPart);
         var request = new EarnEventRequest(
             order.XcnUserId, order.OrderNumber, order.Product, amount, settings.PostingMode, settings.ExpectedPoints(order.Product, amount.Amount));
         try

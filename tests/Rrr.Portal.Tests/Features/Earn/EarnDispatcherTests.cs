@@ -185,6 +185,29 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyStuckInProgress_IsAbandonedForAFreshOne_AndDuplicateOrderHandsBackTheEvent()
+    {
+        settings.MaxAttempts = 8;
+        await AddAsync(Paid("o1"));
+        var extensions = new Dictionary<string, JsonElement> { ["earn_event_id"] = JsonSerializer.SerializeToElement("ee_committed") };
+        rrr.Behaviour = (_, key) => throw (key == "earn_token_o1"
+            ? FakeEarnApi.Problem(RrrErrorCodes.RequestInProgress, 409)
+            : FakeEarnApi.Problem(RrrErrorCodes.DuplicateOrder, 409, extensions));
+        var dispatcher = Dispatcher();
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await dispatcher.RunOnceAsync(Ct);
+            time.Advance(settings.MaxRetryDelay);
+        }
+
+        Assert.Equal(2, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1_r2"]);
+        var row = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Posted, "ee_committed"), (row.Status, row.Result!.EarnEventId));
+    }
+
+    [Fact]
     public async Task DuplicateOrder_IsTreatedAsPosted_WithRrrsEarnEvent()
     {
         await AddAsync(Paid("o1"));
