@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed partial class EarnDispatcher(
     EarnSignal signal,
     TimeProvider time,
     IOptions<EarnOptions> options,
-    ILogger<EarnDispatcher> logger) : BackgroundService
+    ILogger<EarnDispatcher> logger)
 {
     /// <summary>Refused for good: trying again with the same body cannot succeed.</summary>
     private static readonly HashSet<string> PermanentCodes = new(StringComparer.Ordinal)
@@ -77,7 +78,8 @@ public sealed partial class EarnDispatcher(
 
     public string Owner => owner;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The loop: a pass per wake-up (signal or poll), until <paramref name="stoppingToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         if (!settings.DispatcherEnabled)
@@ -341,4 +343,15 @@ public sealed partial class EarnDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Earn dispatcher pass failed ({ErrorClass}); retrying on the next wake-up")]
     private static partial void LogLoopFailed(ILogger logger, string errorClass);
+}
+
+/// <summary>
+/// Hosts the <see cref="EarnDispatcher"/>. It resolves the dispatcher (and with it the RRR client) only once
+/// the host runs, after start-up validation: resolving the client while hosted services are being built
+/// would read its options early and hide every other misconfiguration behind the first one.
+/// </summary>
+public sealed class EarnDispatcherHost(IServiceProvider services) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        services.GetRequiredService<EarnDispatcher>().RunAsync(stoppingToken);
 }

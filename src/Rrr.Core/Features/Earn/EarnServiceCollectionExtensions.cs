@@ -22,7 +22,7 @@ public static class EarnServiceCollectionExtensions
 
         // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
         services.TryAddSingleton<EarnDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<EarnDispatcher>());
+        services.AddHostedService<EarnDispatcherHost>();
         return services;
     }
 }
