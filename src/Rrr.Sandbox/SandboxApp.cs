@@ -7,6 +7,7 @@ using Rrr.Sandbox.Identity;
 using Rrr.Sandbox.Ledger;
 using Rrr.Sandbox.Storage;
 using Rrr.Sandbox.Webhooks;
+using Rrr.Sandbox.Xcn;
 
 namespace Rrr.Sandbox;
 
@@ -60,6 +61,7 @@ public static class SandboxApp
         builder.Services.AddSandboxWebhooks(settings);
         builder.Services.AddSandboxFaults();
         builder.Services.AddSandboxLedger();
+        builder.Services.AddSandboxXcn();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -74,6 +76,7 @@ public static class SandboxApp
         app.MapSandboxIdentityProvider();
         app.MapSandboxWebhooks().MapSandboxFaults().MapSandboxClock();
         app.MapSandboxLedger();
+        app.MapSandboxXcn();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapRazorComponents<SandboxRoot>();
         return app;

@@ -1,7 +1,7 @@
 namespace Rrr.Sandbox;
 
 /// <summary>Standalone entry point: <c>dotnet run --project src/Rrr.Sandbox -- --url http://127.0.0.1:5081 --portal http://localhost:5080</c>
-/// (optional <c>--api-key</c>, <c>--webhook-secrets "whsec_a whsec_b"</c>, <c>--data</c>).</summary>
+/// (optional <c>--api-key</c>, <c>--internal-key</c>, <c>--webhook-secrets "whsec_a whsec_b"</c>, <c>--data</c>).</summary>
 public static class SandboxProgram
 {
     public static async Task Main(string[] args)
@@ -19,6 +19,8 @@ public static class SandboxProgram
             PostLogoutRedirectUris = [new Uri(portal, "/signout-callback-oidc")],
             DataFolder = config["data"] ?? "data/sandbox",
             WebhookUrl = new Uri(portal, "/webhooks/rrr"),
+            PortalUrl = portal,
+            PortalInternalKey = config["internal-key"] ?? SandboxSettings.DevInternalKey,
             ApiKey = config["api-key"] ?? SandboxSettings.DevApiKey,
             WebhookSecrets = config["webhook-secrets"] is { Length: > 0 } secrets
                 ? secrets.Split(' ', StringSplitOptions.RemoveEmptyEntries)

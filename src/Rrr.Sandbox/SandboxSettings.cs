@@ -32,8 +32,17 @@ public sealed record SandboxSettings
     /// <summary><c>whsec_</c> secrets; every delivery is signed with each of them (rotation).</summary>
     public IReadOnlyList<string> WebhookSecrets { get; init; } = [DevWebhookSecret];
 
+    /// <summary>The portal's root for XCN's internal calls (<c>/internal/orders/*</c>); the purchase simulator is off when null.</summary>
+    public Uri? PortalUrl { get; init; }
+
+    /// <summary>The <c>X-Internal-Key</c> the purchase simulator sends (one of the portal's <c>Internal:ApiKeys</c>).</summary>
+    public string PortalInternalKey { get; init; } = DevInternalKey;
+
     // Not secrets: the sandbox is refused in Production, and so are these values on the portal side.
     public const string DevApiKey = "sandbox-api-key";
+
+    /// <summary>The portal's development <c>Internal:ApiKeys</c> value, sent by the sandbox as XCN's payment system.</summary>
+    public const string DevInternalKey = "sandbox-internal-key";
 
     public const string DevWebhookSecret = "whsec_vT9Xhd6Li5MKugHzUNsf48qAVUEkCN50VsU70XmcORE=";
 }

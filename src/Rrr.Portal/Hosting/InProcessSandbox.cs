@@ -8,6 +8,7 @@ namespace Rrr.Portal.Hosting;
 internal sealed partial class InProcessSandbox(
     IOptions<SandboxHostSettings> options,
     IOptions<StoreOptions> store,
+    IOptions<Features.Earn.InternalApiSettings> internalApi,
     IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<InProcessSandbox> logger) : IHostedService, IAsyncDisposable
@@ -26,6 +27,8 @@ internal sealed partial class InProcessSandbox(
             PostLogoutRedirectUris = portalUrls.Select(u => new Uri(u, "signout-callback-oidc")).ToList(),
             DataFolder = Path.Combine(store.Value.ResolveDataFolder(environment.ContentRootPath), "sandbox"),
             WebhookUrl = new Uri(portalUrls[0], "webhooks/rrr"),
+            PortalUrl = portalUrls[0],
+            PortalInternalKey = internalApi.Value.ApiKeys.FirstOrDefault(k => !string.IsNullOrWhiteSpace(k)) ?? SandboxSettings.DevInternalKey,
         };
         _app = SandboxApp.Build(settings, environment.EnvironmentName);
         await _app.StartAsync(cancellationToken);

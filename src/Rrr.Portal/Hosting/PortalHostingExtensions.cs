@@ -8,6 +8,7 @@ using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 using Rrr.Portal.Features.Members;
+using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
@@ -41,6 +42,7 @@ public static class PortalHostingExtensions
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
         services.AddRrrWebhooks();
         services.AddMemberExperience();
+        services.AddPortalEarn();
 
         // --- Auth ---
         services.AddPortalAuth();
@@ -78,6 +80,7 @@ public static class PortalHostingExtensions
             .AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
+        app.MapEarnEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -133,6 +133,35 @@ public sealed class PortalProcess : IAsyncDisposable
         await StartProcessAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Kills the process tree at once (no shutdown, nothing flushed: a crash), then starts it again on the
+    /// same ports with the same data folder.
+    /// </summary>
+    public async Task KillAndRestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_process is { } process)
+        {
+            _process = null;
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(cancellationToken);
+                Append("[harness] portal killed");
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            finally
+            {
+                process.Dispose();
+            }
+        }
+
+        await StartProcessAsync(cancellationToken);
+    }
+
     /// <summary>SIGTERM (so the host shuts down and flushes), then kills the process tree if it is still there after 10 s.</summary>
     public async Task StopAsync()
     {

@@ -51,6 +51,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
             cancellationToken);
         await InitializeRrrCallsAsync(cancellationToken);
         await InitializeWebhookInboxAsync(cancellationToken);
+        await InitializeEarnOutboxAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

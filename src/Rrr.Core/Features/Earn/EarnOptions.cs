@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Rrr.Earn;
+
+namespace Rrr.Core.Features.Earn;
+
+/// <summary>Earn rules and the outbox dispatcher's tuning. Bound from "Earn", validated at start-up.</summary>
+public sealed class EarnOptions
+{
+    public const string Section = "Earn";
+
+    /// <summary>ISO 4217 code of XCN's prices; orders in another currency are refused at the door.</summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>
+    /// Points per whole currency unit, by product ("Tokens", "Membership"). Sent to RRR as
+    /// <c>expected_points</c> for reconciliation only: RRR's own rules decide what is credited.
+    /// </summary>
+    public Dictionary<string, long> PointsPerUnit { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(EarnProduct.Tokens)] = 1,
+        [nameof(EarnProduct.Membership)] = 2,
+    };
+
+    public PostingMode PostingMode { get; set; } = PostingMode.Immediate;
+
+    /// <summary>Failed posts (not outages, see <see cref="EarnDispatcher"/>) before a row is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Cap of every backoff, also of the outage backoff (how late a recovered RRR is noticed at worst).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a claim shields a row from other instances; longer than any batch takes.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>RRR calls in flight at once per instance.</summary>
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>Fallback wake-up when no signal comes (another instance accepted the order, retries due).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Off in tools and tests that drive <see cref="EarnDispatcher.RunOnceAsync"/> themselves.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    public long PointsFor(EarnProduct product) => PointsPerUnit.TryGetValue(product.ToString(), out var points) ? points : 0;
+
+    /// <summary>What XCN expects RRR to credit: whole currency units times the product's rule (RRR floors too).</summary>
+    public long ExpectedPoints(EarnProduct product, decimal amount) => (long)decimal.Floor(amount) * PointsFor(product);
+}
+
+/// <summary>Names every bad setting by its path.</summary>
+public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EarnOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Currency is null || !CurrencyCode().IsMatch(options.Currency))
+        {
+            failures.Add("Earn:Currency must be an ISO 4217 code of three capital letters, e.g. USD.");
+        }
+
+        foreach (var product in Enum.GetValues<EarnProduct>())
+        {
+            if (options.PointsPerUnit is null || !options.PointsPerUnit.TryGetValue(product.ToString(), out var points) || points <= 0)
+            {
+                failures.Add($"Earn:PointsPerUnit:{product} must be a whole number above 0.");
+            }
+        }
+
+        if (options.PointsPerUnit is not null)
+        {
+            foreach (var key in options.PointsPerUnit.Keys.Where(k => !Enum.TryParse<EarnProduct>(k, ignoreCase: true, out _)))
+            {
+                failures.Add($"Earn:PointsPerUnit:{key} is not a product (Tokens, Membership).");
+            }
+        }
+
+        if (!Enum.IsDefined(options.PostingMode))
+        {
+            failures.Add("Earn:PostingMode must be Immediate or Pending.");
+        }
+
+        if (options.MaxAttempts is < 1 or > 100)
+        {
+            failures.Add("Earn:MaxAttempts must be between 1 and 100.");
+        }
+
+        if (options.FirstRetryDelay <= TimeSpan.Zero || options.FirstRetryDelay > options.MaxRetryDelay)
+        {
+            failures.Add("Earn:FirstRetryDelay must be above 0 and at most Earn:MaxRetryDelay.");
+        }
+
+        if (options.Lease < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Earn:Lease must be at least 1 second.");
+        }
+
+        if (options.BatchSize is < 1 or > 1000)
+        {
+            failures.Add("Earn:BatchSize must be between 1 and 1000.");
+        }
+
+        if (options.MaxConcurrency is < 1 or > 64)
+        {
+            failures.Add("Earn:MaxConcurrency must be between 1 and 64.");
+        }
+
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Earn:PollInterval must be above 0.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyCode();
+}

@@ -1,0 +1,175 @@
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
+
+namespace Rrr.Core.Features.Earn;
+
+/// <summary>
+/// Durable outbox of XCN order events that must reach RRR, unique by (order number, kind). Posting is
+/// lease-based: a claimed row is invisible to other instances until its lease runs out (a crashed
+/// instance), and completions only land for the owner of the lease. Times come from the caller.
+/// </summary>
+public interface IEarnOutbox
+{
+    /// <summary>
+    /// Stores each order unless its (order number, kind) is already there, in one durable write; the
+    /// outcomes are in the order of <paramref name="orders"/> and carry the stored row (the first one on a repeat).
+    /// </summary>
+    Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due rows (PENDING and due, or CLAIMED with an expired lease),
+    /// soonest due first, to <paramref name="owner"/> until <paramref name="leaseUntil"/>.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRow>> ClaimBatchAsync(
+        string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Settles claimed rows in one write; one flag per completion (false: the lease was lost meanwhile).</summary>
+    Task<IReadOnlyList<bool>> CompleteManyAsync(
+        string owner, IReadOnlyList<OutboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<OutboxRow?> GetAsync(OutboxKey key, CancellationToken cancellationToken);
+
+    /// <summary>Rows per status (every status present, zero when none).</summary>
+    Task<IReadOnlyDictionary<OutboxStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>Rows with <paramref name="status"/>, most recently updated first.</summary>
+    Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts a DEAD row back to PENDING, due at <paramref name="now"/>, with its attempts reset; also a refund
+    /// resolved as nothing-to-reverse (its paid order may post after all). False when the row is neither.
+    /// </summary>
+    Task<bool> RetryAsync(OutboxKey key, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary><see cref="RetryAsync"/> for every DEAD row; returns how many.</summary>
+    Task<long> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+public enum OrderEventKind
+{
+    /// <summary>XCN's ORDER_PAID: posts an earn event.</summary>
+    Paid,
+
+    /// <summary>XCN's ORDER_REFUNDED: reverses the paid order's earn event.</summary>
+    Refunded,
+}
+
+public enum OutboxStatus
+{
+    Pending,
+    Claimed,
+    Posted,
+    Dead,
+}
+
+public sealed record OutboxKey(string OrderNumber, OrderEventKind Kind);
+
+/// <summary>
+/// An accepted order event. Ids only: the XCN user id is opaque, and nothing else about the buyer is kept.
+/// <paramref name="Amount"/> is null for refunds (the whole paid order is reversed).
+/// </summary>
+public sealed record EarnOrder(
+    string OrderNumber,
+    OrderEventKind Kind,
+    string XcnUserId,
+    EarnProduct Product,
+    Money? Amount,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset AcceptedAt)
+{
+    public OutboxKey Key => new(OrderNumber, Kind);
+
+    /// <summary>Same business fact (a repeat of the same call), whatever the time it was accepted.</summary>
+    public bool SameFactAs(EarnOrder other) =>
+        other is not null
+        && OrderNumber == other.OrderNumber
+        && Kind == other.Kind
+        && XcnUserId == other.XcnUserId
+        && Product == other.Product
+        && Amount?.Amount == other.Amount?.Amount
+        && Amount?.Currency == other.Amount?.Currency
+        && OccurredAt == other.OccurredAt;
+}
+
+/// <summary>What RRR answered, as kept on the row.</summary>
+/// <param name="Status">POSTED | PENDING (earn), REVERSED (refund), DUPLICATE (RRR already had the order),
+/// NOTHING_TO_REVERSE (a refund of an order that never earned).</param>
+public sealed record EarnPostResult(string? EarnEventId, long? Points, string Status)
+{
+    public const string NothingToReverse = "NOTHING_TO_REVERSE";
+    public const string Duplicate = "DUPLICATE";
+    public const string Reversed = "REVERSED";
+}
+
+public sealed record OutboxRow(
+    EarnOrder Order,
+    OutboxStatus Status,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    string? LeaseOwner,
+    DateTimeOffset? LeaseUntil,
+    EarnPostResult? Result,
+    string? LastError,
+    DateTimeOffset UpdatedAt)
+{
+    public OutboxKey Key => Order.Key;
+}
+
+public sealed record OutboxAddOutcome(bool Added, OutboxRow Row);
+
+public enum CompletionKind
+{
+    /// <summary>Done: RRR has it (or there is nothing to do).</summary>
+    Posted,
+
+    /// <summary>Back to PENDING, due at the retry time.</summary>
+    Retry,
+
+    /// <summary>Dead letter: waits for an admin.</summary>
+    Dead,
+}
+
+/// <param name="ErrorCode">An RRR problem code or an exception type name; never a message (no PII).</param>
+/// <param name="CountsAsAttempt">False for waits that say nothing about the row (RRR down, refund waiting for its paid order).</param>
+public sealed record OutboxCompletion(
+    OutboxKey Key,
+    CompletionKind Kind,
+    EarnPostResult? Result = null,
+    string? ErrorCode = null,
+    DateTimeOffset? RetryAt = null,
+    bool CountsAsAttempt = true);
+
+/// <summary>Stored text of the enums, shared by both adapters.</summary>
+public static class OutboxCodes
+{
+    public static string KindText(OrderEventKind kind) => kind == OrderEventKind.Paid ? "PAID" : "REFUNDED";
+
+    public static OrderEventKind ParseKind(string text) => text == "PAID" ? OrderEventKind.Paid : OrderEventKind.Refunded;
+
+    public static string StatusText(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Pending => "PENDING",
+        OutboxStatus.Claimed => "CLAIMED",
+        OutboxStatus.Posted => "POSTED",
+        _ => "DEAD",
+    };
+
+    public static OutboxStatus ParseStatus(string text) => text switch
+    {
+        "PENDING" => OutboxStatus.Pending,
+        "CLAIMED" => OutboxStatus.Claimed,
+        "POSTED" => OutboxStatus.Posted,
+        _ => OutboxStatus.Dead,
+    };
+
+    public static string ProductText(EarnProduct product) => product == EarnProduct.Tokens ? "TOKENS" : "MEMBERSHIP";
+
+    public static EarnProduct ParseProduct(string text) => text == "TOKENS" ? EarnProduct.Tokens : EarnProduct.Membership;
+
+    public static OutboxStatus StatusAfter(CompletionKind kind) => kind switch
+    {
+        CompletionKind.Posted => OutboxStatus.Posted,
+        CompletionKind.Retry => OutboxStatus.Pending,
+        _ => OutboxStatus.Dead,
+    };
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using FluentValidation;
+using Rrr.Core.Features.Earn;
+
+namespace Rrr.Portal.Features.Earn;
+
+/// <summary>
+/// <c>POST /internal/orders/paid</c> and <c>/refunded</c>: XCN's payment system reports orders. The order
+/// is committed to the earn outbox before the answer (202 new, 200 a repeat of the same facts, 409 the
+/// same order number with other facts) and never waits for RRR: the <see cref="EarnDispatcher"/> posts it.
+/// </summary>
+public static partial class OrderEndpoints
+{
+    public const string PaidPath = "/internal/orders/paid";
+    public const string RefundedPath = "/internal/orders/refunded";
+
+    /// <summary>snake_case like RRR's wire, independent of the portal's other JSON.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static IEndpointRouteBuilder MapEarnEndpoints(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/internal/orders")
+            .RequireAuthorization(InternalApiKeyHandler.Policy)
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+        orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync);
+        orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PaidAsync(
+        HttpContext http, IValidator<OrderPaidRequest> validator, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (request, malformed) = await ReadAsync<OrderPaidRequest>(http);
+        if (malformed is not null)
+        {
+            return malformed;
+        }
+
+        var validation = await validator.ValidateAsync(request!, http.RequestAborted);
+        return validation.IsValid
+            ? await AcceptAsync(OrderPaidValidator.ToOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
+            : ValidationProblem(validation);
+    }
+
+    private static async Task<IResult> RefundedAsync(
+        HttpContext http, IValidator<OrderRefundedRequest> validator, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (request, malformed) = await ReadAsync<OrderRefundedRequest>(http);
+        if (malformed is not null)
+        {
+            return malformed;
+        }
+
+        var validation = await validator.ValidateAsync(request!, http.RequestAborted);
+        return validation.IsValid
+            ? await AcceptAsync(OrderRefundedValidator.ToOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
+            : ValidationProblem(validation);
+    }
+
+    private static async Task<IResult> AcceptAsync(EarnOrder order, EarnIntake intake, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(OrderEndpoints));
+        var result = await intake.AcceptAsync(order, cancellationToken);
+        var body = OrderEventResponse.From(result.Row);
+        switch (result.Outcome)
+        {
+            case AcceptOutcome.Accepted:
+                LogAccepted(logger, order.OrderNumber, order.Kind, order.XcnUserId);
+                return Results.Json(body, Json, statusCode: StatusCodes.Status202Accepted);
+            case AcceptOutcome.Repeat:
+                LogRepeat(logger, order.OrderNumber, order.Kind);
+                return Results.Json(body, Json, statusCode: StatusCodes.Status200OK);
+            default:
+                LogConflict(logger, order.OrderNumber, order.Kind);
+                return Results.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Order already reported with other details.",
+                    detail: "This order number and event were accepted before with a different user, product, amount or time.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "order_conflict" });
+        }
+    }
+
+    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext http)
+        where T : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json."));
+        }
+
+        try
+        {
+            var request = await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted);
+            return request is null
+                ? (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A JSON object is required."))
+                : (request, null);
+        }
+        catch (JsonException)
+        {
+            // No echo of the body or the parser's message: both may quote what was sent.
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON body."));
+        }
+    }
+
+    private static IResult ValidationProblem(FluentValidation.Results.ValidationResult validation) =>
+        Results.ValidationProblem(
+            validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()),
+            title: "The order is invalid.",
+            extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} ({Kind}) for {XcnUserId} accepted into the earn outbox")]
+    private static partial void LogAccepted(ILogger logger, string orderNumber, OrderEventKind kind, string xcnUserId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} ({Kind}) reported again; answered with its current state")]
+    private static partial void LogRepeat(ILogger logger, string orderNumber, OrderEventKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} ({Kind}) reported again with other details; refused")]
+    private static partial void LogConflict(ILogger logger, string orderNumber, OrderEventKind kind);
+}

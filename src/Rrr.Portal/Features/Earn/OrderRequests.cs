@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
+
+namespace Rrr.Portal.Features.Earn;
+
+/// <summary>XCN's ORDER_PAID: <c>{order_number, xcn_user_id, product, amount, currency, paid_at}</c>.</summary>
+/// <param name="Amount">A decimal string ("12.50") or a JSON number; kept as text so nothing rounds it.</param>
+public sealed record OrderPaidRequest(
+    string? OrderNumber,
+    string? XcnUserId,
+    string? Product,
+    [property: JsonConverter(typeof(DecimalTextConverter))] string? Amount,
+    string? Currency,
+    string? PaidAt);
+
+/// <summary>XCN's ORDER_REFUNDED: the whole paid order is reversed.</summary>
+public sealed record OrderRefundedRequest(
+    string? OrderNumber,
+    string? XcnUserId,
+    string? Product,
+    string? RefundedAt);
+
+/// <summary>What the endpoints answer: where the order event stands in the outbox.</summary>
+public sealed record OrderEventResponse(
+    string OrderNumber,
+    string Kind,
+    string Status,
+    string? EarnEventId,
+    long? Points,
+    string? ResultStatus,
+    DateTimeOffset AcceptedAt)
+{
+    public static OrderEventResponse From(OutboxRow row) => new(
+        row.Order.OrderNumber,
+        OutboxCodes.KindText(row.Order.Kind),
+        OutboxCodes.StatusText(row.Status),
+        row.Result?.EarnEventId,
+        row.Result?.Points,
+        row.Result?.Status,
+        row.Order.AcceptedAt);
+}
+
+/// <summary>Field rules shared by both order events. Names in errors are the JSON names.</summary>
+internal static class OrderRules
+{
+    public const int MaxIdLength = 64;
+    public const decimal MaxAmount = 1_000_000m;
+
+    // Opaque ids that survive an Idempotency-Key header (visible ASCII) and never carry free text.
+    public static readonly System.Text.RegularExpressions.Regex Id = new("^[A-Za-z0-9_.:-]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    public static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
+
+    public static void Ids<T>(AbstractValidator<T> validator, Func<T, string?> order, Func<T, string?> user, Func<T, string?> product)
+    {
+        validator.RuleFor(r => order(r)).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
+            .OverridePropertyName("order_number").WithMessage("order_number is required: 1–64 letters, digits, '_', '-', '.', ':'.");
+        validator.RuleFor(r => user(r)).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
+            .OverridePropertyName("xcn_user_id").WithMessage("xcn_user_id is required: 1–64 letters, digits, '_', '-', '.', ':'.");
+        validator.RuleFor(r => product(r)).Must(p => Products.Contains(p))
+            .OverridePropertyName("product").WithMessage("product must be TOKENS or MEMBERSHIP.");
+    }
+
+    public static bool TryParseTime(string? text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
+        && text!.Contains('T', StringComparison.Ordinal);
+
+    public static bool TryParseAmount(string? text, out decimal amount) =>
+        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
+
+    public static EarnProduct ProductOf(string text) => text == "TOKENS" ? EarnProduct.Tokens : EarnProduct.Membership;
+}
+
+public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
+{
+    public OrderPaidValidator(IOptions<EarnOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var currency = options.Value.Currency;
+        OrderRules.Ids(this, r => r.OrderNumber, r => r.XcnUserId, r => r.Product);
+        RuleFor(r => r.Amount)
+            .Must(a => OrderRules.TryParseAmount(a, out var amount) && amount > 0 && amount <= OrderRules.MaxAmount && amount.Scale <= 2)
+            .OverridePropertyName("amount")
+            .WithMessage("amount must be a decimal above 0 (at most 1,000,000) with at most 2 decimal places, e.g. \"12.50\".");
+        RuleFor(r => r.Currency).Equal(currency)
+            .OverridePropertyName("currency")
+            .WithMessage($"currency must be {currency}.");
+        RuleFor(r => r.PaidAt)
+            .Must(t => OrderRules.TryParseTime(t, out var at) && at <= time.GetUtcNow().AddMinutes(5))
+            .OverridePropertyName("paid_at")
+            .WithMessage("paid_at must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+    }
+
+    public static EarnOrder ToOrder(OrderPaidRequest request, DateTimeOffset acceptedAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!OrderRules.TryParseAmount(request.Amount, out var amount) || !OrderRules.TryParseTime(request.PaidAt, out var paidAt))
+        {
+            throw new ArgumentException("Validate the request before converting it.", nameof(request));
+        }
+
+        return new EarnOrder(request.OrderNumber!, OrderEventKind.Paid, request.XcnUserId!, OrderRules.ProductOf(request.Product!),
+            new Money(amount, request.Currency!), paidAt, acceptedAt);
+    }
+}
+
+public sealed class OrderRefundedValidator : AbstractValidator<OrderRefundedRequest>
+{
+    public OrderRefundedValidator(TimeProvider time)
+    {
+        OrderRules.Ids(this, r => r.OrderNumber, r => r.XcnUserId, r => r.Product);
+        RuleFor(r => r.RefundedAt)
+            .Must(t => OrderRules.TryParseTime(t, out var at) && at <= time.GetUtcNow().AddMinutes(5))
+            .OverridePropertyName("refunded_at")
+            .WithMessage("refunded_at must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+    }
+
+    public static EarnOrder ToOrder(OrderRefundedRequest request, DateTimeOffset acceptedAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!OrderRules.TryParseTime(request.RefundedAt, out var refundedAt))
+        {
+            throw new ArgumentException("Validate the request before converting it.", nameof(request));
+        }
+
+        return new EarnOrder(request.OrderNumber!, OrderEventKind.Refunded, request.XcnUserId!, OrderRules.ProductOf(request.Product!),
+            null, refundedAt, acceptedAt);
+    }
+}
+
+/// <summary>Reads a JSON string or number as its exact text, so "12.50" and 12.50 both stay 12.50.</summary>
+public sealed class DecimalTextConverter : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan.ToArray()),
+        JsonTokenType.Null => null,
+        _ => throw new JsonException("amount must be a string or a number."),
+    };
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value);
+    }
+}

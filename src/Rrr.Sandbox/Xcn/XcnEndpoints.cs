@@ -1,0 +1,138 @@
+using System.Globalization;
+using Rrr.Sandbox.Faults;
+using Rrr.Sandbox.Ledger;
+
+namespace Rrr.Sandbox.Xcn;
+
+/// <summary>
+/// XCN's payment system stand-in: <c>POST /sandbox/xcn/purchases</c> and <c>/refunds</c> drive the portal's
+/// internal order endpoints; <c>GET /sandbox/earn-events?order_prefix=</c> lets tests count what RRR earned.
+/// </summary>
+public static class XcnEndpoints
+{
+    internal static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
+
+    public static IServiceCollection AddSandboxXcn(this IServiceCollection services)
+    {
+        services.AddHttpClient(XcnPayments.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+
+        // A singleton: it remembers this run's purchases for the page's refund list.
+        services.AddSingleton<XcnPayments>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSandboxXcn(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/sandbox/xcn/purchases", (Func<HttpContext, XcnPayments, Task<IResult>>)PurchaseAsync);
+        app.MapPost("/sandbox/xcn/refunds", (Func<HttpContext, XcnPayments, Task<IResult>>)RefundAsync);
+        app.MapGet("/sandbox/earn-events", (Func<string?, LedgerDatabase, CancellationToken, Task<IResult>>)EarnEventsAsync);
+        return app;
+    }
+
+    internal sealed record PurchaseDto(string? XcnUserId, string? Product, string? Amount, string? OrderNumber);
+
+    internal sealed record RefundDto(string? OrderNumber, string? XcnUserId, string? Product);
+
+    internal sealed record EarnEventDto(string EarnEventId, string OrderNumber, string XcnUserId, string Product, long Points, string Status);
+
+    private static async Task<IResult> PurchaseAsync(HttpContext http, XcnPayments payments)
+    {
+        if (!payments.Enabled)
+        {
+            return SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL.");
+        }
+
+        var (dto, problem) = await SandboxProblems.ReadJsonAsync<PurchaseDto>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(dto!.XcnUserId))
+        {
+            return SandboxProblems.Validation(http, "xcn_user_id", "xcn_user_id is required.");
+        }
+
+        var product = dto.Product ?? "TOKENS";
+        if (!Products.Contains(product))
+        {
+            return SandboxProblems.Validation(http, "product", "product must be TOKENS or MEMBERSHIP.");
+        }
+
+        if (!decimal.TryParse(dto.Amount ?? "10.00", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        {
+            return SandboxProblems.Validation(http, "amount", "amount must be a positive decimal string.");
+        }
+
+        var (order, answer) = await payments.PurchaseAsync(dto.XcnUserId, product, amount, dto.OrderNumber, http.RequestAborted);
+        return SandboxJson.Ok(new
+        {
+            order.OrderNumber,
+            order.XcnUserId,
+            order.Product,
+            order.Amount,
+            order.Currency,
+            PortalStatus = answer.Status,
+            answer.OutboxStatus,
+            answer.Error,
+        });
+    }
+
+    private static async Task<IResult> RefundAsync(HttpContext http, XcnPayments payments)
+    {
+        if (!payments.Enabled)
+        {
+            return SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL.");
+        }
+
+        var (dto, problem) = await SandboxProblems.ReadJsonAsync<RefundDto>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(dto!.OrderNumber))
+        {
+            return SandboxProblems.Validation(http, "order_number", "order_number is required.");
+        }
+
+        // Orders simulated in this run fill in their user and product; others must say them.
+        var known = payments.Find(dto.OrderNumber);
+        var user = dto.XcnUserId ?? known?.XcnUserId;
+        var product = dto.Product ?? known?.Product;
+        if (user is null || product is null)
+        {
+            return SandboxProblems.Validation(http, "xcn_user_id", "xcn_user_id and product are required for an order this sandbox did not simulate.");
+        }
+
+        var answer = await payments.RefundAsync(dto.OrderNumber, user, product, http.RequestAborted);
+        return SandboxJson.Ok(new { dto.OrderNumber, PortalStatus = answer.Status, answer.OutboxStatus, answer.Error });
+    }
+
+    /// <summary>
+    /// Earn events whose order number starts with the prefix, plus the EARN ledger entries of those orders:
+    /// both counts must match the number of orders if nothing was lost or doubled.
+    /// </summary>
+    private static async Task<IResult> EarnEventsAsync(string? order_prefix, LedgerDatabase db, CancellationToken cancellationToken)
+    {
+        var prefix = (order_prefix ?? "").Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var (events, entries) = await db.ReadAsync(async tx =>
+        {
+            var items = await tx.QueryAsync(
+                "SELECT earn_event_id, order_number, xcn_user_id, product, points, status FROM earn_events WHERE order_number LIKE $p ESCAPE '\\' ORDER BY order_number;",
+                r => new EarnEventDto(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5)),
+                ("$p", prefix)).ConfigureAwait(false);
+            var earnEntries = await tx.LongAsync(
+                "SELECT COUNT(*) FROM ledger_entries WHERE type = 'EARN' AND reference LIKE $p ESCAPE '\\';", ("$p", prefix)).ConfigureAwait(false);
+            return (items, earnEntries);
+        }, cancellationToken).ConfigureAwait(false);
+        return SandboxJson.Ok(new
+        {
+            Total = events.Count,
+            DistinctOrders = events.Select(e => (e.OrderNumber, e.Product)).Distinct().Count(),
+            EarnEntries = entries,
+            Items = events,
+        });
+    }
+}

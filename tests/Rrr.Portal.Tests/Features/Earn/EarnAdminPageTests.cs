@@ -1,0 +1,102 @@
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
+using Rrr.Portal.Auth;
+using Rrr.Portal.Features.Earn;
+using Rrr.Portal.Tests.Support;
+
+namespace Rrr.Portal.Tests.Features.Earn;
+
+public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-admin-earn-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider time = new(T0);
+    private SqliteStore store = null!;
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        store = new SqliteStore(root, "portal.db");
+        await store.InitializeAsync(Ct);
+        Services.AddSingleton<TimeProvider>(time);
+        Services.AddSingleton(new EarnAdmin(store, new EarnSignal(), time));
+        SignInAs("Ada", PortalRoles.Admin);
+
+        await store.TryAddManyAsync(
+            [
+                Paid("o-dead-1"), Paid("o-dead-2"), Paid("o-posted"), Paid("o-waiting"),
+            ],
+            Ct);
+        await store.ClaimBatchAsync("t", 3, T0, T0.AddMinutes(1), Ct);
+        await store.CompleteManyAsync(
+            "t",
+            [
+                new OutboxCompletion(new OutboxKey("o-dead-1", OrderEventKind.Paid), CompletionKind.Dead, ErrorCode: "not_linked"),
+                new OutboxCompletion(new OutboxKey("o-dead-2", OrderEventKind.Paid), CompletionKind.Dead, ErrorCode: "validation_failed"),
+                new OutboxCompletion(new OutboxKey("o-posted", OrderEventKind.Paid), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "POSTED")),
+            ],
+            T0,
+            Ct);
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        store.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static EarnOrder Paid(string order) =>
+        new(order, OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Tokens, new Money(12.50m, "USD"), T0, T0);
+
+    [Fact]
+    public void ShowsTheBacklog_AndEachDeadLetterWithItsErrorAndAttempts()
+    {
+        var cut = Render<EarnAdminPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("o-dead-1", cut.Markup, StringComparison.Ordinal));
+        Assert.Contains("2", cut.Find("[data-testid=backlog-dead]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1", cut.Find("[data-testid=backlog-posted]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1", cut.Find("[data-testid=backlog-pending]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("not_linked", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("validation_failed", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("o-posted", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retry_PutsThatRowBackInTheQueue()
+    {
+        var cut = Render<EarnAdminPage>();
+        cut.WaitForAssertion(() => Assert.Contains("o-dead-1", cut.Markup, StringComparison.Ordinal));
+
+        cut.Find("button[aria-label='Retry o-dead-1 PAID']").Click();
+
+        cut.WaitForAssertion(() => Assert.DoesNotContain("o-dead-1", cut.Markup, StringComparison.Ordinal));
+        var row = await ((IEarnOutbox)store).GetAsync(new OutboxKey("o-dead-1", OrderEventKind.Paid), Ct);
+        Assert.Equal((OutboxStatus.Pending, 0), (row!.Status, row.Attempts));
+        Assert.Equal(OutboxStatus.Dead, (await ((IEarnOutbox)store).GetAsync(new OutboxKey("o-dead-2", OrderEventKind.Paid), Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task RetryAll_EmptiesTheDeadLetters()
+    {
+        var cut = Render<EarnAdminPage>();
+        cut.WaitForAssertion(() => Assert.Contains("o-dead-2", cut.Markup, StringComparison.Ordinal));
+
+        cut.FindAll("button").Single(b => b.TextContent.Contains("Retry all dead letters", StringComparison.Ordinal)).Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=no-dead-letters]")));
+        Assert.Equal(0, (await store.CountByStatusAsync(Ct))[OutboxStatus.Dead]);
+    }
+}

@@ -1,0 +1,331 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
+using Rrr.Core.Rrr.Http;
+
+namespace Rrr.Portal.Tests.Features.Earn;
+
+/// <summary>The dispatcher over the real SQLite outbox, against a fake RRR that counts calls per key.</summary>
+public sealed class EarnDispatcherTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-dispatcher-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<SqliteStore> stores = [];
+    private readonly FakeTimeProvider time = new(T0);
+    private readonly FakeEarnApi rrr = new();
+    private readonly EarnOptions settings = new()
+    {
+        MaxAttempts = 3,
+        FirstRetryDelay = TimeSpan.FromSeconds(2),
+        MaxRetryDelay = TimeSpan.FromSeconds(30),
+        Lease = TimeSpan.FromMinutes(1),
+        BatchSize = 50,
+        MaxConcurrency = 4,
+    };
+
+    private SqliteStore store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        store = OpenStore();
+        await store.InitializeAsync(Ct);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var opened in stores)
+        {
+            opened.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteStore OpenStore()
+    {
+        var opened = new SqliteStore(root, "portal.db");
+        stores.Add(opened);
+        return opened;
+    }
+
+    private EarnDispatcher Dispatcher(IEarnOutbox? outbox = null) =>
+        new(outbox ?? store, rrr, new EarnSignal(), time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance);
+
+    private async Task AddAsync(params EarnOrder[] orders) => await store.TryAddManyAsync(orders, Ct);
+
+    private static EarnOrder Paid(string order, EarnProduct product = EarnProduct.Tokens, decimal amount = 12.50m) =>
+        new(order, OrderEventKind.Paid, "xcn_u_1001", product, new Money(amount, "USD"), T0, T0);
+
+    private static EarnOrder Refunded(string order) =>
+        new(order, OrderEventKind.Refunded, "xcn_u_1001", EarnProduct.Tokens, null, T0, T0);
+
+    private Task<OutboxRow?> RowAsync(string order, OrderEventKind kind = OrderEventKind.Paid) =>
+        ((IEarnOutbox)store).GetAsync(new OutboxKey(order, kind), Ct);
+
+    [Fact]
+    public async Task PaidOrders_ArePostedWithTheOrdersKey_AndTheConfiguredRules()
+    {
+        settings.PostingMode = PostingMode.Pending;
+        await AddAsync(Paid("o1", EarnProduct.Tokens, 12.50m), Paid("o2", EarnProduct.Membership, 7.99m));
+
+        Assert.Equal(2, await Dispatcher().RunOnceAsync(Ct));
+
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_membership_o2"]);
+        var requests = rrr.Requests.OrderBy(r => r.OrderNumber).ToList();
+        Assert.Equal((12L, PostingMode.Pending, new Money(12.50m, "USD")), (requests[0].ExpectedPoints, requests[0].PostingMode, requests[0].Amount));
+        Assert.Equal(14L, requests[1].ExpectedPoints);
+        var row = (await RowAsync("o1"))!;
+        Assert.Equal(OutboxStatus.Posted, row.Status);
+        Assert.Equal("POSTED", row.Result!.Status);
+        Assert.StartsWith("ee_", row.Result.EarnEventId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RrrUnavailable_CostsNoAttempt_StopsTheBatch_AndRetriesAfterBackoff()
+    {
+        await AddAsync([.. Enumerable.Range(0, 10).Select(i => Paid($"o{i}"))]);
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Unavailable();
+        settings.MaxConcurrency = 1;
+        var dispatcher = Dispatcher();
+
+        for (var pass = 0; pass < 5; pass++)
+        {
+            await dispatcher.RunOnceAsync(Ct);
+            time.Advance(settings.MaxRetryDelay);
+        }
+
+        // One call per pass: the first failure holds the rest of the batch back.
+        Assert.Equal(5, rrr.TotalCalls);
+        var rows = await store.ListAsync(OutboxStatus.Pending, 100, Ct);
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows, r => Assert.Equal((0, "rrr_unavailable"), (r.Attempts, r.LastError)));
+        Assert.Equal(0, (await store.CountByStatusAsync(Ct))[OutboxStatus.Dead]);
+
+        rrr.Behaviour = null;
+        await dispatcher.RunOnceAsync(Ct);
+
+        Assert.Equal(10, (await store.CountByStatusAsync(Ct))[OutboxStatus.Posted]);
+    }
+
+    [Fact]
+    public async Task RrrUnavailable_BackoffGrowsPerConsecutiveOutage_UpToTheCap()
+    {
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Unavailable();
+        var dispatcher = Dispatcher();
+
+        var delays = new List<TimeSpan>();
+        for (var pass = 0; pass < 6; pass++)
+        {
+            await dispatcher.RunOnceAsync(Ct);
+            var row = (await RowAsync("o1"))!;
+            delays.Add(row.NextAttemptAt - time.GetUtcNow());
+            time.Advance(row.NextAttemptAt - time.GetUtcNow());
+        }
+
+        Assert.Equal([2, 4, 8, 16, 30, 30], delays.Select(d => (int)d.TotalSeconds));
+    }
+
+    [Fact]
+    public async Task PermanentRefusal_DeadLettersAtOnce_AndAnAdminRetryPostsIt()
+    {
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
+
+        await Dispatcher().RunOnceAsync(Ct);
+
+        var dead = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Dead, 1, "not_linked"), (dead.Status, dead.Attempts, dead.LastError));
+
+        rrr.Behaviour = null;
+        Assert.True(await new EarnAdmin(store, new EarnSignal(), time).RetryAsync(dead.Key, Ct));
+        await Dispatcher().RunOnceAsync(Ct);
+
+        Assert.Equal(OutboxStatus.Posted, (await RowAsync("o1"))!.Status);
+        Assert.Equal(2, rrr.CallsPerKey["earn_token_o1"]);
+    }
+
+    [Fact]
+    public async Task OtherFailures_CountAttempts_WithBackoff_ThenDeadLetter()
+    {
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.RequestInProgress, 409);
+        var dispatcher = Dispatcher();
+
+        await dispatcher.RunOnceAsync(Ct);
+        var first = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Pending, 1, T0 + TimeSpan.FromSeconds(2)), (first.Status, first.Attempts, first.NextAttemptAt));
+
+        Assert.Equal(0, await dispatcher.RunOnceAsync(Ct));
+        time.Advance(TimeSpan.FromSeconds(2));
+        await dispatcher.RunOnceAsync(Ct);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(2 + 4), (await RowAsync("o1"))!.NextAttemptAt);
+        time.Advance(TimeSpan.FromSeconds(4));
+        await dispatcher.RunOnceAsync(Ct);
+
+        var dead = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Dead, 3, "request_in_progress"), (dead.Status, dead.Attempts, dead.LastError));
+        Assert.Equal(3, rrr.TotalCalls);
+    }
+
+    [Fact]
+    public async Task AKeyStuckInProgress_IsAbandonedForAFreshOne_AndDuplicateOrderHandsBackTheEvent()
+    {
+        settings.MaxAttempts = 8;
+        await AddAsync(Paid("o1"));
+        var extensions = new Dictionary<string, JsonElement> { ["earn_event_id"] = JsonSerializer.SerializeToElement("ee_committed") };
+        rrr.Behaviour = (_, key) => throw (key == "earn_token_o1"
+            ? FakeEarnApi.Problem(RrrErrorCodes.RequestInProgress, 409)
+            : FakeEarnApi.Problem(RrrErrorCodes.DuplicateOrder, 409, extensions));
+        var dispatcher = Dispatcher();
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await dispatcher.RunOnceAsync(Ct);
+            time.Advance(settings.MaxRetryDelay);
+        }
+
+        Assert.Equal(2, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1_r2"]);
+        var row = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Posted, "ee_committed"), (row.Status, row.Result!.EarnEventId));
+    }
+
+    [Fact]
+    public async Task DuplicateOrder_IsTreatedAsPosted_WithRrrsEarnEvent()
+    {
+        await AddAsync(Paid("o1"));
+        var extensions = new Dictionary<string, JsonElement> { ["earn_event_id"] = JsonSerializer.SerializeToElement("ee_first") };
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.DuplicateOrder, 409, extensions);
+
+        await Dispatcher().RunOnceAsync(Ct);
+
+        var row = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Posted, "ee_first", EarnPostResult.Duplicate), (row.Status, row.Result!.EarnEventId, row.Result.Status));
+    }
+
+    [Fact]
+    public async Task Refund_WaitsForItsPaidOrder_ThenPostsTheReversalWithTheEarnEventsKey()
+    {
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.RequestInProgress, 409);
+        var dispatcher = Dispatcher();
+        await dispatcher.RunOnceAsync(Ct);
+        await AddAsync(Refunded("o1"));
+
+        await dispatcher.RunOnceAsync(Ct);
+        var waiting = (await RowAsync("o1", OrderEventKind.Refunded))!;
+        Assert.Equal((OutboxStatus.Pending, 0, "waiting_for_paid"), (waiting.Status, waiting.Attempts, waiting.LastError));
+        Assert.Empty(rrr.Reversals);
+
+        // Both due at once: the paid order posts, the refund (same batch) sees it still claimed and waits again.
+        rrr.Behaviour = null;
+        time.Advance(TimeSpan.FromSeconds(2));
+        await dispatcher.RunOnceAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await dispatcher.RunOnceAsync(Ct);
+
+        var earnEventId = (await RowAsync("o1"))!.Result!.EarnEventId!;
+        var reversal = Assert.Single(rrr.Reversals);
+        Assert.Equal((earnEventId, "earn_reverse_" + earnEventId), reversal);
+        var refund = (await RowAsync("o1", OrderEventKind.Refunded))!;
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.Reversed, earnEventId), (refund.Status, refund.Result!.Status, refund.Result.EarnEventId));
+    }
+
+    [Fact]
+    public async Task Refund_OfADeadPaidOrder_ResolvesAsNothingToReverse_AndReopensWhenThePaidOrderIsRetried()
+    {
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
+        await Dispatcher().RunOnceAsync(Ct);
+        await AddAsync(Refunded("o1"));
+
+        await Dispatcher().RunOnceAsync(Ct);
+
+        Assert.Equal(EarnPostResult.NothingToReverse, (await RowAsync("o1", OrderEventKind.Refunded))!.Result!.Status);
+        Assert.Empty(rrr.Reversals);
+
+        rrr.Behaviour = null;
+        await new EarnAdmin(store, new EarnSignal(), time).RetryAsync(new OutboxKey("o1", OrderEventKind.Paid), Ct);
+        await Dispatcher().RunOnceAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Dispatcher().RunOnceAsync(Ct);
+
+        Assert.Single(rrr.Reversals);
+        Assert.Equal(EarnPostResult.Reversed, (await RowAsync("o1", OrderEventKind.Refunded))!.Result!.Status);
+    }
+
+    [Fact]
+    public async Task Refund_AlreadyReversedAtRrr_IsDone()
+    {
+        await AddAsync(Paid("o1"), Refunded("o1"));
+        await Dispatcher().RunOnceAsync(Ct);
+        rrr.ReverseBehaviour = _ => throw FakeEarnApi.Problem(RrrErrorCodes.AlreadyReversed, 409);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        await Dispatcher().RunOnceAsync(Ct);
+
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.Reversed), ((await RowAsync("o1", OrderEventKind.Refunded))!.Status, (await RowAsync("o1", OrderEventKind.Refunded))!.Result!.Status));
+    }
+
+    [Fact]
+    public async Task TwoDispatchersOverOneStore_NeverPostARowTwice()
+    {
+        await AddAsync([.. Enumerable.Range(0, 300).Select(i => Paid($"o{i:D3}"))]);
+        settings.BatchSize = 20;
+        var a = Dispatcher(OpenStore());
+        var b = Dispatcher(OpenStore());
+
+        async Task DrainAsync(EarnDispatcher dispatcher)
+        {
+            while (await dispatcher.RunOnceAsync(Ct) > 0)
+            {
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => DrainAsync(a), Ct), Task.Run(() => DrainAsync(b), Ct));
+
+        Assert.Equal(300, rrr.CallsPerKey.Count);
+        Assert.All(rrr.CallsPerKey, kv => Assert.Equal(1, kv.Value));
+        Assert.Equal(300, (await store.CountByStatusAsync(Ct))[OutboxStatus.Posted]);
+    }
+
+    [Fact]
+    public async Task AfterALeaseExpiry_TheSecondPostUsesTheSameKey_SoRrrReplaysInsteadOfEarningTwice()
+    {
+        await AddAsync(Paid("o1"));
+
+        // Instance A claims and dies before settling (its claim is all that is left of it).
+        await store.ClaimBatchAsync("crashed", 10, T0, T0 + settings.Lease, Ct);
+        var order = Paid("o1");
+        await rrr.PostEarnEventAsync(
+            new EarnEventRequest(order.XcnUserId, order.OrderNumber, order.Product, order.Amount!, PostingMode.Immediate),
+            IdempotencyKeys.EarnTokens("o1"),
+            Ct);
+        var b = Dispatcher(OpenStore());
+        Assert.Equal(0, await b.RunOnceAsync(Ct));
+
+        time.Advance(settings.Lease);
+        Assert.Equal(1, await b.RunOnceAsync(Ct));
+
+        Assert.Equal(2, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Single(rrr.CallsPerKey);
+        Assert.Equal("ee_1", (await RowAsync("o1"))!.Result!.EarnEventId);
+    }
+}

@@ -1,0 +1,189 @@
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Persistence;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
+
+namespace Rrr.Portal.Tests.Persistence;
+
+public sealed record OutboxUnderTest(IStoreLifecycle Lifecycle, IEarnOutbox Outbox);
+
+/// <summary>
+/// Behaviour every adapter's earn outbox must share. Each test has its own storage; several adapter
+/// instances over it stand for several portal instances.
+/// </summary>
+public abstract class EarnOutboxContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract OutboxUnderTest OpenStore();
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    private async Task<OutboxUnderTest> ReadyStoreAsync()
+    {
+        var store = OpenStore();
+        await store.Lifecycle.InitializeAsync(Ct);
+        return store;
+    }
+
+    private static EarnOrder Paid(string order, string amount = "12.50", DateTimeOffset? acceptedAt = null) =>
+        new(order, OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Tokens,
+            new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), "USD"),
+            T0.AddMinutes(-1), acceptedAt ?? T0);
+
+    private static EarnOrder Refunded(string order) =>
+        new(order, OrderEventKind.Refunded, "xcn_u_1001", EarnProduct.Tokens, null, T0, T0);
+
+    private static OutboxKey PaidKey(string order) => new(order, OrderEventKind.Paid);
+
+    [Fact]
+    public async Task TryAdd_NewOrder_IsStoredPendingAndDue_WithTheAmountsScale()
+    {
+        var store = await ReadyStoreAsync();
+
+        var outcome = Assert.Single(await store.Outbox.TryAddManyAsync([Paid("o1", "12.50")], Ct));
+
+        Assert.True(outcome.Added);
+        var row = await store.Outbox.GetAsync(PaidKey("o1"), Ct);
+        Assert.NotNull(row);
+        Assert.Equal(Paid("o1", "12.50"), row.Order);
+        Assert.Equal("12.50", row.Order.Amount!.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal(T0, row.NextAttemptAt);
+        Assert.Null(row.Result);
+        Assert.Equal(outcome.Row, row);
+    }
+
+    [Fact]
+    public async Task TryAdd_SameKeyAgain_KeepsTheFirst_AlsoWithinOneBatch()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("o1")], Ct);
+
+        var outcomes = await OpenStore().Outbox.TryAddManyAsync([Paid("o1", "99.00"), Paid("o2"), Paid("o2", "5.00"), Refunded("o1")], Ct);
+
+        Assert.Equal([false, true, false, true], outcomes.Select(o => o.Added));
+        Assert.Equal(12.50m, outcomes[0].Row.Order.Amount!.Amount);
+        Assert.Equal(12.50m, outcomes[2].Row.Order.Amount!.Amount);
+        Assert.Null(outcomes[3].Row.Order.Amount);
+        var counts = await store.Outbox.CountByStatusAsync(Ct);
+        Assert.Equal(3, counts[OutboxStatus.Pending]);
+        Assert.Equal(0, counts[OutboxStatus.Dead]);
+    }
+
+    [Fact]
+    public async Task Claim_LeasesDueRows_OldestFirst_AndHidesThemFromOthers()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("o2", acceptedAt: T0.AddSeconds(1)), Paid("o1"), Paid("later", acceptedAt: T0.AddHours(1))], Ct);
+
+        var claimed = await store.Outbox.ClaimBatchAsync("a", 10, T0.AddSeconds(5), T0.AddSeconds(5) + Lease, Ct);
+        var other = await OpenStore().Outbox.ClaimBatchAsync("b", 10, T0.AddSeconds(6), T0.AddSeconds(6) + Lease, Ct);
+
+        Assert.Equal(["o1", "o2"], claimed.Select(r => r.Order.OrderNumber));
+        Assert.All(claimed, r => Assert.Equal((OutboxStatus.Claimed, "a"), (r.Status, r.LeaseOwner)));
+        Assert.Empty(other);
+    }
+
+    [Fact]
+    public async Task Claim_AfterLeaseExpiry_GoesToAnotherOwner_AndTheFirstOwnersCompletionIsRefused()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("o1")], Ct);
+        await store.Outbox.ClaimBatchAsync("a", 10, T0, T0 + Lease, Ct);
+
+        var second = OpenStore().Outbox;
+        var reclaimed = Assert.Single(await second.ClaimBatchAsync("b", 10, T0 + Lease, T0 + Lease + Lease, Ct));
+        var late = await store.Outbox.CompleteManyAsync(
+            "a", [new OutboxCompletion(PaidKey("o1"), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "POSTED"))], T0 + Lease, Ct);
+
+        Assert.Equal("b", reclaimed.LeaseOwner);
+        Assert.Equal([false], late);
+        Assert.Equal(OutboxStatus.Claimed, (await second.GetAsync(PaidKey("o1"), Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task Complete_Posted_Retry_Dead_SettleAsTold()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("p"), Paid("r"), Paid("w"), Paid("d")], Ct);
+        await store.Outbox.ClaimBatchAsync("a", 10, T0, T0 + Lease, Ct);
+
+        var marked = await store.Outbox.CompleteManyAsync(
+            "a",
+            [
+                new OutboxCompletion(PaidKey("p"), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "POSTED")),
+                new OutboxCompletion(PaidKey("r"), CompletionKind.Retry, ErrorCode: "request_in_progress", RetryAt: T0.AddSeconds(30)),
+                new OutboxCompletion(PaidKey("w"), CompletionKind.Retry, ErrorCode: "rrr_unavailable", RetryAt: T0.AddSeconds(9), CountsAsAttempt: false),
+                new OutboxCompletion(PaidKey("d"), CompletionKind.Dead, ErrorCode: "not_linked"),
+            ],
+            T0.AddSeconds(1),
+            Ct);
+
+        Assert.Equal([true, true, true, true], marked);
+        var posted = (await store.Outbox.GetAsync(PaidKey("p"), Ct))!;
+        Assert.Equal((OutboxStatus.Posted, new EarnPostResult("ee_1", 12, "POSTED"), (string?)null, 0), (posted.Status, posted.Result, posted.LeaseOwner, posted.Attempts));
+        var retry = (await store.Outbox.GetAsync(PaidKey("r"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 1, T0.AddSeconds(30), "request_in_progress"), (retry.Status, retry.Attempts, retry.NextAttemptAt, retry.LastError));
+        var waited = (await store.Outbox.GetAsync(PaidKey("w"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 0, T0.AddSeconds(9)), (waited.Status, waited.Attempts, waited.NextAttemptAt));
+        var dead = (await store.Outbox.GetAsync(PaidKey("d"), Ct))!;
+        Assert.Equal((OutboxStatus.Dead, 1, "not_linked"), (dead.Status, dead.Attempts, dead.LastError));
+
+        // Not due yet: only "w" comes back at +10 s, and "r" at +30 s.
+        Assert.Equal(["w"], (await store.Outbox.ClaimBatchAsync("a", 10, T0.AddSeconds(10), T0.AddSeconds(10) + Lease, Ct)).Select(r => r.Order.OrderNumber));
+        Assert.Equal(["r"], (await store.Outbox.ClaimBatchAsync("a", 10, T0.AddSeconds(30), T0.AddSeconds(30) + Lease, Ct)).Select(r => r.Order.OrderNumber));
+    }
+
+    [Fact]
+    public async Task Claim_FromManyInstancesAtOnce_NeverLeasesARowTwice()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync(Enumerable.Range(0, 60).Select(i => Paid($"o{i:D2}")).ToList(), Ct);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(
+            async () => await OpenStore().Outbox.ClaimBatchAsync($"owner{i}", 25, T0, T0 + Lease, Ct), Ct)));
+
+        var all = claims.SelectMany(c => c).Select(r => r.Order.OrderNumber).ToList();
+        Assert.Equal(60, all.Count);
+        Assert.Equal(60, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Retry_PutsDeadLettersBack_AndOnlyThem()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("d1"), Paid("d2"), Paid("p"), Refunded("p"), Refunded("d1")], Ct);
+        await store.Outbox.ClaimBatchAsync("a", 10, T0, T0 + Lease, Ct);
+        await store.Outbox.CompleteManyAsync(
+            "a",
+            [
+                new OutboxCompletion(PaidKey("d1"), CompletionKind.Dead, ErrorCode: "not_linked"),
+                new OutboxCompletion(PaidKey("d2"), CompletionKind.Dead, ErrorCode: "validation_failed"),
+                new OutboxCompletion(PaidKey("p"), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "POSTED")),
+                new OutboxCompletion(new OutboxKey("p", OrderEventKind.Refunded), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "REVERSED")),
+                new OutboxCompletion(new OutboxKey("d1", OrderEventKind.Refunded), CompletionKind.Posted, new EarnPostResult(null, null, EarnPostResult.NothingToReverse)),
+            ],
+            T0,
+            Ct);
+        Assert.Equal(["d1", "d2"], (await store.Outbox.ListAsync(OutboxStatus.Dead, 10, Ct)).Select(r => r.Order.OrderNumber).Order());
+
+        Assert.True(await store.Outbox.RetryAsync(PaidKey("d1"), T0.AddMinutes(1), Ct));
+        Assert.False(await store.Outbox.RetryAsync(PaidKey("p"), T0.AddMinutes(1), Ct));
+        Assert.False(await store.Outbox.RetryAsync(new OutboxKey("p", OrderEventKind.Refunded), T0.AddMinutes(1), Ct));
+        Assert.True(await store.Outbox.RetryAsync(new OutboxKey("d1", OrderEventKind.Refunded), T0.AddMinutes(1), Ct));
+        Assert.Equal(1, await store.Outbox.RetryAllDeadAsync(T0.AddMinutes(1), Ct));
+
+        var retried = (await store.Outbox.GetAsync(PaidKey("d1"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 0, T0.AddMinutes(1)), (retried.Status, retried.Attempts, retried.NextAttemptAt));
+        Assert.Null((await store.Outbox.GetAsync(new OutboxKey("d1", OrderEventKind.Refunded), Ct))!.Result);
+        var counts = await store.Outbox.CountByStatusAsync(Ct);
+        Assert.Equal((3L, 2L, 0L), (counts[OutboxStatus.Pending], counts[OutboxStatus.Posted], counts[OutboxStatus.Dead]));
+    }
+}
