@@ -144,7 +144,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Page.GotoAsync("/");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+        await SandboxSignIn.ChooseAccountAsync(Page, "Mia Member");
         await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
         await WaitForInteractiveAsync();
         await Expect(Available()).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });

@@ -99,7 +99,7 @@ public sealed partial class SandboxJourneyTests(PortalFixture fixture) : PortalT
     public async Task Console_SignedInAsRita_ShowsTheApprovalQueues()
     {
         await Page.GotoAsync(Fixture.SandboxUrl + "/console");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Rita RRR-Admin" }).ClickAsync();
+        await SandboxSignIn.ChooseAccountAsync(Page, "Rita RRR-Admin");
 
         await Expect(Page).ToHaveURLAsync(Fixture.SandboxUrl + "/console");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "RRR-admin console", Level = 1 })).ToBeVisibleAsync();

@@ -11,7 +11,7 @@ public sealed class SessionJourneyTests(PortalFixture fixture) : PortalTestBase(
     public async Task PortalRestart_KeepsPeopleSignedIn()
     {
         await Page.GotoAsync("/account/signin");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Ada Admin" }).ClickAsync();
+        await SandboxSignIn.ChooseAccountAsync(Page, "Ada Admin");
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/admin$"));
 
         await Portal.RestartAsync(TestContext.Current.CancellationToken);
@@ -27,7 +27,7 @@ public sealed class SessionJourneyTests(PortalFixture fixture) : PortalTestBase(
     public async Task ThemeToggle_SwitchesToDark_AndIsRemembered()
     {
         await Page.GotoAsync("/account/signin");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+        await SandboxSignIn.ChooseAccountAsync(Page, "Mia Member");
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/member$"));
         await WaitForInteractiveAsync();
 
