@@ -10,7 +10,12 @@ public sealed class WebhookProcessorOptions
 {
     public const string Section = "Webhooks:Processing";
 
-    public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// Events claimed and completed per round (two commits per batch). 500 rather than 100: under a burst
+    /// the processor then spends less of the shared CPU on per-batch overhead, which ingest needs (bench:
+    /// ingest/bare 38 % → 41–50 % on 2 cores); a batch still takes milliseconds, far inside the lease.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>How long a claim shields an event from other instances; longer than any batch takes.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
