@@ -10,12 +10,6 @@ internal sealed class ClientSeeder(IServiceProvider services, SandboxSettings se
     {
         await using var scope = services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        var existing = await manager.FindByClientIdAsync(settings.ClientId, cancellationToken);
-        if (existing is not null)
-        {
-            await manager.DeleteAsync(existing, cancellationToken);
-        }
-
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = settings.ClientId,
@@ -44,7 +38,16 @@ internal sealed class ClientSeeder(IServiceProvider services, SandboxSettings se
             descriptor.PostLogoutRedirectUris.Add(uri);
         }
 
-        await manager.CreateAsync(descriptor, cancellationToken);
+        // Updated in place rather than deleted: the in-memory store cannot run OpenIddict's bulk delete.
+        var existing = await manager.FindByClientIdAsync(settings.ClientId, cancellationToken);
+        if (existing is null)
+        {
+            await manager.CreateAsync(descriptor, cancellationToken);
+        }
+        else
+        {
+            await manager.UpdateAsync(existing, descriptor, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -17,9 +17,12 @@ public static class IdentityProviderSetup
 {
     public static IServiceCollection AddSandboxIdentityProvider(this IServiceCollection services, SandboxSettings settings)
     {
+        // EF's in-memory databases are shared process-wide by name; a name per host keeps a later sandbox on a
+        // reused port (tests start many) from inheriting the previous one's client registration and codes.
+        var databaseName = "rrr-sandbox-idp-" + Guid.NewGuid().ToString("N");
         services.AddDbContext<IdpDbContext>(o =>
         {
-            o.UseInMemoryDatabase("rrr-sandbox-idp-" + settings.Url.Port);
+            o.UseInMemoryDatabase(databaseName);
             o.UseOpenIddict();
         });
 

@@ -56,11 +56,11 @@ internal sealed class SandboxLedgerHost : IAsyncDisposable
 
     private bool OwnsFolder { get; set; }
 
-    public static async Task<SandboxLedgerHost> StartAsync(string? folder = null)
+    public static async Task<SandboxLedgerHost> StartAsync(string? folder = null, Uri? url = null)
     {
         var ownsFolder = folder is null;
         folder ??= Directory.CreateTempSubdirectory("rrr-ledger-").FullName;
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        url ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var events = new RecordingObserver();
         var app = SandboxApp.Build(
             new SandboxSettings { Url = url, DataFolder = folder },

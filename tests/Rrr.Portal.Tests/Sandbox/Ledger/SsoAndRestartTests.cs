@@ -54,4 +54,19 @@ public sealed class SsoAndRestartTests : SandboxLedgerTest
         Assert.Equal("LINKED", link.GetProperty("status").GetString());
         Assert.Equal("true", replay.Response.Headers.GetValues("Idempotent-Replayed").Single());
     }
+
+    [Fact]
+    public async Task Restart_OnTheSamePortInTheSameProcess_StartsCleanly()
+    {
+        // A port freed by one test is often handed to the next; the sign-in provider once kept its client
+        // registration per port and the second start failed.
+        var url = Sandbox.Url;
+        await Sandbox.DisposeAsync();
+
+        Sandbox = await SandboxLedgerHost.StartAsync(url: url);
+        var console = await Sandbox.Browser.GetAsync(new Uri("/console", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, console.StatusCode);
+        Assert.Equal(1250, await Sandbox.AvailableAsync("rrr_m_1001"));
+    }
 }
