@@ -9,6 +9,7 @@ using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Earn;
+using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Mongo;
 using Rrr.Core.Persistence.Sqlite;
@@ -50,6 +51,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IWalletSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (ILinkSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IAwardHistoryStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Rrr.Core.Features.Awards;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
@@ -43,6 +44,7 @@ public static class PortalHostingExtensions
         services.AddRrrWebhooks();
         services.AddMemberExperience();
         services.AddPortalEarn();
+        services.AddModelAwards(builder.Configuration);
 
         // --- Auth ---
         services.AddPortalAuth();

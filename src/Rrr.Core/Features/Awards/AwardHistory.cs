@@ -1,0 +1,90 @@
+namespace Rrr.Core.Features.Awards;
+
+/// <summary>
+/// Durable record of every award a model started, keyed by (model, client award id): the client award id
+/// is made once per award dialog, so a repeated submit finds its first row instead of adding another.
+/// Opaque ids only: viewer names are resolved from the room directory when shown, never stored.
+/// </summary>
+public interface IAwardHistoryStore
+{
+    /// <summary>Inserts the row unless (model, client award id) exists; returns the stored row either way.</summary>
+    Task<AwardRecord> StartAsync(AwardRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a row to a new state. A COMMITTED row never changes again (a late or replayed failure cannot undo
+    /// an award RRR confirmed); returns false then, or when the row does not exist.
+    /// </summary>
+    Task<bool> UpdateAsync(AwardUpdate update, CancellationToken cancellationToken);
+
+    Task<AwardRecord?> GetAsync(string modelXcnUserId, string clientAwardId, CancellationToken cancellationToken);
+
+    /// <summary>One model's awards, newest first. Another model's rows are never in the page.</summary>
+    Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken);
+}
+
+public enum AwardRecordStatus
+{
+    /// <summary>Sent to RRR; not yet known to be committed (also after a lost response: a retry settles it).</summary>
+    Pending,
+
+    /// <summary>RRR committed it: the model was debited and the viewer credited.</summary>
+    Committed,
+
+    /// <summary>RRR refused it (e.g. not_linked, insufficient_points); no points moved.</summary>
+    Refused,
+
+    /// <summary>RRR could not be reached before any intent existed; no points moved.</summary>
+    NotSent,
+}
+
+public sealed record AwardRecord(
+    string ModelXcnUserId,
+    string ClientAwardId,
+    string ModelMemberId,
+    string ViewerXcnUserId,
+    long Points,
+    string RoomId,
+    string StreamId,
+    AwardRecordStatus Status,
+    string? AwardIntentId,
+    string? AwardId,
+    string? FailureCode,
+    string? TraceId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CommittedAt);
+
+public sealed record AwardUpdate(
+    string ModelXcnUserId,
+    string ClientAwardId,
+    AwardRecordStatus Status,
+    string? AwardIntentId,
+    string? AwardId,
+    string? FailureCode,
+    string? TraceId,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CommittedAt);
+
+public sealed record AwardHistoryPage(IReadOnlyList<AwardRecord> Items, long Total);
+
+/// <summary>Status spelling in both stores.</summary>
+public static class AwardStatusText
+{
+    public static string Of(AwardRecordStatus status) => status switch
+    {
+        AwardRecordStatus.Pending => "PENDING",
+        AwardRecordStatus.Committed => "COMMITTED",
+        AwardRecordStatus.Refused => "REFUSED",
+        AwardRecordStatus.NotSent => "NOT_SENT",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static AwardRecordStatus Parse(string text) => text switch
+    {
+        "PENDING" => AwardRecordStatus.Pending,
+        "COMMITTED" => AwardRecordStatus.Committed,
+        "REFUSED" => AwardRecordStatus.Refused,
+        "NOT_SENT" => AwardRecordStatus.NotSent,
+        _ => throw new FormatException($"Unknown award status '{text}'."),
+    };
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace Rrr.Core.Features.Awards;
+
+/// <summary>
+/// What the award dialog sends. No model, room or stream id: the model is the signed-in user and the
+/// room comes from XCN's directory, so a tampered form can only name a viewer and an amount.
+/// </summary>
+/// <param name="ClientAwardId">From <see cref="AwardService.NewClientAwardId"/>, made once per dialog opening.</param>
+public sealed record AwardRequest(string ClientAwardId, string? ViewerXcnUserId, long? Points);
+
+/// <summary>Configuration section <c>Awards</c>.</summary>
+public sealed class AwardOptions
+{
+    public const string SectionName = "Awards";
+
+    /// <summary>The most points one award may carry (a typo guard; RRR still checks the model's balance).</summary>
+    public long MaxPoints { get; set; } = 10_000;
+
+    /// <summary>The preset amounts the dialog offers as chips.</summary>
+    public List<long> Presets { get; init; } = [];
+
+    public IReadOnlyList<long> EffectivePresets => Presets.Count > 0 ? Presets : [10, 50, 100, 500];
+}
+
+/// <summary>Field-level rules; property names match <see cref="AwardRequest"/> so the dialog can show each under its field.</summary>
+public sealed class AwardRequestValidator : AbstractValidator<AwardRequest>
+{
+    public AwardRequestValidator(IOptions<AwardOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var max = options.Value.MaxPoints;
+        RuleFor(r => r.ClientAwardId)
+            .NotEmpty()
+            .MaximumLength(64)
+            .Must(id => id.All(c => c is > ' ' and <= '~')).WithMessage("The award id is malformed; close the dialog and start again.");
+        RuleFor(r => r.ViewerXcnUserId).NotEmpty().WithMessage("Choose a viewer.");
+        RuleFor(r => r.Points)
+            .NotNull().WithMessage("Choose or enter an amount of points.")
+            .InclusiveBetween(1, max).WithMessage(string.Create(CultureInfo.InvariantCulture, $"Points must be a whole number from 1 to {max:N0}."));
+    }
+}

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using FluentValidation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Persistence;
+using Rrr.Core.Rrr.Awards;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
+
+namespace Rrr.Core.Features.Awards;
+
+/// <summary>
+/// A model awards points to a viewer in their live room: intent then commit at RRR, each keyed from the
+/// dialog's client award id so a double click or a retry after a lost answer is one award. Takes no model id:
+/// the model is the signed-in user (<see cref="CurrentMemberService"/>), and room and stream come from XCN.
+/// </summary>
+public sealed partial class AwardService(
+    CurrentMemberService members,
+    IXcnRoomDirectory rooms,
+    IRrrAwardsApi awards,
+    IRrrLinksApi links,
+    IAwardHistoryStore history,
+    IAuditStore audit,
+    IValidator<AwardRequest> validator,
+    IOptions<AwardOptions> options,
+    TimeProvider time,
+    ILogger<AwardService> logger) : IDisposable
+{
+    public const string AuditKind = "award";
+    public const int MaxHistoryPage = 100;
+
+    /// <summary>Shown when RRR's not_linked carries no detail of its own.</summary>
+    public const string ViewerNotLinkedFallback =
+        "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points. They need to link their account first.";
+
+    // Link hints cost one RRR read per viewer; a big room shows the rest as "unknown" rather than waiting.
+    private const int MaxViewerHints = 50;
+
+    // One award at a time per circuit: a second click waits for the first and then finds its stored outcome.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public AwardOptions Options => options.Value;
+
+    /// <summary>A fresh client award id; the dialog calls this once when it opens (and after a definite refusal).</summary>
+    public static string NewClientAwardId() => "ca_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>The signed-in model's live room with a link hint per viewer; <see cref="ModelRoomView.NotLive"/> when not live.</summary>
+    public async Task<ModelRoomView> GetRoomAsync(CancellationToken cancellationToken)
+    {
+        var model = await members.GetAsync(refreshLink: false, cancellationToken);
+        var room = await rooms.GetCurrentRoomAsync(model.XcnUserId, cancellationToken);
+        if (room is null)
+        {
+            return ModelRoomView.NotLive;
+        }
+
+        var hints = await Task.WhenAll(room.Viewers.Select((v, i) => i < MaxViewerHints ? HintAsync(v, cancellationToken) : Task.FromResult(ViewerLinkHint.Unknown)));
+        return new ModelRoomView(room, room.Viewers.Select((v, i) => new RoomViewerView(v.XcnUserId, v.DisplayName, hints[i])).ToList());
+    }
+
+    /// <summary>Display names of the viewers in the model's room (for the history screen only; names are never stored).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetViewerNamesAsync(CancellationToken cancellationToken)
+    {
+        var model = await members.GetAsync(refreshLink: false, cancellationToken);
+        var room = await rooms.GetCurrentRoomAsync(model.XcnUserId, cancellationToken);
+        return room is null
+            ? new Dictionary<string, string>()
+            : room.Viewers.DistinctBy(v => v.XcnUserId).ToDictionary(v => v.XcnUserId, v => v.DisplayName, StringComparer.Ordinal);
+    }
+
+    /// <summary>One page of the signed-in model's own awards, newest first.</summary>
+    public async Task<AwardHistoryPage> GetHistoryAsync(int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, MaxHistoryPage);
+        var model = await members.GetAsync(refreshLink: false, cancellationToken);
+        return await history.ListAsync(model.XcnUserId, skip, take, cancellationToken);
+    }
+
+    public async Task<AwardResult> AwardAsync(AwardRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = await validator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return new AwardResult(AwardOutcome.Invalid, "Please check the highlighted fields.",
+                Errors: new Dictionary<string, string[]>(validation.ToDictionary()));
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await AwardOnceAsync(request.ClientAwardId, request.ViewerXcnUserId!, request.Points!.Value, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private async Task<AwardResult> AwardOnceAsync(string clientAwardId, string viewerXcnUserId, long points, CancellationToken cancellationToken)
+    {
+        var model = await members.GetAsync(refreshLink: false, cancellationToken);
+        if (model.RrrMemberId is not { } modelMemberId)
+        {
+            return new AwardResult(AwardOutcome.NotPossible, "Your RedRoomRewards account is not linked, so you have no points to award yet.");
+        }
+
+        var room = await rooms.GetCurrentRoomAsync(model.XcnUserId, cancellationToken);
+        if (room is null)
+        {
+            return new AwardResult(AwardOutcome.NotPossible, "You are not live right now: awards are made from a live room.");
+        }
+
+        if (room.FindViewer(viewerXcnUserId) is null)
+        {
+            return new AwardResult(AwardOutcome.NotPossible, "That viewer is no longer in your room.",
+                Errors: new Dictionary<string, string[]> { [nameof(AwardRequest.ViewerXcnUserId)] = ["Choose a viewer who is in your room."] });
+        }
+
+        var now = time.GetUtcNow();
+        var stored = await history.StartAsync(
+            new AwardRecord(model.XcnUserId, clientAwardId, modelMemberId, viewerXcnUserId, points, room.RoomId, room.StreamId,
+                AwardRecordStatus.Pending, null, null, null, null, now, now, null),
+            cancellationToken);
+        if (stored.ViewerXcnUserId != viewerXcnUserId || stored.Points != points)
+        {
+            // The same dialog id with other details: RRR would refuse the reused key, so say it plainly here.
+            return new AwardResult(AwardOutcome.Refused, "This award was already sent with other details. Close the dialog and start a new award.");
+        }
+
+        if (stored.Status == AwardRecordStatus.Committed)
+        {
+            return Awarded(stored);
+        }
+
+        // Pending, refused or not sent before: ask RRR again under the same keys, which replays what it decided.
+        using var activity = new Activity("rrr.award").Start();
+        var traceId = activity.TraceId.ToHexString();
+        var intentKey = IdempotencyKeys.AwardIntent(clientAwardId);
+        AwardIntent intent;
+        try
+        {
+            intent = await awards.CreateIntentAsync(
+                // The stored room and stream, not today's: a retry must send the very body the key was first used with.
+                new CreateAwardIntentRequest(stored.ModelMemberId, stored.ViewerXcnUserId, stored.Points, stored.RoomId, stored.StreamId),
+                intentKey, cancellationToken);
+        }
+        catch (RrrProblemException ex)
+        {
+            return await RefusedAsync(stored, ex, intentKey, cancellationToken);
+        }
+        catch (RrrUnavailableException ex)
+        {
+            LogUnavailable(logger, model.XcnUserId, clientAwardId, "intent", ex.Reason);
+            await SettleAsync(stored, AwardRecordStatus.NotSent, null, null, "unavailable", ex.TraceId ?? traceId, null, intentKey, cancellationToken);
+            return new AwardResult(AwardOutcome.Unavailable,
+                "RedRoomRewards is temporarily unavailable; nothing was sent and no points moved. Please try again in a moment.");
+        }
+
+        var commitKey = IdempotencyKeys.AwardCommit(intent.AwardIntentId);
+        await SettleAsync(stored, AwardRecordStatus.Pending, intent.AwardIntentId, null, null, traceId, null, null, cancellationToken);
+        Award award;
+        try
+        {
+            award = await awards.CommitAsync(intent.AwardIntentId, commitKey, cancellationToken);
+        }
+        catch (RrrProblemException ex)
+        {
+            return await RefusedAsync(stored with { AwardIntentId = intent.AwardIntentId }, ex, commitKey, cancellationToken);
+        }
+        catch (RrrUnavailableException ex)
+        {
+            LogUnavailable(logger, model.XcnUserId, clientAwardId, "commit", ex.Reason);
+            await SettleAsync(stored, AwardRecordStatus.Pending, intent.AwardIntentId, null, "unconfirmed", ex.TraceId ?? traceId, null, commitKey, cancellationToken);
+            return new AwardResult(AwardOutcome.Unconfirmed,
+                "RedRoomRewards is temporarily unavailable and did not confirm this award. Try again: it will not be sent twice.");
+        }
+
+        var committed = stored with
+        {
+            Status = AwardRecordStatus.Committed,
+            AwardIntentId = intent.AwardIntentId,
+            AwardId = award.AwardId,
+            FailureCode = null,
+            TraceId = traceId,
+            UpdatedAt = time.GetUtcNow(),
+            CommittedAt = award.CommittedAt,
+        };
+        await SettleAsync(stored, AwardRecordStatus.Committed, intent.AwardIntentId, award.AwardId, null, traceId, award.CommittedAt, commitKey, cancellationToken);
+        LogAwarded(logger, model.XcnUserId, viewerXcnUserId, award.AwardId, points);
+        return Awarded(committed);
+    }
+
+    private async Task<AwardResult> RefusedAsync(AwardRecord stored, RrrProblemException ex, string key, CancellationToken cancellationToken)
+    {
+        LogRefused(logger, stored.ModelXcnUserId, stored.ClientAwardId, ex.Code);
+        await SettleAsync(stored, AwardRecordStatus.Refused, stored.AwardIntentId, null, ex.Code, ex.TraceId, null, key, cancellationToken);
+        if (ex.Is(RrrErrorCodes.NotLinked))
+        {
+            // RRR writes this detail for the model to read (docs/rrr-wire.md): shown as is.
+            return new AwardResult(AwardOutcome.ViewerNotLinked, string.IsNullOrWhiteSpace(ex.Detail) ? ViewerNotLinkedFallback : ex.Detail);
+        }
+
+        if (ex.Is(RrrErrorCodes.InsufficientPoints))
+        {
+            var available = ex.Extension("available_points") is { ValueKind: System.Text.Json.JsonValueKind.Number } value && value.TryGetInt64(out var n) ? n : (long?)null;
+            var message = available is { } a
+                ? string.Create(CultureInfo.InvariantCulture, $"You have {a:N0} points available, not enough for {stored.Points:N0}. Choose a smaller amount.")
+                : "You do not have enough points for this award. Choose a smaller amount.";
+            return new AwardResult(AwardOutcome.InsufficientPoints, message, AvailablePoints: available);
+        }
+
+        if (ex.Is(RrrErrorCodes.ValidationFailed))
+        {
+            return new AwardResult(AwardOutcome.Refused, "RedRoomRewards did not accept this award: " + (ex.Detail ?? "it broke one of its rules."),
+                Errors: ex.Errors.ToDictionary(e => e.Key, e => e.Value));
+        }
+
+        if (ex.Is(RrrErrorCodes.IntentExpired))
+        {
+            return new AwardResult(AwardOutcome.Refused, "The award took too long to confirm and expired; no points moved. Please start it again.");
+        }
+
+        return new AwardResult(AwardOutcome.Refused, "RedRoomRewards refused this award; no points moved.");
+    }
+
+    private async Task SettleAsync(
+        AwardRecord stored, AwardRecordStatus status, string? intentId, string? awardId, string? failureCode, string? traceId,
+        DateTimeOffset? committedAt, string? auditedKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await history.UpdateAsync(
+            new AwardUpdate(stored.ModelXcnUserId, stored.ClientAwardId, status, intentId, awardId, failureCode, traceId, now, committedAt),
+            cancellationToken);
+        if (auditedKey is null)
+        {
+            return;
+        }
+
+        // One event per attempt outcome; the id makes a repeated append of the same outcome a no-op.
+        var outcome = status == AwardRecordStatus.Committed ? "committed" : failureCode ?? AwardStatusText.Of(status).ToLowerInvariant();
+        await audit.AppendAsync(
+            new AuditEvent(
+                Id: $"award:{stored.ModelXcnUserId}:{stored.ClientAwardId}:{outcome}:{traceId}",
+                OccurredAt: now,
+                ActorId: stored.ModelXcnUserId,
+                Kind: AuditKind,
+                SubjectId: stored.ViewerXcnUserId,
+                TraceId: traceId,
+                IdempotencyKey: auditedKey,
+                Outcome: outcome),
+            cancellationToken);
+    }
+
+    private static AwardResult Awarded(AwardRecord record) =>
+        new(AwardOutcome.Awarded, string.Create(CultureInfo.InvariantCulture, $"Awarded {record.Points:N0} points."), record);
+
+    private async Task<ViewerLinkHint> HintAsync(RoomViewer viewer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await links.GetAsync(viewer.XcnUserId, cancellationToken);
+            return state.Status == LinkStatus.Linked ? ViewerLinkHint.Linked : ViewerLinkHint.NotLinked;
+        }
+        catch (RrrException)
+        {
+            return ViewerLinkHint.Unknown;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelXcnUserId} awarded {ViewerXcnUserId} {Points} points (award {AwardId})")]
+    private static partial void LogAwarded(ILogger logger, string modelXcnUserId, string viewerXcnUserId, string awardId, long points);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "RRR refused award {ClientAwardId} of model {ModelXcnUserId}: {Code}")]
+    private static partial void LogRefused(ILogger logger, string modelXcnUserId, string clientAwardId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RRR unavailable ({Reason}) at the {Step} of award {ClientAwardId} of model {ModelXcnUserId}")]
+    private static partial void LogUnavailable(ILogger logger, string modelXcnUserId, string clientAwardId, string step, RrrUnavailableReason reason);
+}

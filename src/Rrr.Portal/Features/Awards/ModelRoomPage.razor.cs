@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using Rrr.Core.Features.Awards;
+
+namespace Rrr.Portal.Features.Awards;
+
+/// <summary>The model's live room (from XCN's directory): stream info, viewers with link hints, the award dialog.</summary>
+public sealed partial class ModelRoomPage : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private ModelRoomView? _room;
+    private ModelBalanceCard? _balance;
+
+    [Inject] private AwardService Awards { get; set; } = default!;
+
+    [Inject] private IOptions<AwardOptions> Options { get; set; } = default!;
+
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        // Prerendering shows the skeleton; the circuit asks XCN and RRR.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        try
+        {
+            _room = await Awards.GetRoomAsync(_cts.Token);
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+
+    private static string Initial(string name) => string.IsNullOrEmpty(name) ? "?" : name[..1].ToUpperInvariant();
+
+    private async Task OpenAwardAsync(string? viewerXcnUserId)
+    {
+        if (_room?.Room is not { } room)
+        {
+            return;
+        }
+
+        var parameters = new DialogParameters<AwardDialog>
+        {
+            { d => d.Room, room },
+            { d => d.Viewers, _room.Viewers },
+            { d => d.ViewerXcnUserId, viewerXcnUserId },
+            { d => d.Presets, Options.Value.EffectivePresets },
+            { d => d.MaxPoints, Options.Value.MaxPoints },
+        };
+        var dialog = await Dialogs.ShowAsync<AwardDialog>(
+            "Award points", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: AwardResult { Award: { } award } })
+        {
+            var name = _room.Viewers.FirstOrDefault(v => v.XcnUserId == award.ViewerXcnUserId)?.DisplayName ?? "the viewer";
+            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Awarded {award.Points:N0} points to {name}."), Severity.Success);
+            if (_balance is not null)
+            {
+                await _balance.ReloadAsync();
+            }
+        }
+    }
+}
