@@ -1,0 +1,109 @@
+using Rrr.Core.Features.Awards;
+using Rrr.Core.Persistence;
+
+namespace Rrr.Portal.Tests.Persistence;
+
+public sealed record AwardHistoryUnderTest(IStoreLifecycle Lifecycle, IAwardHistoryStore Awards);
+
+/// <summary>Behaviour every adapter's award history must share.</summary>
+public abstract class AwardHistoryContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract AwardHistoryUnderTest OpenStore();
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    private async Task<IAwardHistoryStore> ReadyAsync()
+    {
+        var store = OpenStore();
+        await store.Lifecycle.InitializeAsync(Ct);
+        return store.Awards;
+    }
+
+    private static AwardRecord Record(string model, string clientId, long points = 50, string viewer = "xcn_u_1003", int minute = 0) =>
+        new(model, clientId, "rrr_m_" + model, viewer, points, "room_1", "stream_1", AwardRecordStatus.Pending,
+            null, null, null, null, T0.AddMinutes(minute), T0.AddMinutes(minute), null);
+
+    [Fact]
+    public async Task Start_ThenGet_RoundTripsRoomAndStream()
+    {
+        var awards = await ReadyAsync();
+        var record = Record("xcn_u_2001", "ca_1");
+
+        var stored = await awards.StartAsync(record, Ct);
+
+        Assert.Equal(record, stored);
+        Assert.Equal(record, await OpenStore().Awards.GetAsync("xcn_u_2001", "ca_1", Ct));
+    }
+
+    [Fact]
+    public async Task Start_Twice_KeepsTheFirstRow()
+    {
+        var awards = await ReadyAsync();
+        await awards.StartAsync(Record("xcn_u_2001", "ca_1", points: 50), Ct);
+
+        var second = await awards.StartAsync(Record("xcn_u_2001", "ca_1", points: 500, minute: 1), Ct);
+
+        Assert.Equal(50, second.Points);
+        Assert.Equal(1, (await awards.ListAsync("xcn_u_2001", 0, 10, Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Update_ToCommitted_RecordsIdsAndTime_AndACommittedRowNeverChangesAgain()
+    {
+        var awards = await ReadyAsync();
+        await awards.StartAsync(Record("xcn_u_2001", "ca_1"), Ct);
+        Assert.True(await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Pending, "ai_1", null, null, "trace_1", T0.AddSeconds(1), null), Ct));
+
+        Assert.True(await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Committed, null, "aw_1", null, null, T0.AddSeconds(2), T0.AddSeconds(2)), Ct));
+        var late = await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Refused, null, null, "not_linked", null, T0.AddSeconds(3), null), Ct);
+
+        Assert.False(late);
+        var row = await awards.GetAsync("xcn_u_2001", "ca_1", Ct);
+        Assert.NotNull(row);
+        Assert.Equal(AwardRecordStatus.Committed, row.Status);
+        Assert.Equal("ai_1", row.AwardIntentId);
+        Assert.Equal("aw_1", row.AwardId);
+        Assert.Equal("trace_1", row.TraceId);
+        Assert.Null(row.FailureCode);
+        Assert.Equal(T0.AddSeconds(2), row.CommittedAt);
+    }
+
+    [Fact]
+    public async Task List_IsNewestFirst_Paged_AndOnlyTheModelsOwn()
+    {
+        var awards = await ReadyAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await awards.StartAsync(Record("xcn_u_2001", "ca_" + i, points: 10 + i, minute: i), Ct);
+        }
+
+        await awards.StartAsync(Record("xcn_u_2002", "ca_other", minute: 10), Ct);
+
+        var first = await awards.ListAsync("xcn_u_2001", 0, 2, Ct);
+        var last = await awards.ListAsync("xcn_u_2001", 4, 2, Ct);
+
+        Assert.Equal(5, first.Total);
+        Assert.Equal(["ca_4", "ca_3"], first.Items.Select(a => a.ClientAwardId));
+        Assert.Equal(["ca_0"], last.Items.Select(a => a.ClientAwardId));
+        Assert.All(first.Items.Concat(last.Items), a => Assert.Equal("xcn_u_2001", a.ModelXcnUserId));
+        Assert.Equal(1, (await awards.ListAsync("xcn_u_2002", 0, 10, Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Get_OfAnotherModel_IsNull()
+    {
+        var awards = await ReadyAsync();
+        await awards.StartAsync(Record("xcn_u_2001", "ca_1"), Ct);
+
+        Assert.Null(await awards.GetAsync("xcn_u_2002", "ca_1", Ct));
+    }
+}
