@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+/// <summary>
+/// Luna in her live room, against the real portal and its in-process sandbox: awards oli (both wallets move by
+/// the amount), is refused for pia with RRR's helpful message (nothing moves), sees the award in her history.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    private const string Luna = "rrr_m_2001";
+    private const string Oli = "rrr_m_1003";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Page.SetDefaultTimeout(60_000);
+        Page.SetDefaultNavigationTimeout(60_000);
+    }
+
+    [Fact]
+    public async Task Luna_AwardsLinkedOli_IsRefusedForUnlinkedPia_AndSeesTheAwardInHerHistory()
+    {
+        await SignInAsLunaAsync();
+        await Page.GotoAsync("/model/room");
+        await WaitForInteractiveAsync();
+        await Expect(Page.GetByTestId("room-title")).ToHaveTextAsync("Luna's live room");
+        await Expect(Page.GetByTestId("viewer-row")).ToHaveCountAsync(3);
+        await Expect(Page.Locator("[data-viewer=xcn_u_1003] [data-testid=viewer-link-hint]")).ToHaveAttributeAsync("data-hint", "Linked");
+        await Expect(Page.Locator("[data-viewer=xcn_u_1004] [data-testid=viewer-link-hint]")).ToHaveAttributeAsync("data-hint", "NotLinked");
+        await Expect(Page.GetByTestId("model-balance")).ToBeVisibleAsync();
+
+        var lunaBefore = await AvailableAsync(Luna);
+        var oliBefore = await AvailableAsync(Oli);
+        await Expect(Page.GetByTestId("model-balance")).ToHaveAttributeAsync("data-value", Text(lunaBefore));
+
+        // oli, 50 points: pick, confirm (the confirm step names viewer, points, room and stream), awarded.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Award oli" }).ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("50 points").ClickAsync();
+        await AxeAsync("award dialog");
+        await SaveScreenshotAsync("model-award-dialog-desktop");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Expect(dialog.GetByTestId("summary-viewer")).ToHaveTextAsync("oli");
+        await Expect(dialog.GetByTestId("summary-points")).ToHaveTextAsync("50");
+        await Expect(dialog.GetByTestId("summary-room")).ToContainTextAsync("xcn_room_2001");
+        await Expect(dialog.GetByTestId("summary-stream")).ToHaveTextAsync("xcn_stream_2001_live");
+        await SaveScreenshotAsync("model-award-confirm-desktop");
+        // A double click on confirm: the button disables itself and the dialog id keys both RRR calls.
+        await dialog.GetByTestId("award-confirm").DblClickAsync();
+        await Expect(Page.GetByText("Awarded 50 points to oli.")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("model-balance")).ToHaveAttributeAsync("data-value", Text(lunaBefore - 50));
+        Assert.Equal(lunaBefore - 50, await AvailableAsync(Luna));
+        Assert.Equal(oliBefore + 50, await AvailableAsync(Oli));
+
+        // pia has no RRR account: refused with RRR's message, nothing moves.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Award pia" }).ClickAsync();
+        dialog = Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("10 points").ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await dialog.GetByTestId("award-confirm").ClickAsync();
+        var message = dialog.GetByTestId("award-message");
+        await Expect(message).ToContainTextAsync("has not linked a RedRoomRewards account yet");
+        await Expect(message).ToContainTextAsync("link their account");
+        await SaveScreenshotAsync("model-award-not-linked-desktop");
+        Assert.Equal(lunaBefore - 50, await AvailableAsync(Luna));
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await AxeAsync("live room");
+        await SaveScreenshotAsync("model-room-desktop");
+        await Page.SetViewportSizeAsync(375, 812);
+        await Expect(Page.GetByTestId("viewer-row").First).ToBeVisibleAsync();
+        await AssertNoHorizontalOverflowAsync();
+        await SaveScreenshotAsync("model-room-375px");
+
+        // History: newest first, with room and stream; the refusal is listed too.
+        await Page.SetViewportSizeAsync(1280, 800);
+        await Page.GotoAsync("/model/awards");
+        await WaitForInteractiveAsync();
+        var awarded = Page.Locator("tr.award-row").Filter(new() { Has = Page.Locator("[data-status=COMMITTED]") }).First;
+        await Expect(awarded.GetByTestId("award-viewer-cell")).ToHaveTextAsync("oli");
+        await Expect(awarded.GetByTestId("award-points-cell")).ToHaveTextAsync("50");
+        await Expect(awarded.GetByTestId("award-room-cell")).ToHaveTextAsync("xcn_room_2001");
+        await Expect(awarded.GetByTestId("award-stream-cell")).ToHaveTextAsync("xcn_stream_2001_live");
+        await Expect(Page.Locator("tr.award-row").First.GetByTestId("award-status")).ToHaveAttributeAsync("data-status", "REFUSED");
+        await AxeAsync("award history");
+        await SaveScreenshotAsync("model-awards-desktop");
+        await Page.SetViewportSizeAsync(375, 812);
+        await AssertNoHorizontalOverflowAsync();
+        await SaveScreenshotAsync("model-awards-375px");
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private async Task AxeAsync(string where)
+    {
+        var axe = await Page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, where + ":\n" + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    private async Task AssertNoHorizontalOverflowAsync()
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var report = await Page.EvaluateAsync<string>("""
+                () => {
+                  const width = document.documentElement.clientWidth;
+                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
+                    [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > width + 1)
+                      .slice(0, 12)
+                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
+                      .join('\n');
+                }
+                """);
+            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
+        }
+    }
+
+    private async Task SignInAsLunaAsync()
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
+        await SandboxSignIn.ChooseAccountAsync(Page, "Luna Model");
+        await Expect(Page).ToHaveURLAsync(new Regex("/model$"), new() { Timeout = 60_000 });
+    }
+
+    private async Task<long> AvailableAsync(string rrrMemberId)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
+        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-model-awards");
+        var wallet = await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
+        return wallet.GetProperty("available_points").GetInt64();
+    }
+
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
