@@ -67,7 +67,9 @@ public sealed partial class ModelRoomPage : IDisposable
         if (result is { Canceled: false, Data: AwardResult { Award: { } award } })
         {
             var name = _room.Viewers.FirstOrDefault(v => v.XcnUserId == award.ViewerXcnUserId)?.DisplayName ?? "the viewer";
-            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Awarded {award.Points:N0} points to {name}."), Severity.Success);
+            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Awarded {award.Points:N0} points to {name}."), Severity.Normal,
+                // Normal (dark) rather than Success: MudBlazor's green with white text fails contrast (axe).
+                o => o.Icon = Icons.Material.Filled.CheckCircle);
             if (_balance is not null)
             {
                 await _balance.ReloadAsync();
