@@ -8,6 +8,7 @@ using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 using Rrr.Portal.Features.Members;
+using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Webhooks;
 
@@ -43,6 +44,7 @@ public static class PortalHostingExtensions
         services.AddRrrWebhooks();
         services.AddMemberExperience();
         services.AddPortalEarn();
+        services.AddPortalAdjustments();
 
         // --- Auth ---
         services.AddPortalAuth();
