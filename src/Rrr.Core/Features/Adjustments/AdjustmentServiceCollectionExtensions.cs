@@ -19,8 +19,7 @@ public static class AdjustmentServiceCollectionExtensions
         services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
         services.TryAddSingleton<AdjustmentUpdates>();
         services.TryAddSingleton<AdjustmentPosting>();
-        services.TryAddSingleton<AdjustmentStatusListener>();
-        services.AddHostedService(sp => sp.GetRequiredService<AdjustmentStatusListener>());
+        services.AddHostedService<AdjustmentStatusListener>();
         services.TryAddScoped<AdjustmentService>();
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Webhooks;
@@ -8,10 +9,12 @@ namespace Rrr.Core.Features.Adjustments;
 /// <summary>
 /// Turns ADJUSTMENT_STATUS_CHANGED events (applied by the webhook processor) into a re-read of that
 /// adjustment from RRR. The notifier's handler only queues the id, since handlers run on the processor's thread.
+/// The posting (and with it the RRR client) is resolved only when an event arrives, after start-up validation,
+/// so a misconfigured portal still names every bad setting (as <c>EarnDispatcherHost</c> does).
 /// </summary>
 public sealed partial class AdjustmentStatusListener(
     IRrrEventNotifier notifier,
-    AdjustmentPosting posting,
+    IServiceProvider services,
     ILogger<AdjustmentStatusListener> logger) : BackgroundService
 {
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,7 +48,7 @@ public sealed partial class AdjustmentStatusListener(
     {
         try
         {
-            await posting.SyncAsync(adjustmentId, cancellationToken);
+            await services.GetRequiredService<AdjustmentPosting>().SyncAsync(adjustmentId, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

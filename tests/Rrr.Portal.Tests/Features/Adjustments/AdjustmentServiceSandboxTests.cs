@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Adjustments;
@@ -111,7 +112,8 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         updates.Changed += changed.Add;
 
         // What the webhook processor hands the listener when ADJUSTMENT_STATUS_CHANGED arrives.
-        var listener = new AdjustmentStatusListener(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), posting, NullLogger<AdjustmentStatusListener>.Instance);
+        using var provider = new ServiceCollection().AddSingleton(posting).BuildServiceProvider();
+        var listener = new AdjustmentStatusListener(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), provider, NullLogger<AdjustmentStatusListener>.Instance);
         await listener.HandleAsync(adjustmentId, Ct);
         var after = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
 
