@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Webhooks;
@@ -52,6 +53,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (ILinkSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IAwardHistoryStore)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IApprovalStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

@@ -9,6 +9,7 @@ using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 using Rrr.Portal.Features.Members;
+using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Webhooks;
 
@@ -45,6 +46,7 @@ public static class PortalHostingExtensions
         services.AddMemberExperience();
         services.AddPortalEarn();
         services.AddModelAwards(builder.Configuration);
+        services.AddPortalAdjustments();
 
         // --- Auth ---
         services.AddPortalAuth();

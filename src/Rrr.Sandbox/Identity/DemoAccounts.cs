@@ -21,6 +21,7 @@ public static class DemoAccounts
         new("xcn_u_2001", "luna", "Luna Model", DemoRoles.Model, "Model, awards viewers in-stream"),
         new("xcn_u_9001", "ada", "Ada Admin", DemoRoles.Admin, "XCN admin"),
         new("xcn_u_9002", "grace", "Grace Admin", DemoRoles.Admin, "Second XCN admin"),
+        new("xcn_u_9003", "hugo", "Hugo Admin", DemoRoles.Admin, "Third XCN admin (adjustments over 100 points need two checkers besides the maker)"),
         new("rrr_a_0001", "rita", "Rita RRR-Admin", DemoRoles.RrrAdmin, "RRR admin, uses the sandbox console"),
     ];
 

@@ -53,6 +53,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
         await InitializeWebhookInboxAsync(cancellationToken);
         await InitializeEarnOutboxAsync(cancellationToken);
         await InitializeAwardHistoryAsync(cancellationToken);
+        await InitializeApprovalsAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -71,7 +71,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql + MemberSnapshotsSchemaSql + EarnOutboxSchemaSql + AwardHistorySchemaSql;
+            command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql + MemberSnapshotsSchemaSql + EarnOutboxSchemaSql + AwardHistorySchemaSql + ApprovalsSchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

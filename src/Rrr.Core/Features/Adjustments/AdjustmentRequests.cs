@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Rrr.Adjustments;
+
+namespace Rrr.Core.Features.Adjustments;
+
+/// <summary>The thresholds RRR recounts (docs/rrr-wire.md, Adjustments), applied here first so the form can show them.</summary>
+public static class AdjustmentPolicy
+{
+    public const string Kind = "adjustment";
+
+    /// <summary>|points| ≤ 100 → 1 XCN admin; 101–500 → 2 distinct; above 500 → 2 distinct + 1 RRR admin.</summary>
+    public static ApprovalPolicy For(long points) => Math.Abs(points) switch
+    {
+        <= 100 => new ApprovalPolicy(1, false),
+        <= 500 => new ApprovalPolicy(2, false),
+        _ => new ApprovalPolicy(2, true),
+    };
+}
+
+/// <summary>What an admin fills in. The member is named by XCN user id; the RRR member is looked up, never typed.</summary>
+public sealed record AdjustmentForm(string XcnUserId, long Points, AdjustmentReason? ReasonCode, string TicketId);
+
+public sealed class AdjustmentFormValidator : AbstractValidator<AdjustmentForm>
+{
+    /// <summary>A sanity bound: anything larger is not a customer-service adjustment.</summary>
+    public const long MaxAbsPoints = 1_000_000;
+
+    public AdjustmentFormValidator()
+    {
+        RuleFor(f => f.XcnUserId).NotEmpty().WithMessage("Enter the member's XCN user id.")
+            .MaximumLength(100).Matches("^[A-Za-z0-9_-]+$").WithMessage("An XCN user id has letters, digits, _ and - only.");
+        RuleFor(f => f.Points).NotEqual(0).WithMessage("Points must not be 0: positive credits, negative debits.")
+            .InclusiveBetween(-MaxAbsPoints, MaxAbsPoints).WithMessage("At most 1,000,000 points either way.");
+        RuleFor(f => f.ReasonCode).NotNull().WithMessage("Choose a reason.").IsInEnum();
+        RuleFor(f => f.TicketId).NotEmpty().WithMessage("A ticket id is required.")
+            .MaximumLength(64).Matches("^[A-Za-z0-9_.#/-]+$").WithMessage("A ticket id has letters, digits and _ . # / - only.");
+    }
+}
+
+/// <summary>The adjustment an approval request carries out; stored as the request's payload.</summary>
+public sealed record AdjustmentPayload(
+    [property: JsonPropertyName("xcn_user_id")] string XcnUserId,
+    [property: JsonPropertyName("rrr_member_id")] string RrrMemberId,
+    [property: JsonPropertyName("points")] long Points,
+    [property: JsonPropertyName("reason_code")] AdjustmentReason ReasonCode,
+    [property: JsonPropertyName("ticket_id")] string TicketId)
+{
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) } };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static AdjustmentPayload FromJson(string json) =>
+        JsonSerializer.Deserialize<AdjustmentPayload>(json, Json) ?? throw new FormatException("Empty adjustment payload.");
+}
+
+/// <summary>RRR's side of an adjustment as the portal shows it; <see cref="PostFailed"/> when RRR refused the post.</summary>
+public static class AdjustmentOutcomes
+{
+    public const string Posted = "POSTED";
+    public const string PendingRrrApproval = "PENDING_RRR_APPROVAL";
+    public const string Rejected = "REJECTED";
+    public const string PostFailed = "POST_FAILED";
+
+    public static string Text(AdjustmentStatus status) => status switch
+    {
+        AdjustmentStatus.Posted => Posted,
+        AdjustmentStatus.PendingRrrApproval => PendingRrrApproval,
+        _ => Rejected,
+    };
+}
+
+/// <summary>One adjustment request as the admin page shows it.</summary>
+public sealed record AdjustmentView(ApprovalView Approval, AdjustmentPayload Payload, DateTimeOffset Now)
+{
+    public string Id => Approval.Request.Id;
+
+    public ApprovalStatus Status => Approval.Request.StatusAt(Now);
+
+    public ApprovalPolicy Policy => Approval.Request.Policy;
+
+    public ApprovalOutcome? Outcome => Approval.Request.Outcome;
+
+    /// <summary>What the page shows as the single status.</summary>
+    public string DisplayStatus => Outcome?.Status ?? ApprovalCodes.StatusText(Status);
+
+    /// <summary>"1 of 2 XCN approvals · RRR approval needed".</summary>
+    public string Progress
+    {
+        get
+        {
+            var count = Math.Min(Approval.CurrentApprovals.Count, Policy.RequiredXcnApprovers);
+            var text = $"{count} of {Policy.RequiredXcnApprovers} XCN approval{(Policy.RequiredXcnApprovers == 1 ? "" : "s")}";
+            if (Policy.RequiresRrrAdmin)
+            {
+                text += Outcome?.Status switch
+                {
+                    AdjustmentOutcomes.Posted => " · RRR approved",
+                    AdjustmentOutcomes.Rejected => " · RRR rejected",
+                    _ => " · RRR approval needed",
+                };
+            }
+
+            return text;
+        }
+    }
+}

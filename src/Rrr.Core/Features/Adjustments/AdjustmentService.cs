@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using FluentValidation;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Persistence;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
+
+namespace Rrr.Core.Features.Adjustments;
+
+/// <summary>
+/// What an XCN admin does with adjustments, on top of the maker-checker engine. Who acts comes only from
+/// <see cref="IAdminIdentity"/>. Adds the adjustment rules: the member must be linked to RRR, and an admin
+/// never requests or approves an adjustment of their own member account (by XCN user id, or by the RRR
+/// member their own XCN account is linked to). Once the XCN quorum is met the request goes to RRR.
+/// </summary>
+public sealed class AdjustmentService(
+    ApprovalEngine engine,
+    AdjustmentPosting posting,
+    IRrrLinksApi links,
+    IAuditStore audit,
+    IAdminIdentity identity,
+    IValidator<AdjustmentForm> validator,
+    AdjustmentUpdates updates,
+    TimeProvider time)
+{
+    public const int MaxListed = 200;
+
+    /// <summary>The signed-in admin's id (for "you requested this" on the page).</summary>
+    public Task<string?> CurrentAdminIdAsync(CancellationToken cancellationToken) => identity.GetAdminIdAsync(cancellationToken);
+
+    public async Task<AdjustmentView> RequestAsync(AdjustmentForm form, CancellationToken cancellationToken)
+    {
+        var adminId = await RequireAdminAsync(cancellationToken);
+        var payload = await ResolveAsync(adminId, form, cancellationToken);
+        var view = await engine.CreateAsync(
+            AdjustmentPolicy.Kind, payload.XcnUserId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), adminId, cancellationToken);
+        await AuditAsync(adminId, "adjustment.requested", view.Request.Id, "PENDING", cancellationToken);
+        updates.Publish(view.Request.Id);
+        return ToView(view);
+    }
+
+    /// <summary>The maker changes the request: a new version, so every approval given so far stops counting.</summary>
+    public async Task<AdjustmentView> EditAsync(string requestId, AdjustmentForm form, CancellationToken cancellationToken)
+    {
+        var adminId = await RequireAdminAsync(cancellationToken);
+        var payload = await ResolveAsync(adminId, form, cancellationToken);
+        var view = await engine.EditAsync(requestId, adminId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), cancellationToken);
+        await AuditAsync(adminId, "adjustment.edited", requestId, "PENDING", cancellationToken);
+        updates.Publish(requestId);
+        return ToView(view);
+    }
+
+    /// <param name="seenPayloadVersion">The version shown to the approver.</param>
+    public async Task<AdjustmentView> ApproveAsync(string requestId, long seenPayloadVersion, CancellationToken cancellationToken)
+    {
+        var adminId = await RequireAdminAsync(cancellationToken);
+        var before = await engine.GetAsync(requestId, cancellationToken);
+        await EnsureNotOwnAsync(adminId, AdjustmentPayload.FromJson(before.Request.PayloadJson), cancellationToken);
+        ApprovalView view;
+        try
+        {
+            view = await engine.ApproveAsync(requestId, adminId, seenPayloadVersion, cancellationToken);
+        }
+        catch (ApprovalRuleException ex)
+        {
+            await AuditAsync(adminId, "adjustment.approved", requestId, "REFUSED:" + ex.Code, cancellationToken);
+            throw;
+        }
+
+        await AuditAsync(adminId, "adjustment.approved", requestId, ApprovalCodes.StatusText(view.Request.Status), cancellationToken);
+        updates.Publish(requestId);
+        if (view.Request.Status == ApprovalStatus.Approved)
+        {
+            await posting.PostAsync(view, adminId, cancellationToken);
+            view = await engine.GetAsync(requestId, cancellationToken);
+        }
+
+        return ToView(view);
+    }
+
+    public async Task<AdjustmentView> RejectAsync(string requestId, string reason, CancellationToken cancellationToken)
+    {
+        var adminId = await RequireAdminAsync(cancellationToken);
+        var view = await engine.RejectAsync(requestId, adminId, reason, cancellationToken);
+        await AuditAsync(adminId, "adjustment.rejected", requestId, "REJECTED", cancellationToken);
+        updates.Publish(requestId);
+        return ToView(view);
+    }
+
+    /// <summary>Posts an approved request again after RRR was unreachable; the same key, so never twice.</summary>
+    public async Task<AdjustmentView> RetryPostAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var adminId = await RequireAdminAsync(cancellationToken);
+        var view = await engine.GetAsync(requestId, cancellationToken);
+        await posting.PostAsync(view, adminId, cancellationToken);
+        return ToView(await engine.GetAsync(requestId, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<AdjustmentView>> ListAsync(CancellationToken cancellationToken)
+    {
+        await RequireAdminAsync(cancellationToken);
+        var views = await engine.ListAsync(AdjustmentPolicy.Kind, MaxListed, cancellationToken);
+        return views.Select(ToView).ToList();
+    }
+
+    public async Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken)
+    {
+        await RequireAdminAsync(cancellationToken);
+        return await engine.VerifyChainAsync(cancellationToken);
+    }
+
+    private AdjustmentView ToView(ApprovalView view) => new(view, AdjustmentPayload.FromJson(view.Request.PayloadJson), time.GetUtcNow());
+
+    private async Task<string> RequireAdminAsync(CancellationToken cancellationToken) =>
+        await identity.GetAdminIdAsync(cancellationToken)
+            ?? throw new AdjustmentRefusedException(AdjustmentRefusedException.NotAdmin, "Only XCN admins work with adjustments.");
+
+    private async Task<AdjustmentPayload> ResolveAsync(string adminId, AdjustmentForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var result = await validator.ValidateAsync(form, cancellationToken);
+        if (!result.IsValid)
+        {
+            throw new AdjustmentRefusedException(AdjustmentRefusedException.Invalid, string.Join(" ", result.Errors.Select(e => e.ErrorMessage)));
+        }
+
+        var xcnUserId = form.XcnUserId.Trim();
+        if (string.Equals(xcnUserId, adminId, StringComparison.Ordinal))
+        {
+            throw OwnAccount();
+        }
+
+        var link = await links.GetAsync(xcnUserId, cancellationToken);
+        if (link.Status != LinkStatus.Linked || link.RrrMemberId is not { Length: > 0 } rrrMemberId)
+        {
+            throw new AdjustmentRefusedException(
+                AdjustmentRefusedException.NotLinked,
+                $"{xcnUserId} is not linked to an RRR account, so RRR has no points to adjust. The member links from their own portal page first.");
+        }
+
+        var payload = new AdjustmentPayload(xcnUserId, rrrMemberId, form.Points, form.ReasonCode!.Value, form.TicketId.Trim());
+        await EnsureNotOwnAsync(adminId, payload, cancellationToken);
+        return payload;
+    }
+
+    /// <summary>
+    /// Admins sign in with their own XCN user id, which could also be linked to an RRR member (an admin who is
+    /// also a customer); that member is theirs too, whatever XCN id the form names.
+    /// </summary>
+    private async Task EnsureNotOwnAsync(string adminId, AdjustmentPayload payload, CancellationToken cancellationToken)
+    {
+        if (string.Equals(payload.XcnUserId, adminId, StringComparison.Ordinal))
+        {
+            throw OwnAccount();
+        }
+
+        var own = await links.GetAsync(adminId, cancellationToken);
+        if (own.Status == LinkStatus.Linked && string.Equals(own.RrrMemberId, payload.RrrMemberId, StringComparison.Ordinal))
+        {
+            throw OwnAccount();
+        }
+    }
+
+    private static AdjustmentRefusedException OwnAccount() =>
+        new(AdjustmentRefusedException.OwnAccount, "You cannot request or approve an adjustment of your own member account.");
+
+    private Task AuditAsync(string actorId, string kind, string requestId, string outcome, CancellationToken cancellationToken) =>
+        audit.AppendAsync(
+            new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), time.GetUtcNow(), actorId, kind, requestId,
+                Activity.Current?.TraceId.ToHexString(), IdempotencyKeys.AdjustmentCreate(requestId), outcome),
+            cancellationToken);
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Rrr.Core.Features.Approvals;
+
+/// <summary>Bound from "Approvals".</summary>
+public sealed class ApprovalOptions
+{
+    public const string Section = "Approvals";
+
+    /// <summary>How long a request waits for its approvals before it expires.</summary>
+    public TimeSpan RequestLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How often a decision that lost a race is re-evaluated on fresh state before giving up.</summary>
+    public int ConflictRetries { get; set; } = 8;
+}
+
+/// <summary>Role names written into the log.</summary>
+public static class ApprovalRoles
+{
+    public const string XcnAdmin = "XCN_ADMIN";
+}
+
+/// <summary>Stable codes of refused decisions; the UI words them, tests switch on them.</summary>
+public static class ApprovalErrors
+{
+    public const string NotFound = "not_found";
+    public const string MakerCannotApprove = "maker_cannot_approve";
+    public const string AlreadyDecided = "already_decided";
+    public const string Expired = "expired";
+    public const string NotPending = "not_pending";
+    public const string ReasonRequired = "reason_required";
+    public const string StaleVersion = "stale_version";
+    public const string OnlyMakerEdits = "only_maker_edits";
+    public const string Conflict = "conflict";
+}
+
+/// <summary>A decision or edit the rules refuse; <see cref="Code"/> is one of <see cref="ApprovalErrors"/>.</summary>
+public sealed class ApprovalRuleException(string code, string message) : InvalidOperationException(message)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// The one maker-checker engine (adjustments now, promotions next): each feature hands in its kind,
+/// payload and policy; the engine enforces the rules on the server and writes every step into the
+/// hash-chained log. Rules: the maker cannot approve; a person counts once per payload version; an edit
+/// starts a new version, so earlier approvals no longer count; a rejection needs a reason; an expired
+/// request takes no decisions. Two decisions at the same moment both count: the one that loses the
+/// optimistic-concurrency race is re-evaluated on the fresh state and stored after the winner.
+/// </summary>
+public sealed partial class ApprovalEngine(
+    IApprovalStore store,
+    TimeProvider time,
+    IOptions<ApprovalOptions> options,
+    ILogger<ApprovalEngine> logger)
+{
+    public const int MaxReasonLength = 500;
+
+    public async Task<ApprovalView> CreateAsync(
+        string kind, string subjectId, string payloadJson, ApprovalPolicy policy, string makerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(payloadJson);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentException.ThrowIfNullOrWhiteSpace(makerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(policy.RequiredXcnApprovers, 1);
+
+        var now = time.GetUtcNow();
+        var request = new ApprovalRequest(
+            "apr_" + Guid.NewGuid().ToString("N"), kind, subjectId, payloadJson, 1, policy, makerId,
+            ApprovalStatus.Pending, now, now + options.Value.RequestLifetime, 1);
+        await store.CreateAsync(
+            request,
+            new ApprovalRecordDraft(request.Id, ApprovalAction.Requested, makerId, ApprovalRoles.XcnAdmin, 1, null, now, Detail(request)),
+            cancellationToken);
+        LogRequested(logger, request.Id, kind, makerId);
+        return new ApprovalView(request, await store.GetRecordsAsync(request.Id, cancellationToken));
+    }
+
+    public async Task<ApprovalView> GetAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var request = await store.GetAsync(requestId, cancellationToken)
+            ?? throw new ApprovalRuleException(ApprovalErrors.NotFound, "No such approval request.");
+        return new ApprovalView(request, await store.GetRecordsAsync(requestId, cancellationToken));
+    }
+
+    /// <param name="seenPayloadVersion">The version the approver looked at; an edit since then refuses the approval.</param>
+    public Task<ApprovalView> ApproveAsync(string requestId, string approverId, long seenPayloadVersion, CancellationToken cancellationToken) =>
+        DecideAsync(requestId, approverId, view =>
+        {
+            var request = view.Request;
+            RequirePending(view);
+            if (string.Equals(approverId, request.MakerId, StringComparison.Ordinal))
+            {
+                throw new ApprovalRuleException(ApprovalErrors.MakerCannotApprove, "The maker cannot approve their own request.");
+            }
+
+            if (request.PayloadVersion != seenPayloadVersion)
+            {
+                throw new ApprovalRuleException(ApprovalErrors.StaleVersion, "The request was edited since you opened it; review it again.");
+            }
+
+            if (view.CurrentApprovals.Any(a => string.Equals(a.ActorId, approverId, StringComparison.Ordinal)))
+            {
+                throw new ApprovalRuleException(ApprovalErrors.AlreadyDecided, "You have already approved this request; a person counts once.");
+            }
+
+            var approvals = view.CurrentApprovals.Count + 1;
+            var status = approvals >= request.Policy.RequiredXcnApprovers ? ApprovalStatus.Approved : ApprovalStatus.Pending;
+            return (request with { Status = status },
+                new ApprovalRecordDraft(request.Id, ApprovalAction.Approved, approverId, ApprovalRoles.XcnAdmin, request.PayloadVersion, null, time.GetUtcNow()));
+        }, cancellationToken);
+
+    public Task<ApprovalView> RejectAsync(string requestId, string approverId, string reason, CancellationToken cancellationToken)
+    {
+        var trimmed = reason?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new ApprovalRuleException(ApprovalErrors.ReasonRequired, "A rejection needs a reason.");
+        }
+
+        if (trimmed.Length > MaxReasonLength)
+        {
+            throw new ApprovalRuleException(ApprovalErrors.ReasonRequired, string.Create(CultureInfo.InvariantCulture, $"A reason has at most {MaxReasonLength} characters."));
+        }
+
+        return DecideAsync(requestId, approverId, view =>
+        {
+            var request = view.Request;
+            RequirePending(view);
+            if (string.Equals(approverId, request.MakerId, StringComparison.Ordinal))
+            {
+                throw new ApprovalRuleException(ApprovalErrors.MakerCannotApprove, "The maker cannot decide on their own request.");
+            }
+
+            return (request with { Status = ApprovalStatus.Rejected },
+                new ApprovalRecordDraft(request.Id, ApprovalAction.Rejected, approverId, ApprovalRoles.XcnAdmin, request.PayloadVersion, trimmed, time.GetUtcNow()));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The maker changes the payload (and with it, possibly, the policy): a new payload version, so every
+    /// approval given so far stops counting, and a fresh expiry. Only while pending and not expired.
+    /// </summary>
+    public Task<ApprovalView> EditAsync(
+        string requestId, string editorId, string payloadJson, ApprovalPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(payloadJson);
+        ArgumentNullException.ThrowIfNull(policy);
+        return DecideAsync(requestId, editorId, view =>
+        {
+            var request = view.Request;
+            RequirePending(view);
+            if (!string.Equals(editorId, request.MakerId, StringComparison.Ordinal))
+            {
+                throw new ApprovalRuleException(ApprovalErrors.OnlyMakerEdits, "Only the maker can edit a request.");
+            }
+
+            var now = time.GetUtcNow();
+            var edited = request with
+            {
+                PayloadJson = payloadJson,
+                Policy = policy,
+                PayloadVersion = request.PayloadVersion + 1,
+                ExpiresAt = now + options.Value.RequestLifetime,
+            };
+            return (edited, new ApprovalRecordDraft(request.Id, ApprovalAction.Edited, editorId, ApprovalRoles.XcnAdmin, edited.PayloadVersion, null, now, Detail(edited)));
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ApprovalView>> ListAsync(string kind, int take, CancellationToken cancellationToken)
+    {
+        var requests = await store.ListAsync(kind, take, cancellationToken);
+        var views = new List<ApprovalView>(requests.Count);
+        foreach (var request in requests)
+        {
+            views.Add(new ApprovalView(request, await store.GetRecordsAsync(request.Id, cancellationToken)));
+        }
+
+        return views;
+    }
+
+    public Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken) =>
+        ApprovalChain.VerifyStoreAsync(store, cancellationToken);
+
+    private void RequirePending(ApprovalView view)
+    {
+        switch (view.Request.StatusAt(time.GetUtcNow()))
+        {
+            case ApprovalStatus.Pending:
+                return;
+            case ApprovalStatus.Expired:
+                throw new ApprovalRuleException(ApprovalErrors.Expired, "The request has expired; make a new one.");
+            default:
+                throw new ApprovalRuleException(ApprovalErrors.NotPending, "The request has already been decided.");
+        }
+    }
+
+    private async Task<ApprovalView> DecideAsync(
+        string requestId,
+        string actorId,
+        Func<ApprovalView, (ApprovalRequest Updated, ApprovalRecordDraft Record)> decide,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        for (var attempt = 1; ; attempt++)
+        {
+            // Each attempt judges fresh state, so the rules hold for whatever happened in between.
+            var view = await GetAsync(requestId, cancellationToken);
+            var (updated, record) = decide(view);
+            if (await store.UpdateAsync(updated with { Revision = view.Request.Revision + 1 }, view.Request.Revision, record, cancellationToken))
+            {
+                LogDecided(logger, requestId, record.Action, actorId, updated.Status);
+                return await GetAsync(requestId, cancellationToken);
+            }
+
+            LogConflict(logger, requestId, attempt);
+            if (attempt >= options.Value.ConflictRetries)
+            {
+                throw new ApprovalRuleException(ApprovalErrors.Conflict, "Others were changing this request at the same moment; please try again.");
+            }
+        }
+    }
+
+    private static string Detail(ApprovalRequest request) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"kind={request.Kind};subject={request.SubjectId};xcn={request.Policy.RequiredXcnApprovers};rrr={(request.Policy.RequiresRrrAdmin ? 1 : 0)};expires={request.ExpiresAt.ToUnixTimeMilliseconds()};payload_sha256={ApprovalChain.PayloadHash(request.PayloadJson)}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {RequestId} ({Kind}) made by {MakerId}")]
+    private static partial void LogRequested(ILogger logger, string requestId, string kind, string makerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {RequestId}: {Action} by {ActorId}, now {Status}")]
+    private static partial void LogDecided(ILogger logger, string requestId, ApprovalAction action, string actorId, ApprovalStatus status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Approval request {RequestId}: concurrent change, re-evaluating (attempt {Attempt})")]
+    private static partial void LogConflict(ILogger logger, string requestId, int attempt);
+}

@@ -1,0 +1,205 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Persistence;
+using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Adjustments;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
+using Rrr.Core.Rrr.Wallet;
+using Rrr.Portal.Tests.Contract;
+
+namespace Rrr.Portal.Tests.Features.Adjustments;
+
+/// <summary>
+/// The adjustment service on a real SQLite store, talking to the real sandbox through the real RRR client:
+/// the thresholds, RRR's recount and the RRR admin's step all happen for real.
+/// </summary>
+public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassFixture<ContractSandbox>, IAsyncLifetime
+{
+    private const string Ada = "xcn_u_9001";
+    private const string Grace = "xcn_u_9002";
+    private const string Hugo = "xcn_u_9003";
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-adjustment-tests", Guid.NewGuid().ToString("N"));
+    private readonly Admin admin = new();
+    private readonly AdjustmentUpdates updates = new();
+    private SqliteStore store = null!;
+    private AdjustmentPosting posting = null!;
+    private AdjustmentService service = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        store = new SqliteStore(root, "portal.db");
+        await store.InitializeAsync(Ct);
+        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        posting = new AdjustmentPosting(store, rrr.Api<IRrrAdjustmentsApi>(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance);
+        service = new AdjustmentService(
+            engine, posting, rrr.Api<IRrrLinksApi>(), store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        store.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Fifty_IsPostedOnceOneOtherAdminApproves_AndTheMakerCannotApprove()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+
+        var maker = await Assert.ThrowsAsync<ApprovalRuleException>(() => service.ApproveAsync(request.Id, 1, Ct));
+        var approved = await As(Grace).ApproveAsync(request.Id, 1, Ct);
+
+        Assert.Equal(new ApprovalPolicy(1, false), request.Policy);
+        Assert.Equal(ApprovalErrors.MakerCannotApprove, maker.Code);
+        Assert.Equal(AdjustmentOutcomes.Posted, approved.DisplayStatus);
+        Assert.Equal(50, await AvailableAsync(member.RrrMemberId));
+        var posted = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items, e => e.SubjectId == request.Id);
+        Assert.Equal(IdempotencyKeys.AdjustmentCreate(request.Id), posted.IdempotencyKey);
+        Assert.Equal((Grace, "POSTED"), (posted.ActorId, posted.Outcome));
+        Assert.NotNull(posted.TraceId);
+        Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.requested", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
+    }
+
+    [Fact]
+    public async Task ThreeHundred_WaitsForASecondDistinctAdmin_ThenIsPosted()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 300), Ct);
+
+        var first = await As(Grace).ApproveAsync(request.Id, 1, Ct);
+        var again = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Grace).ApproveAsync(request.Id, 1, Ct));
+        var balanceBetween = await AvailableAsync(member.RrrMemberId);
+        var second = await As(Hugo).ApproveAsync(request.Id, 1, Ct);
+
+        Assert.Equal("1 of 2 XCN approvals", first.Progress);
+        Assert.Equal("PENDING", first.DisplayStatus);
+        Assert.Equal(ApprovalErrors.AlreadyDecided, again.Code);
+        Assert.Equal(0, balanceBetween);
+        Assert.Equal(AdjustmentOutcomes.Posted, second.DisplayStatus);
+        Assert.Equal(300, await AvailableAsync(member.RrrMemberId));
+    }
+
+    [Fact]
+    public async Task EightHundred_AfterTwoAdmins_WaitsForRrr_AndIsPostedOnceTheRrrAdminApproves()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 800), Ct);
+        await As(Grace).ApproveAsync(request.Id, 1, Ct);
+
+        var pending = await As(Hugo).ApproveAsync(request.Id, 1, Ct);
+        var adjustmentId = pending.Outcome!.ExternalId!;
+        await rrr.Api<IRrrAdjustmentsApi>().DecideAsync(
+            adjustmentId, new AdjustmentDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
+            IdempotencyKeys.AdjustmentDecision(adjustmentId, "rrr_a_0001"), Ct);
+        var changed = new List<string>();
+        updates.Changed += changed.Add;
+
+        // What the webhook processor hands the listener when ADJUSTMENT_STATUS_CHANGED arrives.
+        using var provider = new ServiceCollection().AddSingleton(posting).BuildServiceProvider();
+        var listener = new AdjustmentStatusListener(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), provider, NullLogger<AdjustmentStatusListener>.Instance);
+        await listener.HandleAsync(adjustmentId, Ct);
+        var after = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
+
+        Assert.Equal(new ApprovalPolicy(2, true), request.Policy);
+        Assert.Equal(AdjustmentOutcomes.PendingRrrApproval, pending.DisplayStatus);
+        Assert.Equal("2 of 2 XCN approvals · RRR approval needed", pending.Progress);
+        Assert.Equal(AdjustmentOutcomes.Posted, after.DisplayStatus);
+        Assert.Equal("2 of 2 XCN approvals · RRR approved", after.Progress);
+        Assert.Equal([request.Id], changed);
+        Assert.Equal(800, await AvailableAsync(member.RrrMemberId));
+    }
+
+    [Fact]
+    public async Task UnlinkedMember_IsRefusedWithAClearMessage()
+    {
+        var refused = await Assert.ThrowsAsync<AdjustmentRefusedException>(
+            () => As(Ada).RequestAsync(Form("xcn_u_nolink" + Guid.NewGuid().ToString("N")[..8], 50), Ct));
+
+        Assert.Equal(AdjustmentRefusedException.NotLinked, refused.Code);
+        Assert.Contains("not linked to an RRR account", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAdmin_CannotRequestOrApproveAnAdjustmentOfTheirOwnMemberAccount()
+    {
+        var adminWhoIsAMember = await rrr.LinkNewUserAsync();
+        var ownRequest = await Assert.ThrowsAsync<AdjustmentRefusedException>(
+            () => As(adminWhoIsAMember.XcnUserId).RequestAsync(Form(adminWhoIsAMember.XcnUserId, 50), Ct));
+        var request = await As(Ada).RequestAsync(Form(adminWhoIsAMember.XcnUserId, 50), Ct);
+
+        var ownApproval = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(adminWhoIsAMember.XcnUserId).ApproveAsync(request.Id, 1, Ct));
+
+        Assert.Equal(AdjustmentRefusedException.OwnAccount, ownRequest.Code);
+        Assert.Equal(AdjustmentRefusedException.OwnAccount, ownApproval.Code);
+        Assert.Equal(0, await AvailableAsync(adminWhoIsAMember.RrrMemberId));
+    }
+
+    [Theory]
+    [InlineData(0, "TCK-1")]
+    [InlineData(2_000_000, "TCK-1")]
+    [InlineData(50, "")]
+    public async Task InvalidForm_IsRefused(long points, string ticket)
+    {
+        var refused = await Assert.ThrowsAsync<AdjustmentRefusedException>(
+            () => As(Ada).RequestAsync(new AdjustmentForm("xcn_u_1001", points, AdjustmentReason.Goodwill, ticket), Ct));
+
+        Assert.Equal(AdjustmentRefusedException.Invalid, refused.Code);
+    }
+
+    [Fact]
+    public async Task NoAdmin_IsRefused()
+    {
+        var refused = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(null).ListAsync(Ct));
+
+        Assert.Equal(AdjustmentRefusedException.NotAdmin, refused.Code);
+    }
+
+    [Fact]
+    public async Task ApprovalChain_AfterRealRequests_IsIntact()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 120), Ct);
+        await As(Grace).RejectAsync(request.Id, "Duplicate of another ticket", Ct);
+
+        var chain = await As(Hugo).VerifyChainAsync(Ct);
+
+        Assert.True(chain.Intact, chain.Problem);
+        Assert.Equal(2, chain.RecordsChecked);
+    }
+
+    private AdjustmentService As(string? adminId)
+    {
+        admin.Id = adminId;
+        return service;
+    }
+
+    private static AdjustmentForm Form(string xcnUserId, long points) =>
+        new(xcnUserId, points, AdjustmentReason.Goodwill, "TCK-" + points.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private async Task<long> AvailableAsync(string rrrMemberId) =>
+        (await rrr.Api<IRrrWalletApi>().GetWalletAsync(rrrMemberId, Ct)).AvailablePoints;
+
+    private sealed class Admin : IAdminIdentity
+    {
+        public string? Id { get; set; }
+
+        public Task<string?> GetAdminIdAsync(CancellationToken cancellationToken) => Task.FromResult(Id);
+    }
+}

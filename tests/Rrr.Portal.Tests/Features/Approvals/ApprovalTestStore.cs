@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Persistence.Sqlite;
+
+namespace Rrr.Portal.Tests.Features.Approvals;
+
+/// <summary>A real SQLite store in a temp folder, a fake clock, and an engine over them.</summary>
+public abstract class ApprovalTestBase : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    protected static readonly ApprovalPolicy Two = new(2, false);
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-approval-tests", Guid.NewGuid().ToString("N"));
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected FakeTimeProvider Time { get; } = new(T0);
+
+    protected SqliteStore Store { get; private set; } = null!;
+
+    protected string DatabasePath => Store.DatabasePath;
+
+    public async ValueTask InitializeAsync()
+    {
+        Store = new SqliteStore(root, "portal.db");
+        await Store.InitializeAsync(Ct);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Store.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    protected ApprovalEngine Engine(IApprovalStore? store = null, int retries = 8) => new(
+        store ?? Store,
+        Time,
+        Options.Create(new ApprovalOptions { RequestLifetime = TimeSpan.FromDays(3), ConflictRetries = retries }),
+        NullLogger<ApprovalEngine>.Instance);
+
+    protected static Task<ApprovalView> NewRequestAsync(ApprovalEngine engine, ApprovalPolicy? policy = null, string maker = "ada") =>
+        engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":300}""", policy ?? Two, maker, Ct);
+}

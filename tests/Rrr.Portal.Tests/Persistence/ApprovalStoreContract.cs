@@ -1,0 +1,107 @@
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Persistence;
+
+namespace Rrr.Portal.Tests.Persistence;
+
+public sealed record ApprovalStoreUnderTest(IStoreLifecycle Lifecycle, IApprovalStore Approvals);
+
+/// <summary>Behaviour every adapter's approval store shares: revisions, the chained log, outcomes.</summary>
+public abstract class ApprovalStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract ApprovalStoreUnderTest OpenStore();
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    private async Task<IApprovalStore> ReadyAsync()
+    {
+        var store = OpenStore();
+        await store.Lifecycle.InitializeAsync(Ct);
+        return store.Approvals;
+    }
+
+    private static ApprovalRequest Request(string id) =>
+        new(id, "adjustment", "xcn_u_1001", """{"points":50}""", 1, new ApprovalPolicy(2, true), "ada", ApprovalStatus.Pending, T0, T0.AddDays(3), 1);
+
+    private static ApprovalRecordDraft Draft(string id, ApprovalAction action, string actor) =>
+        new(id, action, actor, ApprovalRoles.XcnAdmin, 1, null, T0);
+
+    [Fact]
+    public async Task Create_ThenGet_RoundTrips_WithItsFirstRecord()
+    {
+        var store = await ReadyAsync();
+
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+
+        Assert.Equal(Request("apr_1"), await store.GetAsync("apr_1", Ct));
+        var record = Assert.Single(await store.GetRecordsAsync("apr_1", Ct));
+        Assert.Equal((1L, ApprovalChain.Genesis), (record.Sequence, record.PreviousHash));
+        Assert.Equal(ApprovalChain.ComputeHash(record), record.Hash);
+    }
+
+    [Fact]
+    public async Task Update_AtTheExpectedRevision_IsStored_AndAtAStaleOneIsRefusedWithoutARecord()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        var approved = Request("apr_1") with { Status = ApprovalStatus.Approved, Revision = 2 };
+
+        var first = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Ct);
+        var stale = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "hugo"), Ct);
+
+        Assert.True(first);
+        Assert.False(stale);
+        Assert.Equal(approved, await store.GetAsync("apr_1", Ct));
+        Assert.Equal(["ada", "grace"], (await store.GetRecordsAsync("apr_1", Ct)).Select(r => r.ActorId));
+        Assert.True(ApprovalChain.Verify(await store.ReadLogAsync(0, 10, Ct)).Intact);
+    }
+
+    [Fact]
+    public async Task Log_SpansRequests_InOneChain_NewestRequestListedFirst()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_2") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "grace"), Ct);
+
+        var log = await store.ReadLogAsync(0, 10, Ct);
+
+        Assert.Equal(["apr_1", "apr_2"], log.Select(r => r.RequestId));
+        Assert.Equal(log[0].Hash, log[1].PreviousHash);
+        Assert.Equal(["apr_2", "apr_1"], (await store.ListAsync("adjustment", 10, Ct)).Select(r => r.Id));
+        Assert.Empty(await store.ListAsync("promotion", 10, Ct));
+    }
+
+    [Fact]
+    public async Task Outcome_IsFoundByExternalId_AndAnOlderVersionNeverOverwritesANewerOne()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+
+        Assert.True(await store.SetOutcomeAsync("apr_1", new ApprovalOutcome("adj_1", "PENDING_RRR_APPROVAL", 1, null, T0), Ct));
+        Assert.True(await store.SetOutcomeAsync("apr_1", new ApprovalOutcome("adj_1", "POSTED", 2, null, T0), Ct));
+        Assert.False(await store.SetOutcomeAsync("apr_1", new ApprovalOutcome("adj_1", "PENDING_RRR_APPROVAL", 1, null, T0), Ct));
+
+        var found = await store.FindByExternalIdAsync("adjustment", "adj_1", Ct);
+        Assert.Equal("apr_1", found?.Id);
+        Assert.Equal(new ApprovalOutcome("adj_1", "POSTED", 2, null, T0), found?.Outcome);
+        Assert.Null(await store.FindByExternalIdAsync("promotion", "adj_1", Ct));
+    }
+
+    [Fact]
+    public async Task ConcurrentAppends_FromTwoRequests_KeepOneUnbrokenChain()
+    {
+        var store = await ReadyAsync();
+        await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Task.Run(
+            () => store.CreateAsync(Request($"apr_{i}"), Draft($"apr_{i}", ApprovalAction.Requested, "ada"), Ct), Ct)));
+
+        var result = ApprovalChain.Verify(await store.ReadLogAsync(0, 100, Ct));
+
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(10, result.RecordsChecked);
+    }
+}
