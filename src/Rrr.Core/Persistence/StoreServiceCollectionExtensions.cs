@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Mongo;
@@ -50,6 +51,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IWalletSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (ILinkSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (ICheckoutOrderStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

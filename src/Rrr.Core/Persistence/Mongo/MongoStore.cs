@@ -52,6 +52,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
         await InitializeRrrCallsAsync(cancellationToken);
         await InitializeWebhookInboxAsync(cancellationToken);
         await InitializeEarnOutboxAsync(cancellationToken);
+        await InitializeCheckoutOrdersAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
