@@ -7,6 +7,7 @@ using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Webhooks;
@@ -43,6 +44,7 @@ public static class PortalHostingExtensions
         services.AddRrrWebhooks();
         services.AddMemberExperience();
         services.AddPortalEarn();
+        services.AddPortalCheckout(builder.Environment);
 
         // --- Auth ---
         services.AddPortalAuth();
