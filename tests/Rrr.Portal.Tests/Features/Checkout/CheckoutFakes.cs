@@ -40,6 +40,9 @@ public sealed class FakeCheckoutRrr : IRrrRedemptionsApi, IRrrTopupsApi
 
     public bool Down { get; set; }
 
+    /// <summary>When set, keyed calls wait for it (to observe a step while it runs).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     public string Currency { get; set; } = "USD";
 
     public int Count(string operation) => Executed.Count(e => e == operation);
@@ -138,6 +141,11 @@ public sealed class FakeCheckoutRrr : IRrrRedemptionsApi, IRrrTopupsApi
     {
         ThrowIfDown(operation);
         Assert.True(IdempotencyKeys.IsValid(key));
+        if (Gate is { } gate)
+        {
+            await gate.Task;
+        }
+
         var reply = replies.GetOrAdd(key, _ => new Lazy<Task<object>>(() =>
         {
             Executed.Enqueue(operation);
