@@ -13,8 +13,8 @@ public sealed class CheckoutOptions
 
     public List<TokenPack> Packs { get; set; } = [];
 
-    /// <summary>Top-up bundles offered (RRR accepts 100, 250 and 500).</summary>
-    public List<int> TopupBundles { get; set; } = [100, 250, 500];
+    /// <summary>Top-up bundles offered (RRR accepts 100, 250 and 500). No default: binding appends to a list, it never replaces it.</summary>
+    public List<int> TopupBundles { get; set; } = [];
 
     /// <summary>
     /// Price per point shown on the top-up offer before a quote exists; what the member pays is always

@@ -210,6 +210,7 @@ public sealed class CheckoutHarness : IAsyncDisposable
     public CheckoutOptions Options { get; } = new()
     {
         Currency = "USD",
+        TopupBundles = [100, 250, 500],
         Packs =
         [
             new TokenPack { Id = "taster", Name = "Taster", Tokens = 10, Price = 1.49m },

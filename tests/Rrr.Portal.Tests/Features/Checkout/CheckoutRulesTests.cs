@@ -25,6 +25,7 @@ public sealed class CheckoutRulesTests
     public void Options_Valid_Pass() =>
         Assert.True(new CheckoutOptionsValidator().Validate(null, new CheckoutOptions
         {
+            TopupBundles = [100, 250, 500],
             Packs = [new TokenPack { Id = "starter", Name = "Starter", Tokens = 100, Price = 10.99m }],
         }).Succeeded);
 
