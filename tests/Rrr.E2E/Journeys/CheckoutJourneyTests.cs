@@ -140,6 +140,10 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         Assert.Equal(before.Available - 100, after.Available);
         Assert.Equal(before.Escrow, after.Escrow);
         Assert.Equal(1, await CommitsOfNewestHoldAsync(Mia));
+
+        // An order number that is not hers answers 404, like any unknown page.
+        var response = await Page.GotoAsync("/member/checkout/xcn_co_0000000000000000");
+        Assert.Equal(404, response!.Status);
     }
 
     private async Task StartTasterOrderAsync()
