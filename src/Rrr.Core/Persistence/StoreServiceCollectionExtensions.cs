@@ -9,6 +9,7 @@ using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Webhooks;
@@ -54,6 +55,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IAwardHistoryStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IApprovalStore)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (ICheckoutOrderStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

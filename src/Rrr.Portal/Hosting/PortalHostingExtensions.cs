@@ -8,6 +8,7 @@ using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Earn;
@@ -47,6 +48,7 @@ public static class PortalHostingExtensions
         services.AddPortalEarn();
         services.AddModelAwards(builder.Configuration);
         services.AddPortalAdjustments();
+        services.AddPortalCheckout(builder.Environment);
 
         // --- Auth ---
         services.AddPortalAuth();

@@ -54,6 +54,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
         await InitializeEarnOutboxAsync(cancellationToken);
         await InitializeAwardHistoryAsync(cancellationToken);
         await InitializeApprovalsAsync(cancellationToken);
+        await InitializeCheckoutOrdersAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

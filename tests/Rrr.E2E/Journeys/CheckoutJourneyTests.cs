@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+/// <summary>
+/// Checkout against the real portal and its in-process sandbox: "Use points" (hold, pay, commit or reverse),
+/// a top-up, and a double click on Pay. Balances are read from the sandbox wallet before and after and only
+/// compared, never assumed. The Taster pack costs $1.49, so 100 points leave $0.49 in cash, which earns 0 points:
+/// the automatic earn of the cash part cannot blur the comparison.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    private const string Mia = "rrr_m_1001";
+    private const string Oli = "rrr_m_1003";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Page.SetDefaultTimeout(60_000);
+        Page.SetDefaultNavigationTimeout(60_000);
+    }
+
+    [Fact]
+    public async Task Mia_UsesPoints_PaymentApproved_BalanceDropsByExactlyThePoints_AndEscrowIsReleased()
+    {
+        var before = await WalletAsync(Mia);
+        await SignInAsync("Mia Member");
+
+        // From the member home to the pack list.
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Open" }).Last.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/member/checkout$"));
+        await Expect(Page.GetByTestId("pack-taster")).ToBeVisibleAsync();
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-packs-desktop");
+        await AtPhoneWidthAsync("checkout-packs-375px", Page.GetByTestId("pack-taster"));
+
+        await StartTasterOrderAsync();
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-order-desktop");
+
+        await HoldAsync();
+        var held = await WalletAsync(Mia);
+        Assert.Equal(before.Available - 100, held.Available);
+        Assert.Equal(before.Escrow + 100, held.Escrow);
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-hold-desktop");
+        await AtPhoneWidthAsync("checkout-hold-375px", Page.GetByTestId("points-held"));
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $0.49" }).ClickAsync();
+        await Expect(Page.GetByTestId("result-success")).ToContainTextAsync("100 points redeemed");
+
+        var after = await WalletAsync(Mia);
+        Assert.Equal(before.Available - 100, after.Available);
+        Assert.Equal(before.Escrow, after.Escrow);
+        Assert.Equal(0, after.Escrow);
+        await Expect(Page.GetByTestId("new-balance")).ToContainTextAsync(Points(after.Available));
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-approved-desktop");
+        await AtPhoneWidthAsync("checkout-approved-375px", Page.GetByTestId("result-success"));
+    }
+
+    [Fact]
+    public async Task Mia_PaymentDeclined_HoldIsReversed_BalanceAndEscrowUnchanged()
+    {
+        var before = await WalletAsync(Mia);
+        await SignInAsync("Mia Member");
+        await Page.GotoAsync("/member/checkout");
+        await WaitForInteractiveAsync();
+        await StartTasterOrderAsync();
+        await HoldAsync();
+
+        await Page.GetByText("Sandbox card declines").ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $0.49" }).ClickAsync();
+
+        await Expect(Page.GetByTestId("result-declined")).ToContainTextAsync("nothing was taken");
+        var after = await WalletAsync(Mia);
+        Assert.Equal(before.Available, after.Available);
+        Assert.Equal(before.Escrow, after.Escrow);
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-declined-desktop");
+        await AtPhoneWidthAsync("checkout-declined-375px", Page.GetByTestId("result-declined"));
+    }
+
+    [Fact]
+    public async Task Oli_BuysAHundredPoints_BalanceRisesByAHundred()
+    {
+        var before = await WalletAsync(Oli);
+        await SignInAsync("Oli Member");
+        await Page.GotoAsync("/member/checkout");
+        await WaitForInteractiveAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "100 points · $3.00" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/member/checkout/xcn_co_[0-9a-f]{16}$"));
+        await Expect(Page.GetByTestId("topup-quote")).ToContainTextAsync("$3.00 for 100 points");
+        await Expect(Page.GetByTestId("hold-countdown")).ToHaveTextAsync(new Regex(@"^1[45]:\d\d$"));
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-topup-desktop");
+        await AtPhoneWidthAsync("checkout-topup-375px", Page.GetByTestId("topup-quote"));
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $3.00" }).ClickAsync();
+        await Expect(Page.GetByTestId("result-success")).ToContainTextAsync("100 points added");
+
+        var after = await WalletAsync(Oli);
+        Assert.Equal(before.Available + 100, after.Available);
+        await Expect(Page.GetByTestId("new-balance")).ToContainTextAsync(Points(after.Available));
+        await AssertAccessibleAsync();
+        await SaveScreenshotAsync("checkout-topup-done-desktop");
+    }
+
+    [Fact]
+    public async Task Mia_DoubleClickOnPay_LeavesOneRedemption()
+    {
+        var before = await WalletAsync(Mia);
+        await SignInAsync("Mia Member");
+        await Page.GotoAsync("/member/checkout");
+        await WaitForInteractiveAsync();
+        await StartTasterOrderAsync();
+        await HoldAsync();
+
+        // Two clicks in one go: both reach the circuit before it can re-render the button as disabled.
+        await Page.GetByTestId("pay").EvaluateAsync("b => { b.click(); b.click(); }");
+        await Expect(Page.GetByTestId("result-success")).ToContainTextAsync("100 points redeemed");
+
+        // A refresh resumes the same, finished order and takes nothing more.
+        var orderUrl = Page.Url;
+        await Page.ReloadAsync();
+        await WaitForInteractiveAsync();
+        await Expect(Page.GetByTestId("result-success")).ToBeVisibleAsync();
+        Assert.Equal(orderUrl, Page.Url);
+
+        var after = await WalletAsync(Mia);
+        Assert.Equal(before.Available - 100, after.Available);
+        Assert.Equal(before.Escrow, after.Escrow);
+        Assert.Equal(1, await CommitsOfNewestHoldAsync(Mia));
+
+        // An order number that is not hers answers 404, like any unknown page.
+        var response = await Page.GotoAsync("/member/checkout/xcn_co_0000000000000000");
+        Assert.Equal(404, response!.Status);
+    }
+
+    private async Task StartTasterOrderAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Buy Taster, 10 tokens" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/member/checkout/xcn_co_[0-9a-f]{16}$"));
+        await Expect(Page.GetByTestId("available-points")).ToBeVisibleAsync();
+    }
+
+    private async Task HoldAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Hold 100 points" }).ClickAsync();
+        await Expect(Page.GetByTestId("points-held")).ToContainTextAsync("100 points held");
+        await Expect(Page.GetByTestId("hold-countdown")).ToHaveTextAsync(new Regex(@"^1[45]:\d\d$"));
+        await Expect(Page.GetByTestId("summary-due")).ToHaveTextAsync("$0.49");
+    }
+
+    private async Task SignInAsync(string displayName)
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
+        await SandboxSignIn.ChooseAccountAsync(Page, displayName);
+        await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
+        await WaitForInteractiveAsync();
+    }
+
+    private async Task AssertAccessibleAsync()
+    {
+        var axe = await Page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    /// <summary>
+    /// Reloads at 375 px (a phone opens the page at that width, with the menu closed; a refresh also resumes the same
+    /// order), checks nothing scrolls sideways, takes a screenshot, then goes back to the desktop size.
+    /// </summary>
+    private async Task AtPhoneWidthAsync(string name, ILocator visible)
+    {
+        var desktop = Page.ViewportSize;
+        await Page.SetViewportSizeAsync(375, 812);
+        await Page.ReloadAsync();
+        await WaitForInteractiveAsync();
+        await Expect(visible).ToBeVisibleAsync();
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var report = await Page.EvaluateAsync<string>("""
+                () => {
+                  const width = document.documentElement.clientWidth;
+                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
+                    [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > width + 1)
+                      .slice(0, 12)
+                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
+                      .join('\n');
+                }
+                """);
+            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
+        }
+
+        await SaveScreenshotAsync(name);
+        if (desktop is not null)
+        {
+            await Page.SetViewportSizeAsync(desktop.Width, desktop.Height);
+            await Page.ReloadAsync();
+            await WaitForInteractiveAsync();
+        }
+    }
+
+    private static string Points(long points) => points.ToString("N0", CultureInfo.InvariantCulture) + " points";
+
+    private HttpClient Sandbox()
+    {
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
+        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-checkout-journeys");
+        return http;
+    }
+
+    private async Task<(long Available, long Escrow)> WalletAsync(string rrrMemberId)
+    {
+        using var http = Sandbox();
+        var wallet = await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
+        return (wallet.GetProperty("available_points").GetInt64(), wallet.GetProperty("escrow_points").GetInt64());
+    }
+
+    /// <summary>REDEMPTION_COMMIT entries in RRR's ledger for the member's newest hold (the quote id is the entries' reference).</summary>
+    private async Task<int> CommitsOfNewestHoldAsync(string rrrMemberId)
+    {
+        using var http = Sandbox();
+        var page = await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/transactions?limit=50", TestContext.Current.CancellationToken);
+        var entries = page.GetProperty("items").EnumerateArray().ToList();
+        var hold = entries.First(e => e.GetProperty("type").GetString() == "REDEMPTION_HOLD");
+        var quoteId = hold.GetProperty("reference").GetString();
+        return entries.Count(e => e.GetProperty("type").GetString() == "REDEMPTION_COMMIT" && e.GetProperty("reference").GetString() == quoteId);
+    }
+
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
