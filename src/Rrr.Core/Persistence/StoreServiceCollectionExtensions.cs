@@ -50,6 +50,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IWalletSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (ILinkSnapshotStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IEarnOutbox)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IOpenLinkIntentStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

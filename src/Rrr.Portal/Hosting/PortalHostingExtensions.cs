@@ -9,6 +9,7 @@ using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Earn;
+using Rrr.Portal.Features.Sso;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
@@ -81,6 +82,7 @@ public static class PortalHostingExtensions
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();
+        app.MapSsoEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

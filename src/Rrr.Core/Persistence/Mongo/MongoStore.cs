@@ -52,6 +52,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
         await InitializeRrrCallsAsync(cancellationToken);
         await InitializeWebhookInboxAsync(cancellationToken);
         await InitializeEarnOutboxAsync(cancellationToken);
+        await InitializeOpenLinkIntentsAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -71,7 +71,8 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql + MemberSnapshotsSchemaSql + EarnOutboxSchemaSql;
+            command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql + MemberSnapshotsSchemaSql + EarnOutboxSchemaSql
+                + OpenLinkIntentsSchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
