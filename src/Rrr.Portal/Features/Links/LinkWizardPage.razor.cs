@@ -137,6 +137,13 @@ public sealed partial class LinkWizardPage : IDisposable
         _fieldErrors = state.FieldErrors;
     }
 
+    // The service decides the step; clicking a step header must not skip the code.
+    private static Task KeepStepsWithTheService(MudBlazor.StepperInteractionEventArgs args)
+    {
+        args.Cancel = true;
+        return Task.CompletedTask;
+    }
+
     private string? FieldError(string field) => _fieldErrors is not null && _fieldErrors.TryGetValue(field, out var error) ? error : null;
 
     private static string NewAttemptId() => Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
