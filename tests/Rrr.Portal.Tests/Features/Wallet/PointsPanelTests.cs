@@ -208,7 +208,7 @@ public sealed class PointsPanelTests : PortalComponentTest
     }
 
     [Fact]
-    public void UnlinkedMember_IsToldSo_AndOfferedLinking_HonestlyWhileTheWizardIsMissing()
+    public void UnlinkedMember_IsToldSo_AndOfferedTheWizard()
     {
         SignInMember("xcn_u_1002");
 
@@ -216,10 +216,28 @@ public sealed class PointsPanelTests : PortalComponentTest
 
         cut.WaitForElement("[data-testid=not-linked]");
         Assert.Equal("NotLinked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
+        var link = cut.FindAll("a").Single(b => b.TextContent.Contains("Link your account", StringComparison.Ordinal));
+        Assert.Equal("member/link", link.GetAttribute("href"));
+        Assert.DoesNotContain("Coming soon", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(wallets.Asked);
+    }
+
+    [Fact]
+    public void UnlinkedMember_WithLinkingSwitchedOff_IsOfferedNothingThatLeadsNowhere()
+    {
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FeatureManagement:PointsPanel"] = "true",
+            ["FeatureManagement:AccountLinking"] = "false",
+        }).Build());
+        SignInMember("xcn_u_1002");
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=not-linked]");
         var button = cut.FindAll("button").Single(b => b.TextContent.Contains("Link your account", StringComparison.Ordinal));
         Assert.True(button.HasAttribute("disabled"));
-        Assert.Contains("Coming soon", cut.Markup, StringComparison.Ordinal);
-        Assert.Empty(wallets.Asked);
+        Assert.Empty(cut.FindAll("a").Where(a => a.GetAttribute("href") == "member/link"));
     }
 
     [Fact]
