@@ -56,6 +56,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(sp => (IAwardHistoryStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (IApprovalStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton(sp => (ICheckoutOrderStore)sp.GetRequiredService<IStoreLifecycle>());
+        services.TryAddSingleton(sp => (IOpenLinkIntentStore)sp.GetRequiredService<IStoreLifecycle>());
         services.TryAddSingleton<StoreXmlRepository>();
         services.AddHostedService<StoreInitializer>();
         return services;

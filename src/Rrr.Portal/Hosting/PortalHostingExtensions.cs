@@ -12,6 +12,7 @@ using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Earn;
+using Rrr.Portal.Features.Sso;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
@@ -87,6 +88,7 @@ public static class PortalHostingExtensions
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();
+        app.MapSsoEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -19,6 +19,7 @@ public static class DemoAccounts
         new("xcn_u_1001", "mia", "Mia Member", DemoRoles.Member, "Member, linked to RRR"),
         new("xcn_u_1002", "noah", "Noah Newcomer", DemoRoles.Member, "Member, not linked yet"),
         new("xcn_u_1003", "oli", "Oli Member", DemoRoles.Member, "Member, linked to RRR, few points"),
+        new("xcn_u_1004", "pia", "Pia Viewer", DemoRoles.Member, "Member (room viewer), no RRR account yet"),
         new("xcn_u_2001", "luna", "Luna Model", DemoRoles.Model, "Model, awards viewers in-stream"),
         new("xcn_u_9001", "ada", "Ada Admin", DemoRoles.Admin, "XCN admin"),
         new("xcn_u_9002", "grace", "Grace Admin", DemoRoles.Admin, "Second XCN admin"),

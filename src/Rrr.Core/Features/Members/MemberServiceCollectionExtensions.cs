@@ -19,6 +19,8 @@ public static class MemberServiceCollectionExtensions
         services.TryAddScoped<LinkStatusService>();
         services.TryAddScoped<CurrentMemberService>();
         services.TryAddScoped<WalletService>();
+        services.TryAddScoped<LinkWizardService>();
+        services.TryAddScoped<Sso.SsoLaunchService>();
         return services;
     }
 }

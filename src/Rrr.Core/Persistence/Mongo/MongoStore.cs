@@ -55,6 +55,7 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
         await InitializeAwardHistoryAsync(cancellationToken);
         await InitializeApprovalsAsync(cancellationToken);
         await InitializeCheckoutOrdersAsync(cancellationToken);
+        await InitializeOpenLinkIntentsAsync(cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -72,7 +72,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
         {
             command.Transaction = transaction;
             command.CommandText = SchemaSql + RrrCallsSchemaSql + WebhookInboxSchemaSql + MemberSnapshotsSchemaSql
-                + EarnOutboxSchemaSql + AwardHistorySchemaSql + ApprovalsSchemaSql + CheckoutOrdersSchemaSql;
+                + EarnOutboxSchemaSql + AwardHistorySchemaSql + ApprovalsSchemaSql + CheckoutOrdersSchemaSql + OpenLinkIntentsSchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

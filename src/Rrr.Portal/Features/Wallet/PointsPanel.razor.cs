@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
@@ -35,6 +36,8 @@ public sealed partial class PointsPanel : IDisposable
 
     [Inject] private WalletService Wallet { get; set; } = default!;
 
+    [Inject] private LinkStatusService Links { get; set; } = default!;
+
     [Inject] private IRrrEventNotifier Notifier { get; set; } = default!;
 
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -61,6 +64,7 @@ public sealed partial class PointsPanel : IDisposable
             return;
         }
 
+        Links.Changed += OnLinkChanged;
         _ageTimer = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, AgeTick, AgeTick);
         try
         {
@@ -186,9 +190,21 @@ public sealed partial class PointsPanel : IDisposable
         await WalletChanged.InvokeAsync();
     }
 
+    // The wizard, the revoke button or the app bar read a new link status: show the points that go with it.
+    private void OnLinkChanged(LinkView link)
+    {
+        if (_disposed || _loading || _view is null || (link.Status == _view.Link.Status && link.RrrMemberId == _view.Link.RrrMemberId))
+        {
+            return;
+        }
+
+        _ = InvokeAsync(() => LoadAsync(refreshLink: false));
+    }
+
     public void Dispose()
     {
         _disposed = true;
+        Links.Changed -= OnLinkChanged;
         _cts.Cancel();
         _cts.Dispose();
         _retryTimer?.Dispose();

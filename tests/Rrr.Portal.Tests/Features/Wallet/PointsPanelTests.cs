@@ -208,7 +208,7 @@ public sealed class PointsPanelTests : PortalComponentTest
     }
 
     [Fact]
-    public void UnlinkedMember_IsToldSo_AndOfferedLinking_HonestlyWhileTheWizardIsMissing()
+    public void UnlinkedMember_IsToldSo_AndOfferedTheWizard()
     {
         SignInMember("xcn_u_1002");
 
@@ -216,10 +216,25 @@ public sealed class PointsPanelTests : PortalComponentTest
 
         cut.WaitForElement("[data-testid=not-linked]");
         Assert.Equal("NotLinked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
+        var link = cut.FindAll("a").Single(b => b.TextContent.Contains("Link your account", StringComparison.Ordinal));
+        Assert.Equal("member/link", link.GetAttribute("href"));
+        Assert.DoesNotContain("Coming soon", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(wallets.Asked);
+    }
+
+    [Fact]
+    public void UnlinkedMember_WithLinkingSwitchedOff_IsOfferedNothingThatLeadsNowhere()
+    {
+        // Before any flag is read, so nothing has cached the "on" value yet.
+        Services.GetRequiredService<IConfiguration>()["FeatureManagement:AccountLinking"] = "false";
+        SignInMember("xcn_u_1002");
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=not-linked]");
         var button = cut.FindAll("button").Single(b => b.TextContent.Contains("Link your account", StringComparison.Ordinal));
         Assert.True(button.HasAttribute("disabled"));
-        Assert.Contains("Coming soon", cut.Markup, StringComparison.Ordinal);
-        Assert.Empty(wallets.Asked);
+        Assert.DoesNotContain(cut.FindAll("a"), a => a.GetAttribute("href") == "member/link");
     }
 
     [Fact]

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+/// <summary>
+/// Account linking and "Open RedRoomRewards" against the real portal and its in-process sandbox: codes come
+/// from the sandbox's stand-in for the RRR inbox. Noah and Pia are left unlinked, as they started.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    private const string Noah = "xcn_u_1002";
+    private const string Pia = "xcn_u_1004";
+    private const float RrrTimeoutMs = 90_000;
+
+    private static readonly Regex Unlinked = new("^(Revoked|Pending|NotLinked)$");
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Page.SetDefaultTimeout(60_000);
+        Page.SetDefaultNavigationTimeout(60_000);
+    }
+
+    [Fact]
+    public async Task Noah_IsLedToTheWizard_LinksWithTheInboxCode_SeesHisPoints_ThenRevokesWithConfirmation()
+    {
+        await RevokeInSandboxAsync(Noah);
+        var available = (await SandboxJsonAsync("v1/members/rrr_m_1002/wallet")).GetProperty("available_points").GetInt64();
+        try
+        {
+            await SignInAsync("Noah Newcomer");
+
+            // Unlinked: "Open RedRoomRewards" is a way into the wizard instead.
+            await Page.GetByTestId("open-rrr-link-first").ClickAsync();
+            await Expect(Page).ToHaveURLAsync(new Regex("/member/link$"));
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Start", new() { Timeout = RrrTimeoutMs });
+            await AssertNoSeriousAxeViolationsAsync("start");
+            await AtPhoneWidthAsync("link-wizard-start");
+
+            await Page.GetByLabel("RRR member number").FillAsync("rrr_m_1002");
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Send me a code" }).ClickAsync();
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "EnterCode", new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("code-step")).ToContainTextAsync("RedRoomRewards inbox");
+            await Expect(Page.GetByTestId("sandbox-inbox")).ToHaveAttributeAsync("href", new Regex("/inbox\\?member=xcn_u_1002$"));
+            await AssertNoSeriousAxeViolationsAsync("code");
+
+            var code = await InboxCodeAsync(Noah);
+            await EnterCodeAsync(code == "000000" ? "111111" : "000000");
+            await Expect(Page.GetByTestId("wizard-problem")).ToContainTextAsync("That code is not right. 4 tries left.", new() { Timeout = RrrTimeoutMs });
+            await SaveScreenshotAsync("link-wizard-wrong-code-desktop");
+            await AtPhoneWidthAsync("link-wizard-wrong-code");
+            await AssertNoSeriousAxeViolationsAsync("wrong code");
+
+            await EnterCodeAsync(code);
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Linked", new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("linked-member")).ToHaveTextAsync("rrr_m_1002");
+            await Expect(Page.GetByTestId("link-status")).ToHaveAttributeAsync("data-status", "Linked");
+            await AssertNoSeriousAxeViolationsAsync("linked");
+            await SaveScreenshotAsync("link-wizard-linked-desktop");
+            await AtPhoneWidthAsync("link-wizard-linked");
+            await Page.SetViewportSizeAsync(1280, 800);
+
+            await Page.GetByRole(AriaRole.Link, new() { Name = "Back to my points" }).ClickAsync();
+            await Expect(Page).ToHaveURLAsync(new Regex("/member$"));
+            await Expect(Page.GetByTestId("points-available"))
+                .ToHaveAttributeAsync("data-value", available.ToString(CultureInfo.InvariantCulture), new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("link-status")).ToHaveCountAsync(2);
+            foreach (var chip in await Page.GetByTestId("link-status").AllAsync())
+            {
+                await Expect(chip).ToHaveAttributeAsync("data-status", "Linked");
+            }
+
+            // Revoke from next to the panel: cancelling keeps the link, confirming ends it.
+            await Page.GetByTestId("revoke-link").ClickAsync();
+            var dialog = Page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog).ToContainTextAsync("rrr_m_1002");
+            await SaveScreenshotAsync("link-revoke-dialog");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep the link" }).ClickAsync();
+            await Expect(dialog).ToHaveCountAsync(0);
+            Assert.Equal("LINKED", (await SandboxJsonAsync("v1/links?xcn_user_id=" + Noah)).GetProperty("status").GetString());
+
+            await Page.GetByTestId("revoke-link").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke link" }).ClickAsync();
+            // Revoked, or PENDING when another intent of his is still open at RRR (the sandbox journey opens one).
+            foreach (var chip in await Page.GetByTestId("link-status").AllAsync())
+            {
+                await Expect(chip).ToHaveAttributeAsync("data-status", Unlinked, new() { Timeout = RrrTimeoutMs });
+            }
+
+            await Expect(Page.GetByTestId("not-linked")).ToBeVisibleAsync();
+            Assert.NotEqual("LINKED", (await SandboxJsonAsync("v1/links?xcn_user_id=" + Noah)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await RevokeInSandboxAsync(Noah);
+        }
+    }
+
+    [Fact]
+    public async Task Pia_WithoutAnRrrAccount_LinksToAFreshOne_ThenRevokesOnTheWizard()
+    {
+        await RevokeInSandboxAsync(Pia);
+        try
+        {
+            await SignInAsync("Pia Viewer");
+            await Page.GotoAsync("/member/link");
+            await WaitForInteractiveAsync();
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Start", new() { Timeout = RrrTimeoutMs });
+
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Send me a code" }).ClickAsync();
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "EnterCode", new() { Timeout = RrrTimeoutMs });
+            await EnterCodeAsync(await InboxCodeAsync(Pia));
+
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Linked", new() { Timeout = RrrTimeoutMs });
+            var member = await Page.GetByTestId("linked-member").TextContentAsync();
+            Assert.Matches("^rrr_m_\\d+$", member);
+            var link = await SandboxJsonAsync("v1/links?xcn_user_id=" + Pia);
+            Assert.Equal(member, link.GetProperty("rrr_member_id").GetString());
+
+            await Page.GetByTestId("revoke-link").ClickAsync();
+            await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke link" }).ClickAsync();
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Start", new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("link-status")).ToHaveAttributeAsync("data-status", Unlinked);
+            Assert.NotEqual("LINKED", (await SandboxJsonAsync("v1/links?xcn_user_id=" + Pia)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await RevokeInSandboxAsync(Pia);
+        }
+    }
+
+    [Fact]
+    public async Task Mia_OpensRedRoomRewards_InANewTab_OnHerOwnDashboard()
+    {
+        var wallet = await SandboxJsonAsync("v1/members/rrr_m_1001/wallet");
+        await SignInAsync("Mia Member");
+        var button = Page.GetByTestId("open-rrr");
+        await Expect(button).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+        Assert.DoesNotContain("sso/consume", await Page.ContentAsync(), StringComparison.Ordinal);
+
+        var tab = await Page.Context.RunAndWaitForPageAsync(() => button.ClickAsync());
+        await tab.WaitForURLAsync(new Regex("/dashboard"), new() { Timeout = RrrTimeoutMs });
+
+        await Assertions.Expect(tab.GetByText("Member rrr_m_1001")).ToBeVisibleAsync();
+        var shown = await tab.GetByTestId("available").TextContentAsync();
+        var now = (await SandboxJsonAsync("v1/members/rrr_m_1001/wallet")).GetProperty("available_points").GetInt64();
+        Assert.Contains(long.Parse(shown!.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture),
+            new[] { wallet.GetProperty("available_points").GetInt64(), now });
+        await BrowserFixture.SaveScreenshotAsync(tab, "sso-dashboard-new-tab");
+        Assert.Equal("/member", new Uri(Page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Mia_OpensRedRoomRewards_WhileRrrIsDown_TheNewTabSaysSoPlainly()
+    {
+        await SignInAsync("Mia Member");
+        var button = Page.GetByTestId("open-rrr");
+        await Expect(button).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+        try
+        {
+            await SetOutageAsync(true);
+            var tab = await Page.Context.RunAndWaitForPageAsync(() => button.ClickAsync());
+            await tab.WaitForURLAsync(new Regex("/member/rrr/unavailable$"), new() { Timeout = RrrTimeoutMs });
+
+            await Assertions.Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "RedRoomRewards is temporarily unavailable" })).ToBeVisibleAsync();
+            await Assertions.Expect(tab.GetByText("Nothing was lost")).ToBeVisibleAsync();
+            await BrowserFixture.SaveScreenshotAsync(tab, "sso-unavailable-new-tab");
+        }
+        finally
+        {
+            await SetOutageAsync(false);
+        }
+    }
+
+    private async Task SetOutageAsync(bool outage)
+    {
+        using var http = Sandbox();
+        using var response = await http.PutAsJsonAsync("sandbox/faults", new { outage }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private ILocator Wizard() => Page.GetByTestId("link-wizard");
+
+    private async Task EnterCodeAsync(string code)
+    {
+        await Page.GetByLabel("6-digit code").FillAsync(code);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Link my account" }).ClickAsync();
+    }
+
+    private async Task SignInAsync(string displayName)
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
+        await SandboxSignIn.ChooseAccountAsync(Page, displayName);
+        await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
+        await WaitForInteractiveAsync();
+    }
+
+    private async Task AssertNoSeriousAxeViolationsAsync(string step)
+    {
+        var axe = await Page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"axe at the {step} step:\n" + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    /// <summary>At 375 px nothing scrolls sideways (the elements that stick out are named); a screenshot for the eye.</summary>
+    private async Task AtPhoneWidthAsync(string name)
+    {
+        await Page.SetViewportSizeAsync(375, 812);
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var report = await Page.EvaluateAsync<string>("""
+                () => {
+                  const width = document.documentElement.clientWidth;
+                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
+                    [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > width + 1).slice(0, 12)
+                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right)).join('\n');
+                }
+                """);
+            Assert.Fail($"{name} scrolls sideways at 375 px:\n{report}");
+        }
+
+        await SaveScreenshotAsync(name + "-375px");
+        await Page.SetViewportSizeAsync(1280, 800);
+    }
+
+    private HttpClient Sandbox()
+    {
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
+        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-linking-journeys");
+        return http;
+    }
+
+    private async Task<JsonElement> SandboxJsonAsync(string path)
+    {
+        using var http = Sandbox();
+        return await http.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// The code of the intent the wizard shows, from the sandbox's stand-in for the member's RRR inbox (matched by
+    /// intent id: other journeys open intents too, and a moved sandbox clock can reorder "newest first").
+    /// </summary>
+    private async Task<string> InboxCodeAsync(string xcnUserId)
+    {
+        var intentId = await Page.GetByTestId("code-step").GetAttributeAsync("data-intent");
+        var inbox = await SandboxJsonAsync("sandbox/inbox?xcn_user_id=" + xcnUserId);
+        return inbox.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("intent_id").GetString() == intentId).GetProperty("code").GetString()!;
+    }
+
+    /// <summary>Leaves the user unlinked (as the demo directory starts), whatever a failed run left behind.</summary>
+    private async Task RevokeInSandboxAsync(string xcnUserId)
+    {
+        var link = await SandboxJsonAsync("v1/links?xcn_user_id=" + xcnUserId);
+        if (link.GetProperty("status").GetString() != "LINKED")
+        {
+            return;
+        }
+
+        using var http = Sandbox();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/links/{link.GetProperty("link_id").GetString()}/revoke")
+        {
+            Content = JsonContent.Create(new { reason = "e2e_cleanup" }),
+        };
+        request.Headers.Add("Idempotency-Key", "e2e-link-cleanup-" + Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
