@@ -84,8 +84,12 @@ public sealed partial class EarnDispatcher(
     /// <summary>Batches in flight at once while the outbox is full: one posts while another finishes its slowest calls.</summary>
     internal const int PipelinedPasses = 2;
 
-    // RRR calls in flight across all passes of this instance (Earn:MaxConcurrency).
-    private readonly SemaphoreSlim callSlots = new(Math.Max(1, options.Value.MaxConcurrency));
+    // RRR calls in flight across all passes of this instance (Earn:MaxConcurrency). Made on first use:
+    // building the dispatcher must not read (and validate) its options.
+    private SemaphoreSlim? callSlots;
+
+    private SemaphoreSlim CallSlots =>
+        LazyInitializer.EnsureInitialized(ref callSlots, () => new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrency)));
 
     /// <summary>The loop: a pass per wake-up (signal or poll), until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -128,7 +132,7 @@ public sealed partial class EarnDispatcher(
     /// Passes until a short batch says nothing more is due. With more than one call slot, a second batch
     /// is claimed while the first runs: a batch settles only after its slowest call, and without the
     /// overlap the other slots idle through that tail (about a third of the time against the sandbox).
-    /// The shared <see cref="callSlots"/> keep the calls in flight at Earn:MaxConcurrency.
+    /// The shared <see cref="CallSlots"/> keep the calls in flight at Earn:MaxConcurrency.
     /// </summary>
     private async Task DrainAsync(EarnOptions settings, CancellationToken stoppingToken)
     {
@@ -190,14 +194,15 @@ public sealed partial class EarnDispatcher(
                 new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
-                    await callSlots.WaitAsync(ct);
+                    var slots = CallSlots;
+                    await slots.WaitAsync(ct);
                     try
                     {
                         outcomes[i] = await DispatchAsync(claimed[i], batch, settings, ct);
                     }
                     finally
                     {
-                        callSlots.Release();
+                        slots.Release();
                     }
                 });
         }
