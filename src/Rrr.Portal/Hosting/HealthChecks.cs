@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Earn;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Http;
 
@@ -59,4 +62,64 @@ internal sealed class RrrHealthCheck(RrrCircuitState circuit) : IHealthCheck
         Task.FromResult(circuit.IsOpen
             ? HealthCheckResult.Degraded("Recent RRR calls failed; the RRR circuit is open.")
             : HealthCheckResult.Healthy());
+}
+
+/// <summary>
+/// The earn outbox as operations see it: Degraded (still serving, orders still accepted) when the oldest
+/// order waiting for RRR is older than Earn:HealthMaxBacklogAge, or when dead letters wait for an admin.
+/// </summary>
+internal sealed class EarnOutboxHealthCheck(IEarnOutbox outbox, TimeProvider time, IOptions<EarnOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var counts = await outbox.CountByStatusAsync(cancellationToken);
+            var oldest = await outbox.OldestWaitingAcceptedAtAsync(cancellationToken);
+            var backlog = counts[OutboxStatus.Pending] + counts[OutboxStatus.Claimed];
+            var dead = counts[OutboxStatus.Dead];
+            var age = oldest is { } accepted ? time.GetUtcNow() - accepted : TimeSpan.Zero;
+            var data = new Dictionary<string, object>
+            {
+                ["backlog"] = backlog,
+                ["oldest_age_seconds"] = (long)Math.Max(0, age.TotalSeconds),
+                ["dead_letters"] = dead,
+            };
+            var limit = options.Value.HealthMaxBacklogAge;
+            var problems = new List<string>();
+            if (age > limit)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"the oldest waiting order is older than {limit}"));
+            }
+
+            if (dead > 0)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{dead} dead letters wait for an admin"));
+            }
+
+            return problems.Count == 0
+                ? HealthCheckResult.Healthy("Earn outbox keeps up.", data)
+                : HealthCheckResult.Degraded("Earn outbox: " + string.Join("; ", problems) + ".", data: data);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The earn outbox could not be read.", ex);
+        }
+    }
+}
+
+/// <summary>/health/ready as JSON: overall status and, per check, status, description and data (never exception text).</summary>
+internal static class HealthJson
+{
+    public static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        }, cancellationToken: http.RequestAborted);
+    }
 }

@@ -64,7 +64,8 @@ public static class PortalHostingExtensions
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"])
-            .AddCheck<RrrHealthCheck>("rrr", tags: ["ready"]);
+            .AddCheck<RrrHealthCheck>("rrr", tags: ["ready"])
+            .AddCheck<EarnOutboxHealthCheck>("earn-outbox", tags: ["ready"]);
         services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -83,7 +84,7 @@ public static class PortalHostingExtensions
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync })
             .AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();

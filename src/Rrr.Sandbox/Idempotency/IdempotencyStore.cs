@@ -47,11 +47,29 @@ internal sealed class IdempotencyStore(LedgerDatabase db)
         await db.EnsureSchemaAsync("DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS';", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Test seam: runs after a key was reserved (committed, gate released) and before the request goes on,
+    /// so a test can hold a request "in progress" without holding the writer gate.
+    /// </summary>
+    internal Func<string, Task>? AfterReserved { get; set; }
+
     /// <summary>Reserves the key atomically (the primary key decides the race) or reports what holds it.</summary>
     public async Task<Reservation> ReserveAsync(string clientId, string key, string fingerprint, CancellationToken cancellationToken)
     {
-        // Not under the ledger's write lock: a request holding that lock must not stop a duplicate from
-        // learning that its twin is in progress. SQLite's busy timeout queues the short statements.
+        // Under the writer gate like every sandbox write: a duplicate waits at most for the ledger
+        // transaction running at that moment (never for a whole request), then sees its twin's key.
+        var reservation = await db.Database.GatedAsync(() => ReserveGatedAsync(clientId, key, fingerprint, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (reservation.Outcome == ReservationOutcome.Reserved && AfterReserved is { } hook)
+        {
+            await hook(key).ConfigureAwait(false);
+        }
+
+        return reservation;
+    }
+
+    private async Task<Reservation> ReserveGatedAsync(string clientId, string key, string fingerprint, CancellationToken cancellationToken)
+    {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var now = db.Clock.GetUtcNow();

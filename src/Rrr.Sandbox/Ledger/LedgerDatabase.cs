@@ -15,11 +15,13 @@ namespace Rrr.Sandbox.Ledger;
 internal sealed class LedgerDatabase(SandboxDatabase database, SandboxClock clock, WebhookOutbox outbox)
 {
     /// <summary>
-    /// One writer at a time inside the process, so SQLite never has to answer BUSY between our own
-    /// requests; BEGIN IMMEDIATE still guards against anything else opening the file. Internal so a test
-    /// can hold it to keep a request "in progress".
+    /// The sandbox database's one-writer gate (shared with the idempotency keys and webhook deliveries),
+    /// so SQLite never has to answer BUSY between our own requests; BEGIN IMMEDIATE still guards against
+    /// anything else opening the file.
     /// </summary>
-    internal SemaphoreSlim WriteLock { get; } = new(1, 1);
+    internal SemaphoreSlim WriteLock => database.WriteGate;
+
+    public SandboxDatabase Database => database;
 
     public SandboxClock Clock => clock;
 

@@ -37,15 +37,14 @@ internal sealed partial class SandboxLedger
                 ("$expected", request.ExpectedPoints), ("$status", status), ("$entry", entryId), ("$available", availableAt.ToUnixTimeMilliseconds()),
                 ("$now", tx.NowMs)).ConfigureAwait(false);
             var data = WalletEvent(memberId, await tx.BumpWalletAsync(memberId).ConfigureAwait(false));
-            if (!pending)
-            {
-                data["status"] = "POSTED";
-                data["points"] = points;
-                data["entry_id"] = entryId;
-                data["earn_event_id"] = earnId;
-                data["order_number"] = request.OrderNumber;
-                tx.Publish("POINTS_POSTED", data);
-            }
+            // A pending earn changes the wallet too (pending_points): the member's panel hears of it now, and
+            // again with status POSTED when the hold ends (ApplyDueAsync).
+            data["status"] = status;
+            data["points"] = points;
+            data["entry_id"] = entryId;
+            data["earn_event_id"] = earnId;
+            data["order_number"] = request.OrderNumber;
+            tx.Publish("POINTS_POSTED", data);
 
             return new EarnResult(earnId, memberId, points, status, availableAt);
         }, cancellationToken);

@@ -125,7 +125,10 @@ internal sealed class WebhookStore(SandboxDatabase database)
     }
 
     /// <summary>Takes the due events, oldest first, and marks them in flight.</summary>
-    public async Task<IReadOnlyList<DueEvent>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DueEvent>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        database.GatedAsync(() => ClaimDueGatedAsync(now, limit, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<DueEvent>> ClaimDueGatedAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -184,7 +187,10 @@ internal sealed class WebhookStore(SandboxDatabase database)
     /// Records an attempt and schedules the event. A re-send asked for while the attempt ran wins over
     /// the computed schedule: the caller was promised a new attempt.
     /// </summary>
-    public async Task<AttemptOutcome> RecordAttemptAsync(AttemptOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<AttemptOutcome> RecordAttemptAsync(AttemptOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.GatedAsync(() => RecordAttemptGatedAsync(outcome, now, cancellationToken), cancellationToken);
+
+    private async Task<AttemptOutcome> RecordAttemptGatedAsync(AttemptOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -78,6 +78,22 @@ public abstract class EarnOutboxContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OldestWaiting_IsTheEarliestAcceptedPendingOrClaimedRow_NeverAPostedOrDeadOne()
+    {
+        var store = await ReadyStoreAsync();
+        Assert.Null(await store.Outbox.OldestWaitingAcceptedAtAsync(Ct));
+        await store.Outbox.TryAddManyAsync(
+            [Paid("posted", acceptedAt: T0.AddHours(-3)), Paid("claimed", acceptedAt: T0.AddHours(-2)), Paid("pending", acceptedAt: T0.AddHours(-1))], Ct);
+        await store.Outbox.ClaimBatchAsync("a", 2, T0, T0 + Lease, Ct);
+        await store.Outbox.CompleteManyAsync("a", [new OutboxCompletion(PaidKey("posted"), CompletionKind.Posted, new EarnPostResult("ee_1", 12, "POSTED"))], T0, Ct);
+
+        Assert.Equal(T0.AddHours(-2), await store.Outbox.OldestWaitingAcceptedAtAsync(Ct));
+
+        await store.Outbox.CompleteManyAsync("a", [new OutboxCompletion(PaidKey("claimed"), CompletionKind.Dead, ErrorCode: "not_linked")], T0, Ct);
+        Assert.Equal(T0.AddHours(-1), await store.Outbox.OldestWaitingAcceptedAtAsync(Ct));
+    }
+
+    [Fact]
     public async Task Claim_LeasesDueRows_OldestFirst_AndHidesThemFromOthers()
     {
         var store = await ReadyStoreAsync();

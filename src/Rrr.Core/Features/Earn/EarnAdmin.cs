@@ -9,6 +9,10 @@ public sealed class EarnAdmin(IEarnOutbox outbox, EarnSignal signal, TimeProvide
     public Task<IReadOnlyList<OutboxRow>> ListDeadAsync(int take, CancellationToken cancellationToken) =>
         outbox.ListAsync(OutboxStatus.Dead, take, cancellationToken);
 
+    /// <summary>Orders that reached RRR, most recently settled first: what RRR answered for each.</summary>
+    public Task<IReadOnlyList<OutboxRow>> ListRecentlyPostedAsync(int take, CancellationToken cancellationToken) =>
+        outbox.ListAsync(OutboxStatus.Posted, take, cancellationToken);
+
     /// <summary>
     /// Sends a dead letter round again. Retrying a paid order also reopens its refund if that was resolved
     /// as nothing-to-reverse meanwhile, so a late earn is still reversed.

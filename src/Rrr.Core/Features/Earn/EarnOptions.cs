@@ -43,6 +43,9 @@ public sealed class EarnOptions
     /// <summary>Fallback wake-up when no signal comes (another instance accepted the order, retries due).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>/health/ready turns Degraded when the oldest order still waiting for RRR was accepted longer ago than this.</summary>
+    public TimeSpan HealthMaxBacklogAge { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Off in tools and tests that drive <see cref="EarnDispatcher.RunOnceAsync"/> themselves.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
@@ -108,6 +111,11 @@ public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
         if (options.MaxConcurrency is < 1 or > 64)
         {
             failures.Add("Earn:MaxConcurrency must be between 1 and 64.");
+        }
+
+        if (options.HealthMaxBacklogAge <= TimeSpan.Zero)
+        {
+            failures.Add("Earn:HealthMaxBacklogAge must be above 0.");
         }
 
         if (options.PollInterval <= TimeSpan.Zero)

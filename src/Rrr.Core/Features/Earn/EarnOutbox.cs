@@ -32,6 +32,9 @@ public interface IEarnOutbox
     /// <summary>Rows per status (every status present, zero when none).</summary>
     Task<IReadOnlyDictionary<OutboxStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
 
+    /// <summary>When the oldest row still on its way to RRR (PENDING or CLAIMED) was accepted; null when none waits.</summary>
+    Task<DateTimeOffset?> OldestWaitingAcceptedAtAsync(CancellationToken cancellationToken);
+
     /// <summary>Rows with <paramref name="status"/>, most recently updated first.</summary>
     Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken);
 

@@ -181,6 +181,15 @@ public sealed partial class MongoStore : IEarnOutbox
         return counts;
     }
 
+    public async Task<DateTimeOffset?> OldestWaitingAcceptedAtAsync(CancellationToken cancellationToken)
+    {
+        var waiting = Builders<OutboxDocument>.Filter.In(
+            d => d.Status, [OutboxCodes.StatusText(OutboxStatus.Pending), OutboxCodes.StatusText(OutboxStatus.Claimed)]);
+        var oldest = await Outbox.Find(waiting).Sort(Builders<OutboxDocument>.Sort.Ascending(d => d.AcceptedAt)).Limit(1)
+            .Project(d => d.AcceptedAt).ToListAsync(cancellationToken);
+        return oldest.Count == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(oldest[0], DateTimeKind.Utc));
+    }
+
     public async Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);

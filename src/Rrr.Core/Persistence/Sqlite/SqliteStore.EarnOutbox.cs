@@ -220,6 +220,15 @@ public sealed partial class SqliteStore : IEarnOutbox
         return counts;
     }
 
+    public async Task<DateTimeOffset?> OldestWaitingAcceptedAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // ix_earn_outbox_due narrows the scan to the backlog.
+        command.CommandText = "SELECT MIN(accepted_at) FROM earn_outbox WHERE status IN ('PENDING', 'CLAIMED');";
+        return await command.ExecuteScalarAsync(cancellationToken) is long oldest ? FromUnixMs(oldest) : null;
+    }
+
     public async Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);

@@ -35,7 +35,11 @@ public sealed partial class SqliteStore : IRrrCallLog
     public async Task RecordAsync(RrrCallRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await OpenAsync(cancellationToken);
+        // A diagnostic row, written once per RRR call: through the store's writer gate (no SQLite busy
+        // sleeps against the outbox's writes) and without a disk sync of its own (see OpenProcessingAsync).
+        await webhookWriteGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(webhookWriteGate);
+        await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO rrr_calls ({RrrCallColumns})

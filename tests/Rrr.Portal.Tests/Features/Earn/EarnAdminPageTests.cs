@@ -71,7 +71,19 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
         Assert.Contains("1", cut.Find("[data-testid=backlog-pending]").TextContent, StringComparison.Ordinal);
         Assert.Contains("not_linked", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("validation_failed", cut.Markup, StringComparison.Ordinal);
-        Assert.DoesNotContain("o-posted", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("o-posted", cut.Find("[aria-label='Dead letters']").OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShowsRecentlyDispatchedOrders_WithWhatRrrAnswered()
+    {
+        var cut = Render<EarnAdminPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("o-posted", cut.Find("[data-testid=dispatched-order]").TextContent));
+        var table = cut.Find("[aria-label='Recently dispatched orders']").OuterHtml;
+        Assert.Contains("POSTED", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("o-dead-1", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("o-waiting", table, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -328,4 +328,85 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
         Assert.Single(rrr.CallsPerKey);
         Assert.Equal("ee_1", (await RowAsync("o1"))!.Result!.EarnEventId);
     }
+
+    [Fact]
+    public async Task GracefulShutdown_SettlesWhatRrrAnswered_AndReleasesTheOtherClaimsForAnotherInstanceAtOnce()
+    {
+        settings.BatchSize = 10;
+        settings.MaxConcurrency = 2;
+        await AddAsync([.. Enumerable.Range(0, 10).Select(i => Paid($"o{i}"))]);
+        var calls = 0;
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource();
+        // The first two calls are answered; the next ones hang until the host stops.
+        rrr.Behaviour = (_, _) =>
+        {
+            var n = Interlocked.Increment(ref calls);
+            if (n <= 2)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (n == 4)
+            {
+                blocked.TrySetResult();
+            }
+
+            return never.Task;
+        };
+        using var stop = new CancellationTokenSource();
+        var loop = Dispatcher().RunAsync(stop.Token);
+        await blocked.Task.WaitAsync(Ct);
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(Ct);
+
+        var counts = await store.CountByStatusAsync(Ct);
+        Assert.Equal((2L, 8L, 0L), (counts[OutboxStatus.Posted], counts[OutboxStatus.Pending], counts[OutboxStatus.Claimed]));
+        rrr.Behaviour = null;
+        // No clock advance: without the release these rows would wait out the lease (a minute here).
+        Assert.Equal(8, await Dispatcher(OpenStore()).RunOnceAsync(Ct));
+        Assert.Equal(10, (await store.CountByStatusAsync(Ct))[OutboxStatus.Posted]);
+        Assert.All(rrr.CallsPerKey, kv => Assert.InRange(kv.Value, 1, 2));
+        Assert.Equal(0, (await RowAsync("o0"))!.Attempts + (await RowAsync("o9"))!.Attempts);
+    }
+
+    [Fact]
+    public async Task HostedLoop_OverlapsBatches_ButKeepsCallsWithinMaxConcurrency_AndPostsEachOrderOnce()
+    {
+        settings.BatchSize = 20;
+        settings.MaxConcurrency = 3;
+        await AddAsync([.. Enumerable.Range(0, 200).Select(i => Paid($"o{i:D3}"))]);
+        var inFlight = 0;
+        var maxInFlight = 0;
+        rrr.Behaviour = async (_, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, now);
+            await Task.Delay(1, Ct);
+            Interlocked.Decrement(ref inFlight);
+        };
+        using var stop = new CancellationTokenSource();
+        var loop = Dispatcher().RunAsync(stop.Token);
+
+        while ((await store.CountByStatusAsync(Ct))[OutboxStatus.Posted] < 200)
+        {
+            Assert.False(loop.IsCompleted);
+            await Task.Delay(10, Ct);
+        }
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(Ct);
+        Assert.Equal(200, rrr.CallsPerKey.Count);
+        Assert.All(rrr.CallsPerKey, kv => Assert.Equal(1, kv.Value));
+        Assert.InRange(maxInFlight, 1, 3);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
 }

@@ -33,7 +33,8 @@ internal sealed class FakeEarnApi : IRrrEarnApi
         Requests.Enqueue(request);
         if (Behaviour is { } behaviour)
         {
-            await behaviour(request, idempotencyKey);
+            // Like an HTTP call, a call still waiting gives up when the caller cancels.
+            await behaviour(request, idempotencyKey).WaitAsync(cancellationToken);
         }
 
         await Task.Yield();

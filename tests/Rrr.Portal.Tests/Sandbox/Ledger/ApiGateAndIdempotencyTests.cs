@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Rrr.Sandbox.Idempotency;
 using Rrr.Sandbox.Ledger;
 
 namespace Rrr.Portal.Tests.Sandbox.Ledger;
@@ -108,15 +109,26 @@ public sealed class ApiGateAndIdempotencyTests : SandboxLedgerTest
     [Fact]
     public async Task Duplicate_WhileFirstRuns_Is409InProgress_ThenReplays()
     {
-        var db = Sandbox.App.Services.GetRequiredService<LedgerDatabase>();
+        var store = Sandbox.App.Services.GetRequiredService<IdempotencyStore>();
         var key = SandboxLedgerHost.NewKey();
-        // Holding the ledger's write lock keeps the first request inside its ledger step.
-        await db.WriteLock.WaitAsync(Ct);
+        var reserved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var proceed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The first request stops right after reserving its key: "in progress", with the writer gate free.
+        store.AfterReserved = k =>
+        {
+            if (k != key)
+            {
+                return Task.CompletedTask;
+            }
+
+            reserved.TrySetResult();
+            return proceed.Task;
+        };
         Task<(HttpStatusCode Status, System.Text.Json.JsonElement Json, HttpResponseMessage Response)> first;
         try
         {
             first = Sandbox.PostAsync("/v1/earn-events", Earn("ord-concurrent", "IMMEDIATE"), key);
-            await WaitForReservationAsync(db, key);
+            await reserved.Task.WaitAsync(Ct);
 
             var (status, json, response) = await Sandbox.PostAsync("/v1/earn-events", Earn("ord-concurrent", "IMMEDIATE"), key);
 
@@ -126,7 +138,8 @@ public sealed class ApiGateAndIdempotencyTests : SandboxLedgerTest
         }
         finally
         {
-            db.WriteLock.Release();
+            proceed.TrySetResult();
+            store.AfterReserved = null;
         }
 
         Assert.Equal(HttpStatusCode.Created, (await first).Status);
@@ -134,21 +147,21 @@ public sealed class ApiGateAndIdempotencyTests : SandboxLedgerTest
         Assert.Equal("true", retry.Response.Headers.GetValues("Idempotent-Replayed").Single());
     }
 
-    private static async Task WaitForReservationAsync(LedgerDatabase db, string key)
+    [Fact]
+    public async Task ConcurrentRequests_UnderOneKey_PostOnce_AndAllGetTheSameEventOrInProgress()
     {
-        while (true)
-        {
-            await using var connection = await db.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = $k;";
-            command.Parameters.AddWithValue("$k", key);
-            if ((long)(await command.ExecuteScalarAsync(Ct))! > 0)
-            {
-                return;
-            }
+        var key = SandboxLedgerHost.NewKey();
+        var before = await Sandbox.AvailableAsync("rrr_m_1001");
 
-            await Task.Delay(10, Ct);
-        }
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Sandbox.PostAsync("/v1/earn-events", Earn("ord-race", "IMMEDIATE"), key)));
+
+        var created = answers.Where(a => a.Status == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(created);
+        Assert.All(answers, a => Assert.True(
+            a.Status == HttpStatusCode.Created || (a.Status == HttpStatusCode.Conflict && a.Json.GetProperty("code").GetString() == "request_in_progress"),
+            $"unexpected {(int)a.Status}"));
+        Assert.Single(created.Select(a => a.Json.GetProperty("earn_event_id").GetString()).Distinct());
+        Assert.Equal(before + 25, await Sandbox.AvailableAsync("rrr_m_1001"));
     }
 
     internal static object Earn(string order, string mode, string xcnUserId = "xcn_u_1001", string product = "TOKENS", string amount = "25.90") => new

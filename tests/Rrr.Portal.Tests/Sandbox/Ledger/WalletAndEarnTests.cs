@@ -71,7 +71,9 @@ public sealed class WalletAndEarnTests : SandboxLedgerTest
         Assert.Equal(1250, pending.GetProperty("available_points").GetInt64());
         Assert.Equal(0, released.GetProperty("pending_points").GetInt64());
         Assert.Equal(1390, released.GetProperty("available_points").GetInt64());
-        Assert.Contains(Sandbox.Events.OfType("POINTS_POSTED"), e => (string?)e["earn_event_id"] == earn.GetProperty("earn_event_id").GetString());
+        var events = Sandbox.Events.OfType("POINTS_POSTED").Where(e => (string?)e["earn_event_id"] == earn.GetProperty("earn_event_id").GetString()).ToList();
+        Assert.Equal(["PENDING", "POSTED"], events.Select(e => (string?)e["status"]));
+        Assert.All(events, e => Assert.Equal(100L, Convert.ToInt64(e["points"], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
