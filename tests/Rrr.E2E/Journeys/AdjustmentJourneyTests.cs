@@ -176,13 +176,8 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
 
     private static async Task SaveScreenshotAsync(IPage page, string name) => await BrowserFixture.SaveScreenshotAsync(page, name);
 
-    private static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
-    {
-        var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
+    private static Task AssertNoSeriousAxeViolationsAsync(IPage page) =>
+        Accessibility.AssertNoSeriousViolationsAsync(page, page.Url);
 
     private static async Task AssertNoHorizontalOverflowAsync(IPage page)
     {

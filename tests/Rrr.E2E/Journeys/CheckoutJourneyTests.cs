@@ -171,13 +171,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await WaitForInteractiveAsync();
     }
 
-    private async Task AssertAccessibleAsync()
-    {
-        var axe = await Page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
+    private Task AssertAccessibleAsync() => Accessibility.AssertNoSeriousViolationsAsync(Page, Page.Url);
 
     /// <summary>
     /// Reloads at 375 px (a phone opens the page at that width, with the menu closed; a refresh also resumes the same

@@ -134,10 +134,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
             await Expect(row).ToContainTextAsync("PENDING");
             await Expect(row).ToContainTextAsync("xcn_u_1001");
 
-            var axe = await admin.RunAxe();
-            var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-            Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
-                $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+            await Accessibility.AssertNoSeriousViolationsAsync(admin, "/admin/earn");
             await BrowserFixture.SaveScreenshotAsync(admin, "earn-journey-admin-desktop");
             await admin.SetViewportSizeAsync(375, 812);
             await Expect(row).ToBeVisibleAsync();

@@ -205,13 +205,8 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
         await WaitForInteractiveAsync();
     }
 
-    private async Task AssertNoSeriousAxeViolationsAsync(string step)
-    {
-        var axe = await Page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"axe at the {step} step:\n" + string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
+    private Task AssertNoSeriousAxeViolationsAsync(string step) =>
+        Accessibility.AssertNoSeriousViolationsAsync(Page, $"the {step} step");
 
     /// <summary>At 375 px nothing scrolls sideways (the elements that stick out are named); a screenshot for the eye.</summary>
     private async Task AtPhoneWidthAsync(string name)

@@ -51,10 +51,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
             await Expect(Page.GetByTestId("expiring-item").First).ToContainTextAsync(new Regex(@"points\s+expire\s+\d{1,2} \w{3} \d{4}\s+\(in "));
         }
 
-        var axe = await Page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+        await Accessibility.AssertNoSeriousViolationsAsync(Page, "/member");
 
         await SaveScreenshotAsync("member-points-desktop");
         await Page.SetViewportSizeAsync(375, 812);

@@ -100,13 +100,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task AxeAsync(string where)
-    {
-        var axe = await Page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, where + ":\n" + string.Join("\n", serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
-    }
+    private Task AxeAsync(string where) => Accessibility.AssertNoSeriousViolationsAsync(Page, where);
 
     private async Task AssertNoHorizontalOverflowAsync()
     {
