@@ -122,6 +122,8 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         await Page.GetByLabel("Ticket id").FillAsync(Ticket(points));
         await Page.GetByLabel("Reason", new() { Exact = true }).ClickAsync();
         await Page.GetByRole(AriaRole.Option, new() { Name = "Goodwill" }).ClickAsync();
+        // The list closes once the circuit has taken the choice; a submit before that can still see no reason.
+        await Expect(Page.GetByRole(AriaRole.Option, new() { Name = "Goodwill" })).ToBeHiddenAsync();
 
         // The policy is on screen before anything is submitted.
         await Expect(Page.GetByTestId("adjustment-policy")).ToContainTextAsync(policy);

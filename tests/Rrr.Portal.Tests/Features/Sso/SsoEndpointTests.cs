@@ -25,10 +25,15 @@ public sealed partial class SsoEndpointTests(PortalFactory factory) : IClassFixt
     private readonly FakeSsoApi sso = new();
     private readonly RecordingLoggerProvider logs = new();
 
+    // The portal keeps RRR's last link answer per user in its store, and a newer version is never replaced by an
+    // older one: a store shared with a test that linked this user would make "unlinked" look linked.
+    private readonly string dataFolder = Directory.CreateTempSubdirectory("rrr-sso-").FullName;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private WebApplicationFactory<Program> Portal(bool ssoFlag = true, bool linkingFlag = true) => factory.WithWebHostBuilder(b =>
     {
+        b.UseSetting("Store:DataFolder", dataFolder);
         b.UseSetting("FeatureManagement:SsoDeepLink", ssoFlag ? "true" : "false");
         b.UseSetting("FeatureManagement:AccountLinking", linkingFlag ? "true" : "false");
         b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
