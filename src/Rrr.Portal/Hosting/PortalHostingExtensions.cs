@@ -11,6 +11,7 @@ using Rrr.Portal.Components;
 using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Adjustments;
+using Rrr.Portal.Features.Audit;
 using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Sso;
 using Rrr.Portal.Features.Webhooks;
@@ -90,6 +91,7 @@ public static class PortalHostingExtensions
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();
         app.MapSsoEndpoints();
+        app.MapAuditEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
