@@ -44,7 +44,10 @@ public sealed class AuditTrailPageTests : PortalComponentTest
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=audit-kind-cell]")));
         Assert.Equal(("xcn_u_2001", "award"), (_store.Queries[^1].ActorId, _store.Queries[^1].Kind));
-        Assert.Equal("admin/audit/export.csv?actor=xcn_u_2001&kind=award", page.Find("[data-testid=audit-export]").GetAttribute("href"));
+        var export = page.Find("[data-testid=audit-export]");
+        Assert.Equal("admin/audit/export.csv?actor=xcn_u_2001&kind=award", export.GetAttribute("href"));
+        // A plain download: the circuit's router must not try to render the CSV route as a page.
+        Assert.True(export.HasAttribute("download"));
     }
 
     [Fact]
