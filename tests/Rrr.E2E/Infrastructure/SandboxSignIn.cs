@@ -10,6 +10,18 @@ namespace Rrr.E2E.Infrastructure;
 /// </summary>
 public static class SandboxSignIn
 {
+    /// <summary>The whole sign-in a person does: portal landing → "Sign in" → sandbox account → the role's home page.</summary>
+    public static async Task SignInThroughPortalAsync(IPage page, string displayName, string landingPath)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"), new() { Timeout = 60_000 });
+        await ChooseAccountAsync(page, displayName);
+        await Assertions.Expect(page).ToHaveURLAsync(
+            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(landingPath) + "$"), new() { Timeout = 60_000 });
+    }
+
     public static async Task ChooseAccountAsync(IPage page, string displayName)
     {
         ArgumentNullException.ThrowIfNull(page);

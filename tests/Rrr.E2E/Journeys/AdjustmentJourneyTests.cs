@@ -169,11 +169,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
 
     private static async Task SignInAsync(IPage page, string displayName)
     {
-        await page.GotoAsync("/");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(page, displayName);
-        await Expect(page).ToHaveURLAsync(new Regex("/admin$"), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(page, displayName, "/admin");
     }
 
     private static async Task SaveScreenshotAsync(IPage page, string name) => await BrowserFixture.SaveScreenshotAsync(page, name);

@@ -12,11 +12,7 @@ public sealed class AuditJourneyTests(PortalFixture fixture) : PortalTestBase(fi
     public async Task Ada_OpensTheAuditTrail_AndExportsCsv()
     {
         Page.SetDefaultTimeout(60_000);
-        await Page.GotoAsync("/");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(Page, "Ada Admin");
-        await Expect(Page).ToHaveURLAsync(new Regex("/admin$"), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(Page, "Ada Admin", "/admin");
 
         await Page.GotoAsync("/admin/audit");
         await WaitForInteractiveAsync();

@@ -163,11 +163,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
 
     private async Task SignInAsync(string displayName)
     {
-        await Page.GotoAsync("/");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(Page, displayName);
-        await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(Page, displayName, "/member");
         await WaitForInteractiveAsync();
     }
 

@@ -138,11 +138,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
 
     private async Task SignInAsMiaAsync()
     {
-        await Page.GotoAsync("/");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(Page, "Mia Member");
-        await Expect(Page).ToHaveURLAsync(new Regex("/member$"), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(Page, "Mia Member", "/member");
         await WaitForInteractiveAsync();
         await Expect(Available()).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
     }

@@ -128,11 +128,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
 
     private async Task SignInAsLunaAsync()
     {
-        await Page.GotoAsync("/");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(Page, "Luna Model");
-        await Expect(Page).ToHaveURLAsync(new Regex("/model$"), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(Page, "Luna Model", "/model");
     }
 
     private async Task<long> AvailableAsync(string rrrMemberId)
