@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FluentValidation;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Persistence;
@@ -39,13 +40,45 @@ public sealed class AdjustmentService(
         return ToView(view);
     }
 
-    /// <summary>The maker changes the request: a new version, so every approval given so far stops counting.</summary>
-    public async Task<AdjustmentView> EditAsync(string requestId, AdjustmentForm form, CancellationToken cancellationToken)
+    /// <summary>
+    /// The maker changes the request: a new payload version, so every approval given so far stops counting,
+    /// and the policy is worked out again from the new points. The member stays: a request for someone
+    /// else is a new request. Refusals (not the maker, decided meanwhile, stale) are audited as well.
+    /// </summary>
+    /// <param name="seenPayloadVersion">The version the maker's edit started from; a newer one refuses the edit.</param>
+    public async Task<AdjustmentView> EditAsync(string requestId, long seenPayloadVersion, AdjustmentForm form, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(form);
         var adminId = await RequireAdminAsync(cancellationToken);
-        var payload = await ResolveAsync(adminId, form, cancellationToken);
-        var view = await engine.EditAsync(requestId, adminId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), cancellationToken);
-        await AuditAsync(adminId, "adjustment.edited", requestId, "PENDING", cancellationToken);
+        ApprovalView view;
+        try
+        {
+            var before = await engine.GetAsync(requestId, cancellationToken);
+            if (before.Request.Kind != AdjustmentPolicy.Kind)
+            {
+                throw new ApprovalRuleException(ApprovalErrors.NotFound, "No such adjustment request.");
+            }
+
+            if (before.Request.PayloadVersion != seenPayloadVersion)
+            {
+                throw new ApprovalRuleException(ApprovalErrors.StaleVersion, "The request was changed since you opened it; open it again to see the current version.");
+            }
+
+            var payload = await ResolveAsync(adminId, form, cancellationToken);
+            if (!string.Equals(payload.XcnUserId, AdjustmentPayload.FromJson(before.Request.PayloadJson).XcnUserId, StringComparison.Ordinal))
+            {
+                throw new AdjustmentRefusedException(AdjustmentRefusedException.Invalid, "The member of a request cannot be changed; make a new request for the other member.");
+            }
+
+            view = await engine.EditAsync(requestId, adminId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), cancellationToken);
+        }
+        catch (ApprovalRuleException ex)
+        {
+            await AuditAsync(adminId, "adjustment.edited", requestId, "REFUSED:" + ex.Code, cancellationToken);
+            throw;
+        }
+
+        await AuditAsync(adminId, "adjustment.edited", requestId, string.Create(CultureInfo.InvariantCulture, $"PENDING:v{view.Request.PayloadVersion}"), cancellationToken);
         updates.Publish(requestId);
         return ToView(view);
     }

@@ -25,9 +25,7 @@ public static class ApprovalChain
     public static ApprovalRecord Seal(ApprovalRecordDraft draft, long sequence, string previousHash)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var unsealed = new ApprovalRecord(
-            sequence, draft.RequestId, draft.Action, draft.ActorId, draft.ActorRole, draft.PayloadVersion,
-            draft.Reason, TruncateToMs(draft.At), draft.Detail, previousHash, "");
+        var unsealed = new ApprovalRecord(sequence, draft with { At = TruncateToMs(draft.At) }, previousHash, "");
         return unsealed with { Hash = ComputeHash(unsealed) };
     }
 

@@ -66,8 +66,11 @@ public sealed record ApprovalRequest(
 /// </summary>
 public sealed record ApprovalOutcome(string? ExternalId, string Status, long Version, string? ErrorCode, DateTimeOffset UpdatedAt);
 
-/// <summary>A decision or change about to be appended; the store seals it into the chain.</summary>
-public sealed record ApprovalRecordDraft(
+/// <summary>
+/// A decision or change about to be appended; the store seals it into the chain. Not sealed itself:
+/// an <see cref="ApprovalRecord"/> is exactly such an entry plus its place in the chain.
+/// </summary>
+public record ApprovalRecordDraft(
     string RequestId,
     ApprovalAction Action,
     string ActorId,
@@ -78,23 +81,28 @@ public sealed record ApprovalRecordDraft(
     string? Detail = null);
 
 /// <summary>
-/// One append-only log record. <see cref="Hash"/> is SHA-256 over <see cref="PreviousHash"/> and the
-/// canonical form of every other field (<see cref="ApprovalChain"/>), so changing, removing or reordering
-/// any stored record breaks the chain from that record on.
+/// One append-only log record: the entry as drafted, numbered and linked. <see cref="Hash"/> is SHA-256 over
+/// <see cref="PreviousHash"/> and the canonical form of every other field (<see cref="ApprovalChain"/>), so
+/// changing, removing or reordering any stored record breaks the chain from that record on.
+/// <see cref="ApprovalRecordDraft.Detail"/> holds feature facts the record vouches for (e.g. the policy and
+/// payload hash of a request or edit).
 /// </summary>
-/// <param name="Detail">Feature facts the record vouches for (e.g. the policy and payload hash of a request or edit).</param>
-public sealed record ApprovalRecord(
-    long Sequence,
-    string RequestId,
-    ApprovalAction Action,
-    string ActorId,
-    string ActorRole,
-    long PayloadVersion,
-    string? Reason,
-    DateTimeOffset At,
-    string? Detail,
-    string PreviousHash,
-    string Hash);
+public sealed record ApprovalRecord : ApprovalRecordDraft
+{
+    public ApprovalRecord(long sequence, ApprovalRecordDraft entry, string previousHash, string hash)
+        : base(entry)
+    {
+        Sequence = sequence;
+        PreviousHash = previousHash;
+        Hash = hash;
+    }
+
+    public long Sequence { get; init; }
+
+    public string PreviousHash { get; init; }
+
+    public string Hash { get; init; }
+}
 
 /// <summary>A request with its log records, and what they add up to.</summary>
 public sealed record ApprovalView(ApprovalRequest Request, IReadOnlyList<ApprovalRecord> Records)

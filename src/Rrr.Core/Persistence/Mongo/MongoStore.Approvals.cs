@@ -267,6 +267,8 @@ internal sealed class ApprovalLogDocument
     };
 
     public ApprovalRecord ToRecord() => new(
-        Sequence, RequestId, ApprovalCodes.ParseAction(Action), ActorId, ActorRole, PayloadVersion, Reason,
-        new DateTimeOffset(At, TimeSpan.Zero), Detail, PreviousHash, Hash);
+        Sequence,
+        new ApprovalRecordDraft(RequestId, ApprovalCodes.ParseAction(Action), ActorId, ActorRole, PayloadVersion, Reason, new DateTimeOffset(At, TimeSpan.Zero), Detail),
+        PreviousHash,
+        Hash);
 }

@@ -254,9 +254,12 @@ public sealed partial class SqliteStore : IApprovalStore
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new ApprovalRecord(
-                reader.GetInt64(0), reader.GetString(1), ApprovalCodes.ParseAction(reader.GetString(2)), reader.GetString(3),
-                reader.GetString(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), FromUnixMs(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9), reader.GetString(10)));
+                reader.GetInt64(0),
+                new ApprovalRecordDraft(
+                    reader.GetString(1), ApprovalCodes.ParseAction(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+                    reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), FromUnixMs(reader.GetInt64(7)),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)),
+                reader.GetString(9), reader.GetString(10)));
         }
 
         return rows;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MudBlazor;
 using Rrr.Core.Features.Adjustments;
 
@@ -20,6 +21,13 @@ public static class StatusText
             AdjustmentOutcomes.PostFailed => view.Outcome?.ErrorCode is { } code ? $"Refused by RRR ({code})" : "Refused by RRR",
             var other => other,
         };
+    }
+
+    /// <summary>Names a request in buttons' accessible names: "+300 points for xcn_u_1001 (TCK-1)".</summary>
+    public static string Label(AdjustmentView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return $"{view.Payload.Points.ToString("+#,0;-#,0", CultureInfo.InvariantCulture)} points for {view.Payload.XcnUserId} ({view.Payload.TicketId})";
     }
 
     public static Color ColorFor(AdjustmentView view)

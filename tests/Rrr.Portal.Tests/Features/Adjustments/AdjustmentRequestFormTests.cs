@@ -1,5 +1,8 @@
 using Bunit;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
 using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Rrr.Adjustments;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Tests.Support;
@@ -8,6 +11,11 @@ namespace Rrr.Portal.Tests.Features.Adjustments;
 
 public sealed class AdjustmentRequestFormTests : PortalComponentTest
 {
+    public AdjustmentRequestFormTests()
+    {
+        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
+    }
+
     [Theory]
     [InlineData("50", "50 points needs 1 XCN admin.")]
     [InlineData("100", "100 points needs 1 XCN admin.")]
@@ -20,7 +28,7 @@ public sealed class AdjustmentRequestFormTests : PortalComponentTest
     {
         var cut = Render<AdjustmentRequestForm>(p => p.Add(f => f.OnSubmit, (AdjustmentForm _) => { }));
 
-        cut.Find("input[inputmode=numeric], input[type=number]").Input(points);
+        cut.Find("[data-testid=field-points] input").Input(points);
 
         cut.WaitForAssertion(() => Assert.Contains(expected, Normalize(cut.Find("[data-testid=adjustment-policy]").TextContent), StringComparison.Ordinal));
     }
@@ -30,7 +38,7 @@ public sealed class AdjustmentRequestFormTests : PortalComponentTest
     {
         var cut = Render<AdjustmentRequestForm>(p => p.Add(f => f.OnSubmit, (AdjustmentForm _) => { }));
         var policy = () => Normalize(cut.Find("[data-testid=adjustment-policy]").TextContent);
-        var input = () => cut.Find("input[inputmode=numeric], input[type=number]");
+        var input = () => cut.Find("[data-testid=field-points] input");
 
         Assert.Contains("Enter the points", policy(), StringComparison.Ordinal);
         input().Input("50");
@@ -43,14 +51,40 @@ public sealed class AdjustmentRequestFormTests : PortalComponentTest
     public void Submit_HandsOverWhatWasTyped()
     {
         AdjustmentForm? submitted = null;
-        var cut = Render<AdjustmentRequestForm>(p => p.Add(f => f.OnSubmit, (AdjustmentForm f) => submitted = f));
+        var cut = Render<AdjustmentRequestForm>(p => p
+            .Add(f => f.OnSubmit, (AdjustmentForm f) => submitted = f)
+            .Add(f => f.Initial, new AdjustmentForm("", 0, AdjustmentReason.Correction, "")));
 
-        cut.Find("input:not([inputmode=numeric]):not([type=number])").Input("xcn_u_1001");
-        cut.Find("input[inputmode=numeric], input[type=number]").Input("-40");
-        cut.FindAll(".mud-input-control input")[^1].Input("TCK-9");
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Request adjustment", StringComparison.Ordinal)).Click();
+        cut.Find("[data-testid=field-member] input").Input("xcn_u_1001");
+        cut.Find("[data-testid=field-points] input").Input("-40");
+        cut.Find("[data-testid=field-ticket] input").Input("TCK-9");
+        cut.Find("[data-testid=adjustment-submit]").Click();
 
-        Assert.Equal(new AdjustmentForm("xcn_u_1001", -40, null, "TCK-9"), submitted);
+        Assert.Equal(new AdjustmentForm("xcn_u_1001", -40, AdjustmentReason.Correction, "TCK-9"), submitted);
+    }
+
+    [Fact]
+    public void Submit_WithBadFields_ShowsEachMessageAtItsField_KeepsTheInput_AndSubmitsNothing()
+    {
+        var submitted = 0;
+        var cut = Render<AdjustmentRequestForm>(p => p.Add(f => f.OnSubmit, (AdjustmentForm _) => submitted++));
+
+        cut.Find("[data-testid=field-member] input").Input("xcn u 1001");
+        cut.Find("[data-testid=field-ticket] input").Input("TCK 9!");
+        cut.Find("[data-testid=adjustment-submit]").Click();
+
+        Assert.Equal(0, submitted);
+        Assert.Contains("letters, digits, _ and - only", cut.Find("[data-testid=field-member]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Points must not be 0", cut.Find("[data-testid=field-points]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Choose a reason.", cut.Find("[data-testid=field-reason]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("A ticket id has letters", cut.Find("[data-testid=field-ticket]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("xcn u 1001", cut.Find("[data-testid=field-member] input").GetAttribute("value"));
+        Assert.Equal("TCK 9!", cut.Find("[data-testid=field-ticket] input").GetAttribute("value"));
+
+        // Fixing a field takes its message away; the others stay until the next submit.
+        cut.Find("[data-testid=field-points] input").Input("25");
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Points must not be 0", cut.Find("[data-testid=field-points]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Choose a reason.", cut.Find("[data-testid=field-reason]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,6 +127,108 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     }
 
     [Fact]
+    public async Task Edit_ByTheMaker_StartsANewVersion_ResetsApprovals_AndReworksThePolicy()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 300), Ct);
+        await As(Grace).ApproveAsync(request.Id, 1, Ct);
+
+        var edited = await As(Ada).EditAsync(request.Id, 1, Form(member.XcnUserId, 50) with { TicketId = "TCK-EDITED" }, Ct);
+        var oldApproval = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Hugo).ApproveAsync(request.Id, 1, Ct));
+        var posted = await As(Hugo).ApproveAsync(request.Id, 2, Ct);
+
+        Assert.Equal(new ApprovalPolicy(1, false), edited.Policy);
+        Assert.Equal(2, edited.Approval.Request.PayloadVersion);
+        Assert.Equal("0 of 1 XCN approval", edited.Progress);
+        Assert.Equal((50L, "TCK-EDITED"), (edited.Payload.Points, edited.Payload.TicketId));
+        Assert.Equal(ApprovalErrors.StaleVersion, oldApproval.Code);
+        Assert.Equal(AdjustmentOutcomes.Posted, posted.DisplayStatus);
+        Assert.Equal(50, await AvailableAsync(member.RrrMemberId));
+        var audit = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
+        Assert.Equal("PENDING:v2", audit.Outcome);
+        Assert.Contains(posted.Approval.Records, r => r.Action == ApprovalAction.Edited && r.ActorId == Ada && r.PayloadVersion == 2);
+    }
+
+    [Fact]
+    public async Task Edit_FromFiftyToThreeHundred_NowNeedsTwoDistinctAdmins()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+
+        var edited = await As(Ada).EditAsync(request.Id, 1, Form(member.XcnUserId, 300), Ct);
+        var first = await As(Grace).ApproveAsync(request.Id, 2, Ct);
+
+        Assert.Equal(new ApprovalPolicy(2, false), edited.Policy);
+        Assert.Equal("0 of 2 XCN approvals", edited.Progress);
+        Assert.Equal("PENDING", first.DisplayStatus);
+        Assert.Equal(0, await AvailableAsync(member.RrrMemberId));
+    }
+
+    [Fact]
+    public async Task Edit_BySomeoneOtherThanTheMaker_IsRefused_AndAudited()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+
+        var refused = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Grace).EditAsync(request.Id, 1, Form(member.XcnUserId, 60), Ct));
+
+        Assert.Equal(ApprovalErrors.OnlyMakerEdits, refused.Code);
+        var unchanged = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
+        Assert.Equal((1L, 50L), (unchanged.Approval.Request.PayloadVersion, unchanged.Payload.Points));
+        var audit = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Grace), Ct)).Items, e => e.SubjectId == request.Id);
+        Assert.Equal("REFUSED:only_maker_edits", audit.Outcome);
+    }
+
+    [Fact]
+    public async Task Edit_FromAStaleVersion_IsRefused_AndKeepsTheNewerEdit()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+        await As(Ada).EditAsync(request.Id, 1, Form(member.XcnUserId, 70), Ct);
+
+        var refused = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Ada).EditAsync(request.Id, 1, Form(member.XcnUserId, 90), Ct));
+
+        Assert.Equal(ApprovalErrors.StaleVersion, refused.Code);
+        var current = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
+        Assert.Equal((2L, 70L), (current.Approval.Request.PayloadVersion, current.Payload.Points));
+    }
+
+    [Fact]
+    public async Task Edit_OfARequestDecidedMeanwhile_IsRefused()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var approved = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+        var rejected = await As(Ada).RequestAsync(Form(member.XcnUserId, 60), Ct);
+        await As(Grace).ApproveAsync(approved.Id, 1, Ct);
+        await As(Grace).RejectAsync(rejected.Id, "Wrong ticket", Ct);
+
+        var afterApproval = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Ada).EditAsync(approved.Id, 1, Form(member.XcnUserId, 40), Ct));
+        var afterRejection = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Ada).EditAsync(rejected.Id, 1, Form(member.XcnUserId, 40), Ct));
+
+        Assert.Equal(ApprovalErrors.NotPending, afterApproval.Code);
+        Assert.Equal(ApprovalErrors.NotPending, afterRejection.Code);
+        Assert.Equal(50, await AvailableAsync(member.RrrMemberId));
+    }
+
+    [Fact]
+    public async Task Edit_ThatChangesTheMember_OrIsInvalid_OrTargetsTheEditorsOwnAccount_IsRefused()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var other = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 50), Ct);
+
+        var otherMember = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(Ada).EditAsync(request.Id, 1, Form(other.XcnUserId, 50), Ct));
+        var invalid = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(Ada).EditAsync(request.Id, 1, Form(member.XcnUserId, 0), Ct));
+        var own = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(Ada).EditAsync(request.Id, 1, Form(Ada, 50), Ct));
+
+        Assert.Equal(AdjustmentRefusedException.Invalid, otherMember.Code);
+        Assert.Equal(AdjustmentRefusedException.Invalid, invalid.Code);
+        Assert.Equal(AdjustmentRefusedException.OwnAccount, own.Code);
+        var unchanged = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
+        Assert.Equal(1, unchanged.Approval.Request.PayloadVersion);
+    }
+
+    [Fact]
     public async Task UnlinkedMember_IsRefusedWithAClearMessage()
     {
         var refused = await Assert.ThrowsAsync<AdjustmentRefusedException>(

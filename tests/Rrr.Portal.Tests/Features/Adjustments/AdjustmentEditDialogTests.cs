@@ -1,0 +1,216 @@
+using Bunit;
+using FluentValidation;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Rrr.Adjustments;
+using Rrr.Portal.Features.Adjustments;
+using Rrr.Portal.Tests.Features.Links;
+using Rrr.Portal.Tests.Support;
+
+namespace Rrr.Portal.Tests.Features.Adjustments;
+
+/// <summary>The edit dialog over the real <see cref="AdjustmentService"/> and engine on a real SQLite store; RRR's link lookup is a fake.</summary>
+public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifetime
+{
+    private const string Ada = "xcn_u_9001";
+    private const string Grace = "xcn_u_9002";
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-adjustment-dialog-tests", Guid.NewGuid().ToString("N"));
+    private readonly Admin admin = new() { Id = Ada };
+    private readonly FakeLinkFlowApi links = new();
+    private SqliteStore store = null!;
+    private ApprovalEngine engine = null!;
+    private AdjustmentService service = null!;
+    private IRenderedComponent<MudDialogProvider> provider = null!;
+    private IDialogReference? dialog;
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        store = new SqliteStore(root, "portal.db");
+        await store.InitializeAsync(Ct);
+        links.Link("xcn_u_1001", "rrr_m_1001");
+        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        var updates = new AdjustmentUpdates();
+        var posting = new AdjustmentPosting(store, new UnusedAdjustmentsApi(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance);
+        service = new AdjustmentService(engine, posting, links, store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+        Services.AddSingleton(service);
+        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        provider = Render<MudDialogProvider>();
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        store.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Opens_FilledInWithTheRequest_MemberFixed_AndItsPolicy()
+    {
+        var request = await RequestAsync(50);
+
+        await OpenAsync(request);
+
+        Assert.Equal("xcn_u_1001", MemberInput.GetAttribute("value"));
+        Assert.True(MemberInput.HasAttribute("readonly"));
+        Assert.Equal("50", PointsInput.GetAttribute("value"));
+        Assert.Equal("TCK-50", provider.Find("[data-testid=field-ticket] input").GetAttribute("value"));
+        Assert.Equal("Service recovery", provider.Find("[data-testid=field-reason] [role=combobox]").TextContent.Trim());
+        Assert.Contains("50 points needs 1 XCN admin.", Policy(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Policy_FollowsThePointsAsTheyAreTyped()
+    {
+        await OpenAsync(await RequestAsync(50));
+
+        PointsInput.Input("300");
+        provider.WaitForAssertion(() => Assert.Contains("300 points needs 2 distinct XCN admins.", Policy(), StringComparison.Ordinal));
+        PointsInput.Input("800");
+        provider.WaitForAssertion(() => Assert.Contains("2 distinct XCN admins + 1 RRR admin", Policy(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadFields_ShowTheirMessagesAtTheFields_AndNothingIsSaved()
+    {
+        var request = await RequestAsync(50);
+        await OpenAsync(request);
+
+        PointsInput.Input("0");
+        provider.Find("[data-testid=field-ticket] input").Input("no spaces allowed");
+        Save();
+
+        provider.WaitForAssertion(() => Assert.Contains("Points must not be 0", provider.Find("[data-testid=field-points]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("A ticket id has letters", provider.Find("[data-testid=field-ticket]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("no spaces allowed", provider.Find("[data-testid=field-ticket] input").GetAttribute("value"));
+        Assert.False(dialog!.Result.IsCompleted);
+        Assert.Equal(1, (await engine.GetAsync(request.Id, Ct)).Request.PayloadVersion);
+    }
+
+    [Fact]
+    public async Task Save_EditsTheRequest_AndClosesWithApprovalsResetAndTheNewPolicy()
+    {
+        var request = await RequestAsync(50);
+        await OpenAsync(request);
+
+        PointsInput.Input("300");
+        Save();
+
+        var result = await dialog!.Result.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var edited = Assert.IsType<AdjustmentView>(result!.Data);
+        Assert.Equal((2L, 300L), (edited.Approval.Request.PayloadVersion, edited.Payload.Points));
+        Assert.Equal("0 of 2 XCN approvals", edited.Progress);
+        Assert.Equal("2 distinct XCN admins", edited.Policy.Describe());
+    }
+
+    [Fact]
+    public async Task Save_AfterAnotherAdminApprovedMeanwhile_SaysSo_AndKeepsTheInput()
+    {
+        var request = await RequestAsync(50);
+        await OpenAsync(request);
+        await engine.ApproveAsync(request.Id, Grace, 1, Ct);
+
+        PointsInput.Input("75");
+        Save();
+
+        provider.WaitForAssertion(() => Assert.Contains(
+            "approved or rejected while you were editing", provider.Find("[data-testid=adjustment-form-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("75", PointsInput.GetAttribute("value"));
+        Assert.False(dialog!.Result.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Save_BySomeoneOtherThanTheMaker_IsRefusedWithAClearMessage()
+    {
+        var request = await RequestAsync(50);
+        admin.Id = Grace;
+        await OpenAsync(request);
+
+        PointsInput.Input("60");
+        Save();
+
+        provider.WaitForAssertion(() => Assert.Contains(
+            "Only the admin who made this request can edit it", provider.Find("[data-testid=adjustment-form-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(1, (await engine.GetAsync(request.Id, Ct)).Request.PayloadVersion);
+    }
+
+    [Fact]
+    public async Task EditButton_IsOfferedToTheMakerOnly_WhileWaitingForXcnApproval()
+    {
+        var request = await RequestAsync(50);
+        AdjustmentView? clicked = null;
+
+        var asMaker = Render<AdjustmentActions>(p => p.Add(a => a.View, request).Add(a => a.AdminId, Ada).Add(a => a.OnEdit, (AdjustmentView v) => clicked = v));
+        var asChecker = Render<AdjustmentActions>(p => p.Add(a => a.View, request).Add(a => a.AdminId, Grace));
+        asMaker.Find("[data-testid=adjustment-edit]").Click();
+        await engine.ApproveAsync(request.Id, Grace, 1, Ct);
+        admin.Id = Ada;
+        var decided = Assert.Single(await service.ListAsync(Ct), v => v.Id == request.Id);
+        var afterDecision = Render<AdjustmentActions>(p => p.Add(a => a.View, decided).Add(a => a.AdminId, Ada));
+
+        Assert.Same(request, clicked);
+        Assert.Empty(asChecker.FindAll("[data-testid=adjustment-edit]"));
+        Assert.NotEmpty(asChecker.FindAll("button[aria-label^='Approve']"));
+        Assert.Empty(afterDecision.FindAll("[data-testid=adjustment-edit]"));
+    }
+
+    private AngleSharp.Dom.IElement MemberInput => provider.Find("[data-testid=field-member] input");
+
+    private AngleSharp.Dom.IElement PointsInput => provider.Find("[data-testid=field-points] input");
+
+    private string Policy() =>
+        string.Join(' ', provider.Find("[data-testid=adjustment-policy]").TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private void Save() => provider.Find("[data-testid=adjustment-submit]").Click();
+
+    private async Task<AdjustmentView> RequestAsync(long points)
+    {
+        var previous = admin.Id;
+        admin.Id = Ada;
+        var view = await service.RequestAsync(
+            new AdjustmentForm("xcn_u_1001", points, AdjustmentReason.ServiceRecovery, "TCK-" + points.ToString(System.Globalization.CultureInfo.InvariantCulture)), Ct);
+        admin.Id = previous;
+        return view;
+    }
+
+    private async Task OpenAsync(AdjustmentView view)
+    {
+        var parameters = new DialogParameters<AdjustmentEditDialog> { { d => d.View, view } };
+        dialog = await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<AdjustmentEditDialog>("Edit adjustment request", parameters));
+        provider.WaitForElement("[data-testid=adjustment-edit-dialog]");
+    }
+
+    private sealed class Admin : IAdminIdentity
+    {
+        public string? Id { get; set; }
+
+        public Task<string?> GetAdminIdAsync(CancellationToken cancellationToken) => Task.FromResult(Id);
+    }
+
+    /// <summary>Editing never posts; a call here would be a bug.</summary>
+    private sealed class UnusedAdjustmentsApi : IRrrAdjustmentsApi
+    {
+        public Task<Adjustment> CreateAsync(CreateAdjustmentRequest request, string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Adjustment> DecideAsync(string adjustmentId, AdjustmentDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Adjustment> GetAsync(string adjustmentId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AdjustmentList> ListAsync(AdjustmentStatus? status = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
