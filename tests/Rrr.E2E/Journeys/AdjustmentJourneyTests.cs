@@ -90,7 +90,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
 
         Assert.Equal(before + 50 + 300 + 800, (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available);
 
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Row(Page, 800)).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("adjustments-375px");

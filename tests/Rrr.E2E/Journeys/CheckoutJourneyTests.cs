@@ -175,7 +175,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     private async Task AtPhoneWidthAsync(string name, ILocator visible)
     {
         var desktop = Page.ViewportSize;
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Page.ReloadAsync();
         await WaitForInteractiveAsync();
         await Expect(visible).ToBeVisibleAsync();

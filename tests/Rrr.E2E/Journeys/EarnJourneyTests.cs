@@ -123,7 +123,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
 
             await Accessibility.AssertNoSeriousViolationsAsync(admin, "/admin/earn");
             await BrowserFixture.SaveScreenshotAsync(admin, "earn-journey-admin-desktop");
-            await admin.SetViewportSizeAsync(375, 812);
+            await BrowserFixture.ResizeToPhoneAsync(admin);
             await Expect(row).ToBeVisibleAsync();
             await BrowserFixture.SaveScreenshotAsync(admin, "earn-journey-admin-375px");
         }

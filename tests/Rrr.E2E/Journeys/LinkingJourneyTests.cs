@@ -206,7 +206,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
     /// <summary>At 375 px nothing scrolls sideways (the elements that stick out are named); a screenshot for the eye.</summary>
     private async Task AtPhoneWidthAsync(string name)
     {
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         try
         {
             await Page.WaitForFunctionAsync(

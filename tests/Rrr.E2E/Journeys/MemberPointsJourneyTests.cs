@@ -53,7 +53,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Accessibility.AssertNoSeriousViolationsAsync(Page, "/member");
 
         await SaveScreenshotAsync("member-points-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Available()).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("member-points-375px");
@@ -93,7 +93,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
             await Expect(notice).ToContainTextAsync(new Regex("RedRoomRewards is temporarily unavailable — showing what RRR last said (just now|\\d+ min ago)"));
             await Expect(Available()).ToHaveAttributeAsync("data-value", known!);
             await SaveScreenshotAsync("member-points-outage-desktop");
-            await Page.SetViewportSizeAsync(375, 812);
+            await BrowserFixture.ResizeToPhoneAsync(Page);
             await SaveScreenshotAsync("member-points-outage-375px");
         }
         finally

@@ -72,7 +72,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
 
         await AxeAsync("live room");
         await SaveScreenshotAsync("model-room-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Page.GetByTestId("viewer-row").First).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("model-room-375px");
@@ -89,7 +89,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await Expect(Page.Locator("tr.award-row").First.GetByTestId("award-status")).ToHaveAttributeAsync("data-status", "REFUSED");
         await AxeAsync("award history");
         await SaveScreenshotAsync("model-awards-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("model-awards-375px");
     }
