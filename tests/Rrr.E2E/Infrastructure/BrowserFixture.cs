@@ -120,6 +120,48 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    public const int PhoneWidth = 375;
+
+    /// <summary>
+    /// Narrows the page to a 375 px phone and waits for the shell to settle: below MudBlazor's Md breakpoint the
+    /// responsive nav drawer closes (the circuit hears the resize) and the content slides back to x = 0 over a
+    /// short CSS transition. A screenshot taken straight after the resize caught that slide half-way, which
+    /// looked like the drawer keeping its space; a drawer that really stays open fails here, naming the state.
+    /// </summary>
+    public static async Task ResizeToPhoneAsync(IPage page, float timeoutMs = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.SetViewportSizeAsync(PhoneWidth, 812);
+        try
+        {
+            await page.WaitForFunctionAsync(PhoneLayoutSettled, null, new() { Timeout = timeoutMs });
+        }
+        catch (TimeoutException ex)
+        {
+            var state = await page.EvaluateAsync<string>(PhoneLayoutState);
+            throw new TimeoutException($"At {PhoneWidth} px the layout of {page.Url} did not settle within {timeoutMs / 1000:0.#} s: {state}", ex);
+        }
+    }
+
+    // No shell (a sandbox page) is settled at once; otherwise the content starts at the left edge and the drawer,
+    // if the page has one, has slid out of view.
+    private const string PhoneLayoutSettled = """
+        () => {
+          const main = document.querySelector('.mud-main-content');
+          const drawer = document.querySelector('.mud-drawer');
+          return (!main || main.getBoundingClientRect().left < 1) && (!drawer || drawer.getBoundingClientRect().right < 1);
+        }
+        """;
+
+    private const string PhoneLayoutState = """
+        () => {
+          const main = document.querySelector('.mud-main-content');
+          const drawer = document.querySelector('.mud-drawer');
+          return 'content left ' + (main ? Math.round(main.getBoundingClientRect().left) : 'n/a')
+            + ', drawer right ' + (drawer ? Math.round(drawer.getBoundingClientRect().right) + ' (' + drawer.className + ')' : 'n/a');
+        }
+        """;
+
     /// <summary>
     /// Waits until the Blazor circuit is interactive: the layout sets <c>data-interactive="true"</c> in
     /// <c>OnAfterRenderAsync(firstRender)</c>. Clicking before that does nothing.

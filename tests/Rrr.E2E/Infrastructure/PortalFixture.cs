@@ -36,9 +36,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// The first request to each part (the OpenID provider, the sign-in page, the RRR API) pays for JIT and
     /// model building, seconds on a loaded machine; paying it here keeps each test's own waits honest.
     /// </summary>
-    private static async Task WarmUpAsync(PortalProcess portal)
+    internal static async Task WarmUpAsync(PortalProcess portal)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(2) };
         foreach (var url in new[]
         {
             portal.SandboxUrl + "/.well-known/openid-configuration",
@@ -50,6 +50,9 @@ public sealed class PortalFixture : IAsyncLifetime
             using var response = await http.GetAsync(new Uri(url), TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>The member's wallet as the sandbox (RRR) holds it right now.</summary>
+    public Task<SandboxWallet> SandboxWalletAsync(string rrrMemberId) => SandboxWallets.ReadAsync(SandboxUrl, rrrMemberId);
 
     /// <summary>A page in a fresh context whose relative URLs resolve against the portal.</summary>
     public Task<Microsoft.Playwright.IPage> NewPageAsync() => Browser.NewPageAsync(BaseUrl);

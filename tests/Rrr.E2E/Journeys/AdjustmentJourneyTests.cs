@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Rrr.E2E.Infrastructure;
@@ -31,7 +27,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
     [Fact]
     public async Task Adjustments_Of50_300_800_FollowTheirThresholds_AndRitasApprovalShowsLive()
     {
-        var before = await MiaAvailableAsync();
+        var before = (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available;
 
         // Ada, the maker.
         await SignInAsync(Page, "Ada Admin");
@@ -92,9 +88,9 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         Assert.Equal(0, navigations);
         await SaveScreenshotAsync("adjustments-posted-live-desktop");
 
-        Assert.Equal(before + 50 + 300 + 800, await MiaAvailableAsync());
+        Assert.Equal(before + 50 + 300 + 800, (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available);
 
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Row(Page, 800)).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("adjustments-375px");
@@ -107,7 +103,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         await rita.ReloadAsync();
         await rita.Locator(".item").Filter(new() { HasText = Ticket(-1150) }).GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = false }).ClickAsync();
         await Expect(Row(Page, -1150).GetByTestId("adjustment-status")).ToHaveAttributeAsync("data-status", "POSTED", new() { Timeout = RrrTimeoutMs });
-        Assert.Equal(before, await MiaAvailableAsync());
+        Assert.Equal(before, (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available);
     }
 
     [Fact]
@@ -271,15 +267,6 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
                 """);
             Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
         }
-    }
-
-    private async Task<long> MiaAvailableAsync()
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-adjustments");
-        var wallet = await http.GetFromJsonAsync<JsonElement>("v1/members/rrr_m_1001/wallet", TestContext.Current.CancellationToken);
-        return wallet.GetProperty("available_points").GetInt64();
     }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);

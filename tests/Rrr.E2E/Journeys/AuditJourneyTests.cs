@@ -26,7 +26,7 @@ public sealed class AuditJourneyTests(PortalFixture fixture) : PortalTestBase(fi
         Assert.StartsWith("text/csv", export.Headers["content-type"], StringComparison.Ordinal);
         Assert.StartsWith("occurred_at_utc,actor_id,kind", await export.TextAsync(), StringComparison.Ordinal);
 
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Page.WaitForFunctionAsync(
             "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
         await SaveScreenshotAsync("admin-audit-375px");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -31,7 +30,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     [Fact]
     public async Task Mia_UsesPoints_PaymentApproved_BalanceDropsByExactlyThePoints_AndEscrowIsReleased()
     {
-        var before = await WalletAsync(Mia);
+        var before = await Fixture.SandboxWalletAsync(Mia);
         await SignInAsync("Mia Member");
 
         // From the member home to the pack list.
@@ -47,7 +46,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await SaveScreenshotAsync("checkout-order-desktop");
 
         await HoldAsync();
-        var held = await WalletAsync(Mia);
+        var held = await Fixture.SandboxWalletAsync(Mia);
         Assert.Equal(before.Available - 100, held.Available);
         Assert.Equal(before.Escrow + 100, held.Escrow);
         await AssertAccessibleAsync();
@@ -57,7 +56,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $0.49" }).ClickAsync();
         await Expect(Page.GetByTestId("result-success")).ToContainTextAsync("100 points redeemed");
 
-        var after = await WalletAsync(Mia);
+        var after = await Fixture.SandboxWalletAsync(Mia);
         Assert.Equal(before.Available - 100, after.Available);
         Assert.Equal(before.Escrow, after.Escrow);
         Assert.Equal(0, after.Escrow);
@@ -70,7 +69,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     [Fact]
     public async Task Mia_PaymentDeclined_HoldIsReversed_BalanceAndEscrowUnchanged()
     {
-        var before = await WalletAsync(Mia);
+        var before = await Fixture.SandboxWalletAsync(Mia);
         await SignInAsync("Mia Member");
         await Page.GotoAsync("/member/checkout");
         await WaitForInteractiveAsync();
@@ -81,7 +80,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $0.49" }).ClickAsync();
 
         await Expect(Page.GetByTestId("result-declined")).ToContainTextAsync("nothing was taken");
-        var after = await WalletAsync(Mia);
+        var after = await Fixture.SandboxWalletAsync(Mia);
         Assert.Equal(before.Available, after.Available);
         Assert.Equal(before.Escrow, after.Escrow);
         await AssertAccessibleAsync();
@@ -92,7 +91,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     [Fact]
     public async Task Oli_BuysAHundredPoints_BalanceRisesByAHundred()
     {
-        var before = await WalletAsync(Oli);
+        var before = await Fixture.SandboxWalletAsync(Oli);
         await SignInAsync("Oli Member");
         await Page.GotoAsync("/member/checkout");
         await WaitForInteractiveAsync();
@@ -108,7 +107,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $3.00" }).ClickAsync();
         await Expect(Page.GetByTestId("result-success")).ToContainTextAsync("100 points added");
 
-        var after = await WalletAsync(Oli);
+        var after = await Fixture.SandboxWalletAsync(Oli);
         Assert.Equal(before.Available + 100, after.Available);
         await Expect(Page.GetByTestId("new-balance")).ToContainTextAsync(Points(after.Available));
         await AssertAccessibleAsync();
@@ -118,7 +117,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     [Fact]
     public async Task Mia_DoubleClickOnPay_LeavesOneRedemption()
     {
-        var before = await WalletAsync(Mia);
+        var before = await Fixture.SandboxWalletAsync(Mia);
         await SignInAsync("Mia Member");
         await Page.GotoAsync("/member/checkout");
         await WaitForInteractiveAsync();
@@ -136,7 +135,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
         await Expect(Page.GetByTestId("result-success")).ToBeVisibleAsync();
         Assert.Equal(orderUrl, Page.Url);
 
-        var after = await WalletAsync(Mia);
+        var after = await Fixture.SandboxWalletAsync(Mia);
         Assert.Equal(before.Available - 100, after.Available);
         Assert.Equal(before.Escrow, after.Escrow);
         Assert.Equal(1, await CommitsOfNewestHoldAsync(Mia));
@@ -176,7 +175,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     private async Task AtPhoneWidthAsync(string name, ILocator visible)
     {
         var desktop = Page.ViewportSize;
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Page.ReloadAsync();
         await WaitForInteractiveAsync();
         await Expect(visible).ToBeVisibleAsync();
@@ -212,20 +211,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
 
     private static string Points(long points) => points.ToString("N0", CultureInfo.InvariantCulture) + " points";
 
-    private HttpClient Sandbox()
-    {
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-checkout-journeys");
-        return http;
-    }
-
-    private async Task<(long Available, long Escrow)> WalletAsync(string rrrMemberId)
-    {
-        using var http = Sandbox();
-        var wallet = await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
-        return (wallet.GetProperty("available_points").GetInt64(), wallet.GetProperty("escrow_points").GetInt64());
-    }
+    private HttpClient Sandbox() => SandboxWallets.CreateRrrClient(Fixture.SandboxUrl, "e2e-checkout-journeys");
 
     /// <summary>REDEMPTION_COMMIT entries in RRR's ledger for the member's newest hold (the quote id is the entries' reference).</summary>
     private async Task<int> CommitsOfNewestHoldAsync(string rrrMemberId)

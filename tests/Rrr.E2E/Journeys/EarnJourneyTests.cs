@@ -20,14 +20,7 @@ public sealed class PendingEarnPortalFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Portal = await PortalProcess.StartAsync(["--Earn:PostingMode=Pending"], cancellationToken: TestContext.Current.CancellationToken);
-        // JIT and model building of the identity provider, sign-in page and RRR API, paid once before any wait is bounded.
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(2) };
-        foreach (var url in new[] { "/.well-known/openid-configuration", "/account/login", "/sandbox/members" })
-        {
-            using var response = await http.GetAsync(new Uri(Portal.SandboxUrl + url), TestContext.Current.CancellationToken);
-        }
-
-        using var home = await http.GetAsync(new Uri(Portal.BaseUrl + "/"), TestContext.Current.CancellationToken);
+        await PortalFixture.WarmUpAsync(Portal);
     }
 
     public async ValueTask DisposeAsync()
@@ -50,20 +43,14 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
 {
     private const float LiveTimeoutMs = 60_000;
 
-    private readonly HttpClient sandbox = new(new SocketsHttpHandler { UseProxy = false })
-    {
-        BaseAddress = new Uri(fixture.Portal.SandboxUrl + "/"),
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+    // The RRR API's credential for the wallet read; the /sandbox/* extras need none.
+    private readonly HttpClient sandbox = SandboxWallets.CreateRrrClient(fixture.Portal.SandboxUrl, "e2e-earn-journey", TimeSpan.FromSeconds(60));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        // The RRR API's credential for the wallet read; the /sandbox/* extras need none.
-        sandbox.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        sandbox.DefaultRequestHeaders.Add("X-Client-Id", "e2e-earn-journey");
         Page.SetDefaultTimeout(60_000);
         Page.SetDefaultNavigationTimeout(60_000);
     }
@@ -77,7 +64,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
     [Fact]
     public async Task Purchase_ShowsAsPendingLive_PostsLiveAfter48SandboxHours_AndAdminSeesItDispatched()
     {
-        await SignInAsync(Page, "Mia Member", "/member$");
+        await SignInAsync(Page, "Mia Member", "/member");
         await Expect(Available()).ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
         var available = await FigureAsync(Available());
         var pending = await FigureAsync(Pending());
@@ -99,11 +86,11 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
 
             // 48 h also release whatever else mia had pending, so RRR's wallet is the measure, not a sum.
             Assert.Equal("POSTED", await EarnStatusAsync(order));
-            var wallet = await sandbox.GetFromJsonAsync<JsonElement>("v1/members/rrr_m_1001/wallet", Ct);
-            var availableAfter = wallet.GetProperty("available_points").GetInt64();
+            var wallet = await SandboxWallets.ReadAsync(fixture.Portal.SandboxUrl, "rrr_m_1001");
+            var availableAfter = wallet.Available;
             Assert.True(availableAfter >= available + 23, $"available {available} -> {availableAfter}");
             await Expect(Available()).ToHaveAttributeAsync("data-value", Text(availableAfter), new() { Timeout = LiveTimeoutMs });
-            await Expect(Pending()).ToHaveAttributeAsync("data-value", Text(wallet.GetProperty("pending_points").GetInt64()));
+            await Expect(Pending()).ToHaveAttributeAsync("data-value", Text(wallet.Pending));
             // One release transaction raises the wallet version once, so the panel notes its first event only
             // (later ones of the same version add nothing): that may be mia's other pending points.
             await Expect(Page.GetByText(new Regex(@"^[\d,]+ points posted$")).First).ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
@@ -125,7 +112,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
             var admin = await context.NewPageAsync();
             admin.SetDefaultTimeout(60_000);
             admin.SetDefaultNavigationTimeout(60_000);
-            await SignInAsync(admin, "Ada Admin", "/admin$");
+            await SignInAsync(admin, "Ada Admin", "/admin");
             await admin.GotoAsync("/admin/earn");
             await BrowserFixture.WaitForInteractiveAsync(admin);
 
@@ -136,7 +123,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
 
             await Accessibility.AssertNoSeriousViolationsAsync(admin, "/admin/earn");
             await BrowserFixture.SaveScreenshotAsync(admin, "earn-journey-admin-desktop");
-            await admin.SetViewportSizeAsync(375, 812);
+            await BrowserFixture.ResizeToPhoneAsync(admin);
             await Expect(row).ToBeVisibleAsync();
             await BrowserFixture.SaveScreenshotAsync(admin, "earn-journey-admin-375px");
         }
@@ -155,13 +142,9 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
     private static async Task<long> FigureAsync(ILocator figure) =>
         long.Parse((await figure.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
 
-    private static async Task SignInAsync(IPage page, string account, string landing)
+    private static async Task SignInAsync(IPage page, string account, string landingPath)
     {
-        await page.GotoAsync("/");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"), new() { Timeout = 60_000 });
-        await SandboxSignIn.ChooseAccountAsync(page, account);
-        await Expect(page).ToHaveURLAsync(new Regex(landing), new() { Timeout = 60_000 });
+        await SandboxSignIn.SignInThroughPortalAsync(page, account, landingPath);
         await BrowserFixture.WaitForInteractiveAsync(page);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -33,7 +32,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
     public async Task Noah_IsLedToTheWizard_LinksWithTheInboxCode_SeesHisPoints_ThenRevokesWithConfirmation()
     {
         await RevokeInSandboxAsync(Noah);
-        var available = (await SandboxJsonAsync("v1/members/rrr_m_1002/wallet")).GetProperty("available_points").GetInt64();
+        var available = (await Fixture.SandboxWalletAsync("rrr_m_1002")).Available;
         try
         {
             await SignInAsync("Noah Newcomer");
@@ -140,7 +139,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
     [Fact]
     public async Task Mia_OpensRedRoomRewards_InANewTab_OnHerOwnDashboard()
     {
-        var wallet = await SandboxJsonAsync("v1/members/rrr_m_1001/wallet");
+        var wallet = await Fixture.SandboxWalletAsync("rrr_m_1001");
         await SignInAsync("Mia Member");
         var button = Page.GetByTestId("open-rrr");
         await Expect(button).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
@@ -151,9 +150,9 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
 
         await Assertions.Expect(tab.GetByText("Member rrr_m_1001")).ToBeVisibleAsync();
         var shown = await tab.GetByTestId("available").TextContentAsync();
-        var now = (await SandboxJsonAsync("v1/members/rrr_m_1001/wallet")).GetProperty("available_points").GetInt64();
+        var now = (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available;
         Assert.Contains(long.Parse(shown!.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture),
-            new[] { wallet.GetProperty("available_points").GetInt64(), now });
+            new[] { wallet.Available, now });
         await BrowserFixture.SaveScreenshotAsync(tab, "sso-dashboard-new-tab");
         Assert.Equal("/member", new Uri(Page.Url).AbsolutePath);
     }
@@ -207,7 +206,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
     /// <summary>At 375 px nothing scrolls sideways (the elements that stick out are named); a screenshot for the eye.</summary>
     private async Task AtPhoneWidthAsync(string name)
     {
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         try
         {
             await Page.WaitForFunctionAsync(
@@ -230,13 +229,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
         await Page.SetViewportSizeAsync(1280, 800);
     }
 
-    private HttpClient Sandbox()
-    {
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-linking-journeys");
-        return http;
-    }
+    private HttpClient Sandbox() => SandboxWallets.CreateRrrClient(Fixture.SandboxUrl, "e2e-linking-journeys");
 
     private async Task<JsonElement> SandboxJsonAsync(string path)
     {

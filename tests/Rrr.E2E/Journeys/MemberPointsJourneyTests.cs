@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -30,13 +29,13 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
     [Fact]
     public async Task Mia_SeesHerRealBalanceFromRrr_WithHistory_LinkChip_NoSeriousAxeViolations_AndFitsAPhone()
     {
-        var wallet = await SandboxWalletAsync("rrr_m_1001");
+        var wallet = await Fixture.SandboxWalletAsync("rrr_m_1001");
 
         await SignInAsMiaAsync();
 
-        await Expect(Available()).ToHaveAttributeAsync("data-value", wallet.GetProperty("available_points").GetInt64().ToString(CultureInfo.InvariantCulture));
-        await Expect(Page.GetByTestId("points-pending")).ToHaveAttributeAsync("data-value", wallet.GetProperty("pending_points").GetInt64().ToString(CultureInfo.InvariantCulture));
-        await Expect(Page.GetByTestId("points-escrow")).ToHaveAttributeAsync("data-value", wallet.GetProperty("escrow_points").GetInt64().ToString(CultureInfo.InvariantCulture));
+        await Expect(Available()).ToHaveAttributeAsync("data-value", wallet.Available.ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("points-pending")).ToHaveAttributeAsync("data-value", wallet.Pending.ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("points-escrow")).ToHaveAttributeAsync("data-value", wallet.Escrow.ToString(CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("as-of")).ToContainTextAsync(new Regex(@"As of \d\d:\d\d UTC \("));
         // Panel and app bar read the same service: both say "linked".
         await Expect(Page.GetByTestId("link-status")).ToHaveCountAsync(2);
@@ -46,7 +45,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         }
 
         await Expect(Page.GetByTestId("history-row").First).ToBeVisibleAsync();
-        if (wallet.GetProperty("expiring_soon").GetArrayLength() > 0)
+        if (wallet.ExpiringSoon > 0)
         {
             await Expect(Page.GetByTestId("expiring-item").First).ToContainTextAsync(new Regex(@"points\s+expire\s+\d{1,2} \w{3} \d{4}\s+\(in "));
         }
@@ -54,7 +53,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Accessibility.AssertNoSeriousViolationsAsync(Page, "/member");
 
         await SaveScreenshotAsync("member-points-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Available()).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("member-points-375px");
@@ -94,7 +93,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
             await Expect(notice).ToContainTextAsync(new Regex("RedRoomRewards is temporarily unavailable — showing what RRR last said (just now|\\d+ min ago)"));
             await Expect(Available()).ToHaveAttributeAsync("data-value", known!);
             await SaveScreenshotAsync("member-points-outage-desktop");
-            await Page.SetViewportSizeAsync(375, 812);
+            await BrowserFixture.ResizeToPhoneAsync(Page);
             await SaveScreenshotAsync("member-points-outage-375px");
         }
         finally
@@ -143,19 +142,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Expect(Available()).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
     }
 
-    private HttpClient Sandbox()
-    {
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-member-journeys");
-        return http;
-    }
-
-    private async Task<JsonElement> SandboxWalletAsync(string rrrMemberId)
-    {
-        using var http = Sandbox();
-        return await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
-    }
+    private HttpClient Sandbox() => SandboxWallets.CreateRrrClient(Fixture.SandboxUrl, "e2e-member-journeys");
 
     private async Task<long> PostEarnAsync(string xcnUserId, string amount)
     {

@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Rrr.E2E.Infrastructure;
@@ -38,8 +34,8 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await Expect(Page.Locator("[data-viewer=xcn_u_1004] [data-testid=viewer-link-hint]")).ToHaveAttributeAsync("data-hint", "NotLinked");
         await Expect(Page.GetByTestId("model-balance")).ToBeVisibleAsync();
 
-        var lunaBefore = await AvailableAsync(Luna);
-        var oliBefore = await AvailableAsync(Oli);
+        var lunaBefore = (await Fixture.SandboxWalletAsync(Luna)).Available;
+        var oliBefore = (await Fixture.SandboxWalletAsync(Oli)).Available;
         await Expect(Page.GetByTestId("model-balance")).ToHaveAttributeAsync("data-value", Text(lunaBefore));
 
         // oli, 50 points: pick, confirm (the confirm step names viewer, points, room and stream), awarded.
@@ -58,8 +54,8 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await dialog.GetByTestId("award-confirm").DblClickAsync();
         await Expect(Page.GetByText("Awarded 50 points to oli.")).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("model-balance")).ToHaveAttributeAsync("data-value", Text(lunaBefore - 50));
-        Assert.Equal(lunaBefore - 50, await AvailableAsync(Luna));
-        Assert.Equal(oliBefore + 50, await AvailableAsync(Oli));
+        Assert.Equal(lunaBefore - 50, (await Fixture.SandboxWalletAsync(Luna)).Available);
+        Assert.Equal(oliBefore + 50, (await Fixture.SandboxWalletAsync(Oli)).Available);
 
         // pia has no RRR account: refused with RRR's message, nothing moves.
         await Page.GetByRole(AriaRole.Button, new() { Name = "Award pia" }).ClickAsync();
@@ -71,12 +67,12 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await Expect(message).ToContainTextAsync("has not linked a RedRoomRewards account yet");
         await Expect(message).ToContainTextAsync("link their account");
         await SaveScreenshotAsync("model-award-not-linked-desktop");
-        Assert.Equal(lunaBefore - 50, await AvailableAsync(Luna));
+        Assert.Equal(lunaBefore - 50, (await Fixture.SandboxWalletAsync(Luna)).Available);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         await AxeAsync("live room");
         await SaveScreenshotAsync("model-room-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Page.GetByTestId("viewer-row").First).ToBeVisibleAsync();
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("model-room-375px");
@@ -93,7 +89,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await Expect(Page.Locator("tr.award-row").First.GetByTestId("award-status")).ToHaveAttributeAsync("data-status", "REFUSED");
         await AxeAsync("award history");
         await SaveScreenshotAsync("model-awards-desktop");
-        await Page.SetViewportSizeAsync(375, 812);
+        await BrowserFixture.ResizeToPhoneAsync(Page);
         await AssertNoHorizontalOverflowAsync();
         await SaveScreenshotAsync("model-awards-375px");
     }
@@ -129,15 +125,6 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
     private async Task SignInAsLunaAsync()
     {
         await SandboxSignIn.SignInThroughPortalAsync(Page, "Luna Model", "/model");
-    }
-
-    private async Task<long> AvailableAsync(string rrrMemberId)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(Fixture.SandboxUrl + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-api-key");
-        http.DefaultRequestHeaders.Add("X-Client-Id", "e2e-model-awards");
-        var wallet = await http.GetFromJsonAsync<JsonElement>($"v1/members/{rrrMemberId}/wallet", TestContext.Current.CancellationToken);
-        return wallet.GetProperty("available_points").GetInt64();
     }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);

@@ -18,7 +18,9 @@ public sealed partial class SandboxJourneyTests(PortalFixture fixture) : PortalT
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly HttpClient _rrr = RrrClient(fixture.SandboxUrl);
+    // Generous: the first call after start-up can be very slow on a loaded machine (see InitializeAsync);
+    // what the tests bound is delivery (DeliveryTimeout), not the speed of one request.
+    private readonly HttpClient _rrr = SandboxWallets.CreateRrrClient(fixture.SandboxUrl, "rrr-e2e", TimeSpan.FromMinutes(2));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -111,7 +113,7 @@ public sealed partial class SandboxJourneyTests(PortalFixture fixture) : PortalT
     [Fact]
     public async Task Dashboard_ReachedThroughAnSsoTicket_ShowsTheMembersWallet()
     {
-        var wallet = await GetAsync("/v1/members/rrr_m_1001/wallet");
+        var wallet = await Fixture.SandboxWalletAsync("rrr_m_1001");
         var ticket = await PostAsync("/v1/sso/tickets", new { rrr_member_id = "rrr_m_1001" });
         var url = ticket.GetProperty("url").GetString()!;
         Assert.StartsWith(Fixture.SandboxUrl + "/sso/consume?ticket=", url, StringComparison.Ordinal);
@@ -122,7 +124,7 @@ public sealed partial class SandboxJourneyTests(PortalFixture fixture) : PortalT
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Your RedRoomRewards", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByText("Member rrr_m_1001")).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("available"))
-            .ToHaveTextAsync(wallet.GetProperty("available_points").GetInt64().ToString("#,0", System.Globalization.CultureInfo.InvariantCulture));
+            .ToHaveTextAsync(wallet.Available.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Recent transactions" })).ToBeVisibleAsync();
         await SaveScreenshotAsync("sandbox-dashboard");
 
@@ -222,16 +224,6 @@ public sealed partial class SandboxJourneyTests(PortalFixture fixture) : PortalT
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    // Generous: the first call after start-up can be very slow on a loaded machine (see InitializeAsync);
-    // what the tests bound is delivery (DeliveryTimeout), not the speed of one request.
-    private static HttpClient RrrClient(string sandboxUrl)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(sandboxUrl), Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Add("Authorization", "Bearer sandbox-api-key");
-        client.DefaultRequestHeaders.Add("X-Client-Id", "rrr-e2e");
-        return client;
     }
 
     [GeneratedRegex("^[0-9]{6}$")]

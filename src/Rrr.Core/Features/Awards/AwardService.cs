@@ -8,7 +8,6 @@ using Rrr.Core.Features.Members;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Awards;
 using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
 
 namespace Rrr.Core.Features.Awards;
 
@@ -21,7 +20,7 @@ public sealed partial class AwardService(
     CurrentMemberService members,
     IXcnRoomDirectory rooms,
     IRrrAwardsApi awards,
-    IRrrLinksApi links,
+    ViewerLinkHintReader linkHints,
     IAwardHistoryStore history,
     IAuditStore audit,
     IValidator<AwardRequest> validator,
@@ -35,9 +34,6 @@ public sealed partial class AwardService(
     /// <summary>Shown when RRR's not_linked carries no detail of its own.</summary>
     public const string ViewerNotLinkedFallback =
         "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points. They need to link their account first.";
-
-    // Link hints cost one RRR read per viewer; a big room shows the rest as "unknown" rather than waiting.
-    private const int MaxViewerHints = 50;
 
     // One award at a time per circuit: a second click waits for the first and then finds its stored outcome.
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -57,7 +53,7 @@ public sealed partial class AwardService(
             return ModelRoomView.NotLive;
         }
 
-        var hints = await Task.WhenAll(room.Viewers.Select((v, i) => i < MaxViewerHints ? HintAsync(v, cancellationToken) : Task.FromResult(ViewerLinkHint.Unknown)));
+        var hints = await linkHints.GetAsync(room.Viewers, cancellationToken);
         return new ModelRoomView(room, room.Viewers.Select((v, i) => new RoomViewerView(v.XcnUserId, v.DisplayName, hints[i])).ToList());
     }
 
@@ -261,19 +257,6 @@ public sealed partial class AwardService(
 
     private static AwardResult Awarded(AwardRecord record) =>
         new(AwardOutcome.Awarded, string.Create(CultureInfo.InvariantCulture, $"Awarded {record.Points:N0} points."), record);
-
-    private async Task<ViewerLinkHint> HintAsync(RoomViewer viewer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var state = await links.GetAsync(viewer.XcnUserId, cancellationToken);
-            return state.Status == LinkStatus.Linked ? ViewerLinkHint.Linked : ViewerLinkHint.NotLinked;
-        }
-        catch (RrrException)
-        {
-            return ViewerLinkHint.Unknown;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelXcnUserId} awarded {ViewerXcnUserId} {Points} points (award {AwardId})")]
     private static partial void LogAwarded(ILogger logger, string modelXcnUserId, string viewerXcnUserId, string awardId, long points);

@@ -10,7 +10,8 @@ public static class AwardServiceCollectionExtensions
     /// <summary>
     /// Model awards (scoped, one per circuit like the signed-in identity), the award rules (section
     /// <c>Awards</c>) and, unless one is registered already, the configured room directory (section
-    /// <c>XcnRooms</c>; production registers XCN's own). Needs the member services, RRR client and store.
+    /// <c>XcnRooms</c>; production registers XCN's own). Needs the member services, RRR client, store and
+    /// the RRR event notifier (the shared viewer link hints drop a viewer's hint on LINK_UPDATED).
     /// </summary>
     public static IServiceCollection AddModelAwards(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,8 @@ public static class AwardServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IXcnRoomDirectory, ConfiguredXcnRoomDirectory>();
         services.TryAddSingleton<IValidator<AwardRequest>, AwardRequestValidator>();
+        services.TryAddSingleton<ViewerLinkHintCache>();
+        services.TryAddScoped<ViewerLinkHintReader>();
         services.TryAddScoped<AwardService>();
         return services;
     }

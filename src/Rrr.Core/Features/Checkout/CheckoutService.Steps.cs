@@ -226,49 +226,63 @@ public sealed partial class CheckoutService
         return new CheckoutStep(stored, stored.Status == CheckoutStatus.PaymentFailed ? CheckoutNotice.PaymentDeclined : CheckoutNotice.None);
     }
 
-    private async Task<CheckoutStep> FinishPaidAsync(CheckoutOrder order, CancellationToken cancellationToken)
+    /// <summary>
+    /// RRR's side of a paid order: the points hold (token pack) or the bought points (top-up) are committed once,
+    /// and RRR's id is stored on the order. An outage leaves the order for the next pass (commit pending); a hold
+    /// that is gone (expired, or reversed elsewhere) cannot pay, so neither may the money: it is refunded.
+    /// </summary>
+    private async Task<(CheckoutOrder Order, CheckoutStep? Stop)> CommitOnRrrAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {
-        var current = order;
-        if (current.Kind == CheckoutKind.TokenPack && current.QuoteId is { } quoteId && current.RedemptionId is null)
+        var (step, commit) = order switch
         {
-            try
-            {
-                var commit = await redemptions.CommitAsync(
-                    quoteId, new CommitRedemptionRequest(current.PaymentRef), IdempotencyKeys.RedeemCommit(quoteId), cancellationToken);
-                current = await MoveOrReloadAsync(current, current with { RedemptionId = commit.RedemptionId }, cancellationToken);
-            }
-            catch (RrrUnavailableException ex)
-            {
-                LogUnavailable(logger, current.OrderNumber, "commit", ex.Reason);
-                return new CheckoutStep(current, CheckoutNotice.CommitPending);
-            }
-            catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.QuoteExpired) || ex.Is(RrrErrorCodes.InvalidState))
-            {
-                // The hold is gone (expired, or reversed elsewhere): the points cannot pay, so neither may the money.
-                LogRefused(logger, current.OrderNumber, "commit", ex.Code);
-                return await RefundAsync(current, cancellationToken);
-            }
+            { Kind: CheckoutKind.TokenPack, QuoteId: { } quote, RedemptionId: null } =>
+                ("commit", (Func<Task<CheckoutOrder>>?)(() => CommitRedemptionAsync(order, quote, cancellationToken))),
+            { Kind: CheckoutKind.Topup, QuoteId: { } quote, TopupId: null } =>
+                ("top-up commit", () => CommitTopupAsync(order, quote, cancellationToken)),
+            _ => ("", null),
+        };
+        if (commit is null)
+        {
+            return (order, null);
         }
 
-        if (current.Kind == CheckoutKind.Topup && current.QuoteId is { } topupQuote && current.TopupId is null)
+        try
         {
-            try
-            {
-                var commit = await topups.CommitAsync(
-                    topupQuote, new CommitTopupRequest(current.PaymentRef ?? PaymentRefFor(current.OrderNumber)),
-                    IdempotencyKeys.TopupCommit(topupQuote), cancellationToken);
-                current = await MoveOrReloadAsync(current, current with { TopupId = commit.TopupId }, cancellationToken);
-            }
-            catch (RrrUnavailableException ex)
-            {
-                LogUnavailable(logger, current.OrderNumber, "top-up commit", ex.Reason);
-                return new CheckoutStep(current, CheckoutNotice.CommitPending);
-            }
-            catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.QuoteExpired) || ex.Is(RrrErrorCodes.InvalidState))
-            {
-                LogRefused(logger, current.OrderNumber, "top-up commit", ex.Code);
-                return await RefundAsync(current, cancellationToken);
-            }
+            return (await MoveOrReloadAsync(order, await commit(), cancellationToken), null);
+        }
+        catch (RrrUnavailableException ex)
+        {
+            LogUnavailable(logger, order.OrderNumber, step, ex.Reason);
+            return (order, new CheckoutStep(order, CheckoutNotice.CommitPending));
+        }
+        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.QuoteExpired) || ex.Is(RrrErrorCodes.InvalidState))
+        {
+            LogRefused(logger, order.OrderNumber, step, ex.Code);
+            return (order, await RefundAsync(order, cancellationToken));
+        }
+    }
+
+    private async Task<CheckoutOrder> CommitRedemptionAsync(CheckoutOrder order, string quoteId, CancellationToken cancellationToken)
+    {
+        var commit = await redemptions.CommitAsync(
+            quoteId, new CommitRedemptionRequest(order.PaymentRef), IdempotencyKeys.RedeemCommit(quoteId), cancellationToken);
+        return order with { RedemptionId = commit.RedemptionId };
+    }
+
+    private async Task<CheckoutOrder> CommitTopupAsync(CheckoutOrder order, string quoteId, CancellationToken cancellationToken)
+    {
+        var commit = await topups.CommitAsync(
+            quoteId, new CommitTopupRequest(order.PaymentRef ?? PaymentRefFor(order.OrderNumber)),
+            IdempotencyKeys.TopupCommit(quoteId), cancellationToken);
+        return order with { TopupId = commit.TopupId };
+    }
+
+    private async Task<CheckoutStep> FinishPaidAsync(CheckoutOrder order, CancellationToken cancellationToken)
+    {
+        var (current, stop) = await CommitOnRrrAsync(order, cancellationToken);
+        if (stop is not null)
+        {
+            return stop;
         }
 
         if (current.Status != CheckoutStatus.Paid)

@@ -1,5 +1,3 @@
-using MongoDB.Bson.Serialization.Attributes;
-using MongoDB.Driver;
 using Rrr.Core.Features.Checkout;
 
 namespace Rrr.Core.Persistence.Mongo;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using MongoDB.Bson.Serialization.Attributes;
-using MongoDB.Driver;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 

@@ -1,5 +1,3 @@
-using MongoDB.Bson.Serialization.Attributes;
-using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 

@@ -1,5 +1,3 @@
-using MongoDB.Bson.Serialization.Attributes;
-using MongoDB.Driver;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Persistence.Mongo;

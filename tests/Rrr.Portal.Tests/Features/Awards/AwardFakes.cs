@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr.Awards;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Tests.Features.Wallet;
@@ -123,6 +124,8 @@ public sealed class AwardHarness : IDisposable
 {
     public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private ViewerLinkHintCache? hintCache;
+
     public AwardHarness(string modelXcnUserId = "xcn_u_2001")
     {
         Time = new FakeTimeProvider(T0);
@@ -150,6 +153,12 @@ public sealed class AwardHarness : IDisposable
 
     public FakeLinksApi Links { get; } = new();
 
+    /// <summary>The portal's notifier, for LINK_UPDATED events that drop cached viewer hints.</summary>
+    public RrrEventNotifier Notifier { get; } = new(NullLogger<RrrEventNotifier>.Instance);
+
+    /// <summary>One per harness, as the portal has one (a singleton) behind every circuit.</summary>
+    public ViewerLinkHintCache HintCache => hintCache ??= new ViewerLinkHintCache(Notifier, Time);
+
     public FixedIdentity Identity { get; }
 
     public TempSqliteStore Db { get; } = new();
@@ -166,7 +175,7 @@ public sealed class AwardHarness : IDisposable
             members,
             new ConfiguredXcnRoomDirectory(new StaticMonitor<XcnRoomOptions>(Rooms)),
             Awards,
-            Links,
+            new ViewerLinkHintReader(Links, HintCache),
             Db.Store,
             Db.Store,
             new AwardRequestValidator(Microsoft.Extensions.Options.Options.Create(Options)),
@@ -175,7 +184,11 @@ public sealed class AwardHarness : IDisposable
             NullLogger<AwardService>.Instance);
     }
 
-    public void Dispose() => Db.Dispose();
+    public void Dispose()
+    {
+        hintCache?.Dispose();
+        Db.Dispose();
+    }
 
     private static ConfiguredRoom Room(string model, string roomId, string streamId) => new()
     {

@@ -23,15 +23,23 @@ public sealed class FakeLinksApi : IRrrLinksApi
 
     public static LinkState NotLinked(string xcnUserId, long version = 0) => new(xcnUserId, LinkStatus.NotLinked, null, null, null, null, version);
 
-    public Task<LinkState> GetAsync(string xcnUserId, CancellationToken cancellationToken = default)
+    /// <summary>Awaited inside every link read before it answers (to hold reads in flight).</summary>
+    public Func<CancellationToken, Task>? InFlight { get; set; }
+
+    public async Task<LinkState> GetAsync(string xcnUserId, CancellationToken cancellationToken = default)
     {
         Asked.Enqueue(xcnUserId);
+        if (InFlight is { } inFlight)
+        {
+            await inFlight(cancellationToken);
+        }
+
         if (Down)
         {
             throw new RrrUnavailableException(RrrUnavailableReason.ServerError, "IRrrLinksApi.GetAsync", null, retryAfter: TimeSpan.FromSeconds(5));
         }
 
-        return Task.FromResult(Links.TryGetValue(xcnUserId, out var state) ? state : NotLinked(xcnUserId));
+        return Links.TryGetValue(xcnUserId, out var state) ? state : NotLinked(xcnUserId);
     }
 
     public Task<LinkIntent> CreateIntentAsync(CreateLinkIntentRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
