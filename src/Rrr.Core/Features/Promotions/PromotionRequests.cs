@@ -196,10 +196,13 @@ public sealed record PromotionDetail(Promotion Promotion, IReadOnlyList<Approval
     /// <summary>The round RRR's current PENDING_APPROVAL belongs to, when there is one.</summary>
     public ApprovalView? CurrentRound => Promotion.Status == PromotionStatus.PendingApproval ? (Rounds.Count > 0 ? Rounds[0] : null) : null;
 
-    /// <summary>XCN approvers recorded here in the current round whose approval RRR does not show yet (a forward that failed).</summary>
+    /// <summary>XCN admins whose decision in the current round is recorded here but not shown by RRR yet (a forward that failed).</summary>
     public IReadOnlyList<string> NotYetAtRrr => CurrentRound is null
         ? []
-        : CurrentRound.CurrentApprovals.Select(a => a.ActorId)
+        : CurrentRound.Records
+            .Where(r => r.Action is ApprovalAction.Approved or ApprovalAction.Rejected)
+            .Select(r => r.ActorId)
+            .Distinct(StringComparer.Ordinal)
             .Where(id => !Promotion.Approvals.Any(a => string.Equals(a.ApproverId, id, StringComparison.Ordinal)))
             .ToList();
 }

@@ -182,6 +182,30 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     }
 
     [Fact]
+    public async Task RrrUnreachable_TheDecisionStaysInTheChain_AndIsSentLaterOnce()
+    {
+        var id = await SubmittedAsync();
+        var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
+        var flakyService = new PromotionService(
+            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance),
+            sync, flaky, store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
+        admin.Id = Grace;
+
+        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => flakyService.ApproveAsync(id, Ct));
+        var between = await flakyService.GetAsync(id, Ct);
+        var resent = await flakyService.ResendDecisionAsync(id, Ct);
+
+        Assert.Equal(PromotionRefusedException.RrrUnavailable, refused.Code);
+        Assert.Contains("recorded here", refused.Message, StringComparison.Ordinal);
+        Assert.Equal([Grace], between.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
+        Assert.Equal([Grace], between.NotYetAtRrr);
+        Assert.Equal("XCN 0/2 · RRR 0/1", between.Progress.Text);
+        Assert.Empty(resent.NotYetAtRrr);
+        Assert.Equal("XCN 1/2 · RRR 0/1", resent.Progress.Text);
+        Assert.Contains((await AuditForAsync(id)), e => e is { Kind: "promotion.approved", ActorId: Grace, Outcome: "RRR_UNAVAILABLE" });
+    }
+
+    [Fact]
     public async Task InvalidForm_IsRefusedWithFieldMessages_AndNothingReachesRrr()
     {
         var form = Form("x");
@@ -246,6 +270,38 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         admin.Id = adminId;
         return service;
+    }
+
+    /// <summary>The real RRR client, except that the next decision is lost on the way (RRR never sees it).</summary>
+    private sealed class LosesNextDecision(IRrrPromotionsApi inner) : IRrrPromotionsApi
+    {
+        private bool lost;
+
+        public Task<Promotion> DecideAsync(string promotionId, PromotionDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
+        {
+            if (!lost)
+            {
+                lost = true;
+                throw new RrrUnavailableException(RrrUnavailableReason.ConnectionFailed, "IRrrPromotionsApi.DecideAsync", "trace_lost");
+            }
+
+            return inner.DecideAsync(promotionId, request, idempotencyKey, cancellationToken);
+        }
+
+        public Task<Promotion> CreateAsync(CreatePromotionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            inner.CreateAsync(request, idempotencyKey, cancellationToken);
+
+        public Task<Promotion> UpdateAsync(string promotionId, UpdatePromotionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            inner.UpdateAsync(promotionId, request, idempotencyKey, cancellationToken);
+
+        public Task<Promotion> SubmitAsync(string promotionId, SubmitPromotionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            inner.SubmitAsync(promotionId, request, idempotencyKey, cancellationToken);
+
+        public Task<PromotionList> ListAsync(PromotionStatus? status = null, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(status, cancellationToken);
+
+        public Task<Promotion> GetAsync(string promotionId, CancellationToken cancellationToken = default) =>
+            inner.GetAsync(promotionId, cancellationToken);
     }
 
     private sealed class Admin : IAdminIdentity
