@@ -10,6 +10,7 @@ using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
 using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
+using Rrr.Core.Features.Promotions;
 using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Audit;
 using Rrr.Portal.Features.Earn;
@@ -50,6 +51,7 @@ public static class PortalHostingExtensions
         services.AddPortalEarn();
         services.AddModelAwards(builder.Configuration);
         services.AddPortalAdjustments();
+        services.AddRrrPromotions();
         services.AddPortalCheckout(builder.Environment);
 
         // --- Auth ---

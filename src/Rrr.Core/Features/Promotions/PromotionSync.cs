@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Rrr.Promotions;
+
+namespace Rrr.Core.Features.Promotions;
+
+/// <summary>
+/// Tells open admin pages that a promotion changed (a decision here, or RRR's status via a webhook), by RRR
+/// promotion id. In-process, like <c>AdjustmentUpdates</c>; handlers must be quick.
+/// </summary>
+public sealed class PromotionUpdates
+{
+    public event Action<string>? Changed;
+
+    public void Publish(string promotionId) => Changed?.Invoke(promotionId);
+}
+
+/// <summary>
+/// Keeps RRR's word on the portal's approval rounds: after PROMOTION_STATUS_CHANGED it re-reads the promotion
+/// and stores its status and version on the newest local round. The store refuses a lower version, so a
+/// late, older answer never overwrites a newer one.
+/// </summary>
+public sealed partial class PromotionSync(
+    IApprovalStore store,
+    IRrrPromotionsApi promotions,
+    PromotionUpdates updates,
+    TimeProvider time,
+    ILogger<PromotionSync> logger)
+{
+    /// <summary>How many recent rounds are searched for a promotion's newest one.</summary>
+    public const int RoundsSearched = 500;
+
+    /// <summary>Re-reads the promotion from RRR and keeps what it says; true when the stored outcome changed.</summary>
+    public async Task<bool> SyncAsync(string promotionId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(promotionId);
+        var current = await promotions.GetAsync(promotionId, cancellationToken);
+        var stored = await RecordAsync(current, cancellationToken);
+
+        // A promotion with no round here (a draft, or made by another client) still changes open pages.
+        updates.Publish(promotionId);
+        return stored;
+    }
+
+    /// <summary>Stores RRR's status and version on the promotion's newest round, unless a newer one is stored.</summary>
+    public async Task<bool> RecordAsync(Promotion promotion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(promotion);
+        var round = await NewestRoundAsync(promotion.PromotionId, cancellationToken);
+        if (round is null)
+        {
+            return false;
+        }
+
+        var stored = await store.SetOutcomeAsync(
+            round.Id,
+            new ApprovalOutcome(promotion.PromotionId, PromotionStatusText.Code(promotion.Status), promotion.Version, null, time.GetUtcNow()),
+            cancellationToken);
+        if (stored)
+        {
+            LogRecorded(logger, round.Id, promotion.PromotionId, promotion.Status, promotion.Version);
+        }
+        else
+        {
+            LogOlderIgnored(logger, round.Id, promotion.PromotionId, promotion.Version);
+        }
+
+        return stored;
+    }
+
+    /// <summary>The promotion's rounds, newest first (one per submit).</summary>
+    public async Task<IReadOnlyList<ApprovalRequest>> RoundsAsync(string promotionId, CancellationToken cancellationToken) =>
+        (await store.ListAsync(PromotionPolicy.Kind, RoundsSearched, cancellationToken))
+            .Where(r => string.Equals(r.SubjectId, promotionId, StringComparison.Ordinal))
+            .ToList();
+
+    public async Task<ApprovalRequest?> NewestRoundAsync(string promotionId, CancellationToken cancellationToken)
+    {
+        var rounds = await RoundsAsync(promotionId, cancellationToken);
+        return rounds.Count > 0 ? rounds[0] : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Promotion round {RequestId}: RRR promotion {PromotionId} is {Status} (version {Version})")]
+    private static partial void LogRecorded(ILogger logger, string requestId, string promotionId, PromotionStatus status, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Promotion round {RequestId}: RRR promotion {PromotionId} version {Version} is older than the stored one; ignored")]
+    private static partial void LogOlderIgnored(ILogger logger, string requestId, string promotionId, long version);
+}

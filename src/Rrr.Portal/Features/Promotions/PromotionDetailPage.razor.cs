@@ -1,0 +1,181 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Promotions;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Promotions;
+
+namespace Rrr.Portal.Features.Promotions;
+
+/// <summary>
+/// One promotion: RRR's record, the approval progress and history, and what the signed-in admin may do. Buttons
+/// follow the rules only as a courtesy: the service refuses the same things on the server.
+/// </summary>
+public sealed partial class PromotionDetailPage
+{
+    private readonly CancellationTokenSource _stop = new();
+    private PromotionDetail? _detail;
+    private PromotionForm? _edit;
+    private string? _adminId;
+    private string? _error;
+    private bool _busy;
+    private bool _editing;
+    private bool _unavailable;
+    private bool _notFound;
+
+    /// <summary>RRR's promotion id.</summary>
+    [Parameter] public string PromotionId { get; set; } = "";
+
+    [Inject] private PromotionService Promotions { get; set; } = default!;
+
+    [Inject] private PromotionUpdates Updates { get; set; } = default!;
+
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private bool IsMaker => _detail is not null && _adminId is not null && _detail.Promotion.CreatedBy == _adminId;
+
+    private ApprovalView? Round => _detail?.CurrentRound;
+
+    private bool AlreadyDecided => Round is not null && Round.Records.Any(r =>
+        r.ActorId == _adminId && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected);
+
+    private bool CanDecide => _adminId is not null && !IsMaker && Round is not null && !AlreadyDecided
+        && Round.Request.StatusAt(Time.GetUtcNow()) == ApprovalStatus.Pending;
+
+    private string? Note => _detail?.Promotion.Status != PromotionStatus.PendingApproval ? null
+        : IsMaker ? "You created this promotion: two other XCN admins approve it, then an RRR admin."
+        : AlreadyDecided ? "You have decided on this round; a person counts once."
+        : Round?.Request.Status == ApprovalStatus.Approved ? "Both XCN approvals are in; waiting for the RRR admin."
+        : null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        Updates.Changed += OnChanged;
+        _adminId = await Promotions.CurrentAdminIdAsync(_stop.Token);
+        await LoadAsync();
+    }
+
+    private void OnChanged(string promotionId)
+    {
+        if (promotionId != PromotionId)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _detail = await Promotions.GetAsync(PromotionId, _stop.Token);
+            _unavailable = false;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.NotFound))
+        {
+            _notFound = true;
+        }
+        catch (RrrException)
+        {
+            _unavailable = true;
+        }
+    }
+
+    private void StartEdit()
+    {
+        _edit = PromotionForm.From(_detail!.Promotion);
+        _error = null;
+        _editing = true;
+    }
+
+    private Task SaveAsync(PromotionForm form) => RunAsync(async () =>
+    {
+        await Promotions.EditAsync(PromotionId, _detail!.Promotion.Version, form, _stop.Token);
+        _editing = false;
+        Snackbar.Add("Saved. Earlier approvals no longer count; submit it for a new approval round.", Severity.Normal);
+    });
+
+    private Task SubmitAsync() => RunAsync(async () =>
+    {
+        await Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, _stop.Token);
+        Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal);
+    });
+
+    private Task ApproveAsync() => RunAsync(async () =>
+    {
+        var after = await Promotions.ApproveAsync(PromotionId, _stop.Token);
+        Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal);
+    });
+
+    private async Task RejectAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<RejectPromotionDialog>(
+            "Reject promotion",
+            new DialogParameters<RejectPromotionDialog> { { d => d.Name, _detail!.Promotion.Name } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
+        var result = await dialog.Result;
+        if (result is null || result.Canceled || result.Data is not string reason)
+        {
+            return;
+        }
+
+        await RunAsync(async () =>
+        {
+            await Promotions.RejectAsync(PromotionId, reason, _stop.Token);
+            Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal);
+        });
+    }
+
+    private Task ResendAsync() => RunAsync(async () =>
+    {
+        await Promotions.ResendDecisionAsync(PromotionId, _stop.Token);
+        Snackbar.Add("Sent to RRR.", Severity.Normal);
+    });
+
+    private async Task RunAsync(Func<Task> action)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is PromotionRefusedException or ApprovalRuleException)
+        {
+            _error = ex.Message;
+        }
+        catch (RrrException)
+        {
+            _error = "RRR temporarily unavailable; nothing was changed there. Try again shortly.";
+        }
+        finally
+        {
+            _busy = false;
+            await LoadAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        Updates.Changed -= OnChanged;
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+}
