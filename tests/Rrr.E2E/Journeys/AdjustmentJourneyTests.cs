@@ -109,7 +109,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
     [Fact]
     public async Task EditingAPendingRequest_ResetsItsApprovals_AndPostsTheEditedAmountUnderTheNewPolicy()
     {
-        var before = await MiaAvailableAsync();
+        var before = (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available;
         var ticket = $"E2E-{_run}-EDIT";
         await SignInAsync(Page, "Ada Admin");
         await Page.GotoAsync("/admin/adjustments");
@@ -171,7 +171,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         var hugo = await AdminPageAsync("Hugo Admin");
         await ApproveAsync(hugo, 300, ticket);
         await Expect(Row(Page, ticket).GetByTestId("adjustment-status")).ToHaveAttributeAsync("data-status", "POSTED", new() { Timeout = RrrTimeoutMs });
-        Assert.Equal(before + 300, await MiaAvailableAsync());
+        Assert.Equal(before + 300, (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available);
 
         // Leave mia's balance as it was, through the same maker-checker path.
         var undo = $"E2E-{_run}-UNDO";
@@ -179,7 +179,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         await ApproveAsync(grace, -300, undo);
         await ApproveAsync(hugo, -300, undo);
         await Expect(Row(Page, undo).GetByTestId("adjustment-status")).ToHaveAttributeAsync("data-status", "POSTED", new() { Timeout = RrrTimeoutMs });
-        Assert.Equal(before, await MiaAvailableAsync());
+        Assert.Equal(before, (await Fixture.SandboxWalletAsync("rrr_m_1001")).Available);
     }
 
     private string Ticket(long points) => $"E2E-{_run}-{points.ToString(CultureInfo.InvariantCulture).Replace("-", "D", StringComparison.Ordinal)}";
