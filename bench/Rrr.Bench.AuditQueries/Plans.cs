@@ -11,6 +11,9 @@ internal static class Plans
         ("(a) page", "SELECT * FROM audit_events WHERE actor_id = 'x' AND kind = 'k' AND occurred_at >= 1 AND occurred_at < 2 ORDER BY occurred_at DESC, id DESC LIMIT 50"),
         ("(b) count", "SELECT COUNT(*) FROM audit_events WHERE kind = 'k' AND occurred_at >= 1 AND occurred_at < 2"),
         ("(b) page", "SELECT * FROM audit_events WHERE kind = 'k' AND occurred_at >= 1 AND occurred_at < 2 ORDER BY occurred_at DESC, id DESC LIMIT 50 OFFSET 20000"),
+        ("(b) cursor page", "SELECT * FROM audit_events WHERE kind = 'k' AND occurred_at >= 1 AND occurred_at <= 2 AND (occurred_at < 2 OR id < 'x') ORDER BY occurred_at DESC, id DESC LIMIT 50"),
+        ("(d) export page", "SELECT * FROM audit_events WHERE occurred_at <= 2 AND (occurred_at < 2 OR id < 'x') ORDER BY occurred_at DESC, id DESC LIMIT 500"),
+        ("(e) count all", "SELECT COUNT(*) FROM audit_events"),
         ("(c) queue", "SELECT * FROM approval_requests WHERE status = 'PENDING' AND expires_at > 1 AND (created_at, id) > (1, 'a') ORDER BY created_at, id LIMIT 51"),
         ("(c) queue kind", "SELECT * FROM approval_requests WHERE status = 'PENDING' AND expires_at > 1 AND kind = 'promotion' ORDER BY created_at, id LIMIT 51"),
     ];
