@@ -12,5 +12,14 @@ internal static class AuditQueryRules
         ArgumentOutOfRangeException.ThrowIfNegative(query.Skip, nameof(query.Skip));
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Take, 1, nameof(query.Take));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake, nameof(query.Take));
+        if (query.CountUpTo is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(query.CountUpTo));
+        }
+
+        if (query.Before is not null && query.Skip != 0)
+        {
+            throw new ArgumentException("Page by cursor or by offset, not both.", nameof(query));
+        }
     }
 }

@@ -42,6 +42,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/admin/promotions/{PromotionId}"] = ("GET", "/admin/promotions/promo_0000000000000000", PortalRoles.Admin),
         ["/admin/adjustments"] = ("GET", "/admin/adjustments", PortalRoles.Admin),
         ["/admin/earn"] = ("GET", "/admin/earn", PortalRoles.Admin),
+        ["/admin/approvals"] = ("GET", "/admin/approvals", PortalRoles.Admin),
         ["/admin/audit"] = ("GET", "/admin/audit", PortalRoles.Admin),
         ["/admin/audit/export.csv"] = ("GET", "/admin/audit/export.csv", PortalRoles.Admin),
         ["/internal/orders/paid"] = ("POST", "/internal/orders/paid", "service"),

@@ -104,4 +104,69 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(10, result.RecordsChecked);
     }
+
+    [Fact]
+    public async Task ListPending_IsOldestFirst_WithoutDecidedOrExpired_AndFiltersByKind()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_b") with { CreatedAt = T0.AddMinutes(2) }, Draft("apr_b", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_a") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_a", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(
+            Request("apr_p") with { Kind = "promotion", CreatedAt = T0.AddMinutes(3) }, Draft("apr_p", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(
+            Request("apr_x") with { CreatedAt = T0, ExpiresAt = T0.AddHours(1) }, Draft("apr_x", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_d") with { CreatedAt = T0 }, Draft("apr_d", ApprovalAction.Requested, "ada"), Ct);
+        await store.UpdateAsync(
+            Request("apr_d") with { CreatedAt = T0, Status = ApprovalStatus.Approved, Revision = 2 }, 1, Draft("apr_d", ApprovalAction.Approved, "grace"), Ct);
+        var now = T0.AddHours(1);
+
+        var all = await store.ListPendingAsync(new ApprovalQueueQuery(now), Ct);
+        var adjustments = await store.ListPendingAsync(new ApprovalQueueQuery(now, Kind: "adjustment"), Ct);
+        var beforeExpiry = await store.ListPendingAsync(new ApprovalQueueQuery(now.AddTicks(-TimeSpan.TicksPerMillisecond)), Ct);
+
+        Assert.Equal(["apr_a", "apr_b", "apr_p"], all.Select(r => r.Id));
+        Assert.Equal(["apr_a", "apr_b"], adjustments.Select(r => r.Id));
+        Assert.Equal(["apr_x", "apr_a", "apr_b", "apr_p"], beforeExpiry.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task ListPending_PagesByCursor_BreakingTimeTiesById_WithoutSkipsOrRepeats()
+    {
+        var store = await ReadyAsync();
+        foreach (var (id, minute) in new[] { ("apr_3", 0), ("apr_1", 0), ("apr_2", 0), ("apr_5", 1), ("apr_4", 2) })
+        {
+            await store.CreateAsync(Request(id) with { CreatedAt = T0.AddMinutes(minute) }, Draft(id, ApprovalAction.Requested, "ada"), Ct);
+        }
+
+        var seen = new List<string>();
+        ApprovalQueueCursor? after = null;
+        while (true)
+        {
+            var page = await store.ListPendingAsync(new ApprovalQueueQuery(T0, After: after, Take: 2), Ct);
+            seen.AddRange(page.Select(r => r.Id));
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = new ApprovalQueueCursor(page[^1].CreatedAt, page[^1].Id);
+        }
+
+        Assert.Equal(["apr_1", "apr_2", "apr_3", "apr_5", "apr_4"], seen);
+    }
+
+    [Fact]
+    public async Task GetRecordsFor_ReadsSeveralRequestsRecords_InSequenceOrder()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_2"), Draft("apr_2", ApprovalAction.Requested, "grace"), Ct);
+        await store.CreateAsync(Request("apr_3"), Draft("apr_3", ApprovalAction.Requested, "hugo"), Ct);
+        await store.UpdateAsync(Request("apr_1") with { Revision = 2 }, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Ct);
+
+        var records = await store.GetRecordsForAsync(["apr_1", "apr_3"], Ct);
+
+        Assert.Equal([(1L, "apr_1"), (3L, "apr_3"), (4L, "apr_1")], records.Select(r => (r.Sequence, r.RequestId)));
+        Assert.Empty(await store.GetRecordsForAsync([], Ct));
+    }
 }

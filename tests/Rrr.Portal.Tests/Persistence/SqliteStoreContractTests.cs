@@ -70,7 +70,7 @@ public sealed class SqliteStoreContractTests : StoreContract
         }
 
         Assert.Equal(
-            ["ix_audit_events_actor_occurred_at", "ix_audit_events_kind_occurred_at", "ix_audit_events_occurred_at"],
+            ["ix_audit_events_actor_kind_time_id", "ix_audit_events_actor_time_id", "ix_audit_events_kind_time_id", "ix_audit_events_time_id"],
             names);
     }
 }

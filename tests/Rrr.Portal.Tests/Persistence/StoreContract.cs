@@ -237,6 +237,56 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AuditQuery_ByCursor_WalksEveryMatchOnce_AcrossTiesInTime_WithTheFullTotalOrNoCount()
+    {
+        var store = await OpenInitializedAsync();
+        foreach (var (id, minute, kind) in new[] { ("a", 0, "k"), ("b", 1, "k"), ("c", 1, "k"), ("d", 1, "other"), ("e", 1, "k"), ("f", 2, "k") })
+        {
+            await store.Audit.AppendAsync(Event(id, T0.AddMinutes(minute)) with { Kind = kind }, Ct);
+        }
+
+        var seen = new List<string>();
+        var totals = new List<long>();
+        AuditCursor? before = null;
+        while (true)
+        {
+            var page = await store.Audit.QueryAsync(new AuditQuery(Kind: "k", Take: 2, Before: before), Ct);
+            seen.AddRange(page.Items.Select(e => e.Id));
+            totals.Add(page.Total);
+            if (page.Items.Count < 2)
+            {
+                break;
+            }
+
+            before = AuditCursor.After(page.Items[^1]);
+        }
+
+        var uncounted = await store.Audit.QueryAsync(new AuditQuery(Kind: "k", Take: 2, CountTotal: false), Ct);
+
+        Assert.Equal(["f", "e", "c", "b", "a"], seen);
+        Assert.All(totals, t => Assert.Equal(5, t));
+        Assert.Equal((AuditPage.NotCounted, 2), (uncounted.Total, uncounted.Items.Count));
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => store.Audit.QueryAsync(new AuditQuery(Skip: 1, Before: new AuditCursor(T0, "a")), Ct));
+    }
+
+    [Fact]
+    public async Task AuditQuery_CountingUpToALimit_SaysWhenThereAreMore()
+    {
+        var store = await OpenInitializedAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Audit.AppendAsync(Event($"e{i}", T0.AddMinutes(i)), Ct);
+        }
+
+        var capped = await store.Audit.QueryAsync(new AuditQuery(Take: 2, CountUpTo: 3), Ct);
+        var exact = await store.Audit.QueryAsync(new AuditQuery(Take: 2, CountUpTo: 5), Ct);
+
+        Assert.Equal((3L, true, 2), (capped.Total, capped.TotalIsLowerBound, capped.Items.Count));
+        Assert.Equal((5L, false), (exact.Total, exact.TotalIsLowerBound));
+    }
+
+    [Fact]
     public async Task AuditAppend_SameIdTwice_StoresOneEvent()
     {
         var store = await OpenInitializedAsync();

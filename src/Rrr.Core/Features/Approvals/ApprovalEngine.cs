@@ -171,20 +171,40 @@ public sealed partial class ApprovalEngine(
         }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ApprovalView>> ListAsync(string kind, int take, CancellationToken cancellationToken)
-    {
-        var requests = await store.ListAsync(kind, take, cancellationToken);
-        var views = new List<ApprovalView>(requests.Count);
-        foreach (var request in requests)
-        {
-            views.Add(new ApprovalView(request, await store.GetRecordsAsync(request.Id, cancellationToken)));
-        }
+    public async Task<IReadOnlyList<ApprovalView>> ListAsync(string kind, int take, CancellationToken cancellationToken) =>
+        await ViewsAsync(await store.ListAsync(kind, take, cancellationToken), cancellationToken);
 
-        return views;
+    /// <summary>
+    /// What waits for XCN approval now, across kinds or of one <paramref name="kind"/>, oldest first, one page after
+    /// <paramref name="after"/>. Two reads per page whatever its size: the requests, then all their records.
+    /// </summary>
+    public async Task<ApprovalQueuePage> QueueAsync(string? kind, ApprovalQueueCursor? after, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, ApprovalQueueQuery.MaxTake);
+
+        // One extra row tells whether a next page exists without counting the queue.
+        var requests = await store.ListPendingAsync(
+            new ApprovalQueueQuery(time.GetUtcNow(), string.IsNullOrWhiteSpace(kind) ? null : kind, after, pageSize + 1), cancellationToken);
+        var page = requests.Count > pageSize ? requests.Take(pageSize).ToList() : requests;
+        var next = requests.Count > pageSize ? new ApprovalQueueCursor(page[^1].CreatedAt, page[^1].Id) : null;
+        return new ApprovalQueuePage(await ViewsAsync(page, cancellationToken), next);
     }
 
     public Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken) =>
         ApprovalChain.VerifyStoreAsync(store, cancellationToken);
+
+    private async Task<IReadOnlyList<ApprovalView>> ViewsAsync(IReadOnlyList<ApprovalRequest> requests, CancellationToken cancellationToken)
+    {
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        var records = (await store.GetRecordsForAsync(requests.Select(r => r.Id).ToList(), cancellationToken))
+            .ToLookup(r => r.RequestId, StringComparer.Ordinal);
+        return requests.Select(r => new ApprovalView(r, records[r.Id].ToList())).ToList();
+    }
 
     private void RequirePending(ApprovalView view)
     {

@@ -118,6 +118,10 @@ public sealed record ApprovalView(ApprovalRequest Request, IReadOnlyList<Approva
     public ApprovalRecord? Rejection { get; } = Records.LastOrDefault(r => r.Action == ApprovalAction.Rejected);
 
     public bool QuorumMet => CurrentApprovals.Count >= Request.Policy.RequiredXcnApprovers;
+
+    /// <summary>Approvals of the current version against the policy, e.g. "1 of 2 XCN".</summary>
+    public string Progress => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture, $"{CurrentApprovals.Count} of {Request.Policy.RequiredXcnApprovers} XCN");
 }
 
 /// <summary>Where a stored request lives; one log for every kind, so one chain covers them all.</summary>
@@ -135,6 +139,15 @@ public interface IApprovalStore
     Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ApprovalRecord>> GetRecordsAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Records of several requests in one read, in sequence order (a page of views without one read per request).</summary>
+    Task<IReadOnlyList<ApprovalRecord>> GetRecordsForAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pending requests not expired at <see cref="ApprovalQueueQuery.Now"/>, ordered by created time then id, after
+    /// the query's cursor, at most <see cref="ApprovalQueueQuery.Take"/>.
+    /// </summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListPendingAsync(ApprovalQueueQuery query, CancellationToken cancellationToken);
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ApprovalRequest>> ListAsync(string kind, int take, CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ using Rrr.Core.Persistence;
 namespace Rrr.Core.Features.Audit;
 
 /// <summary>
-/// Writes the audit trail as RFC 4180 CSV, page by page from the store, so an export of any size holds one page
+/// Writes the audit trail as RFC 4180 CSV, keyset page by keyset page from the store, so an export of any size holds one page
 /// in memory. Cells that a spreadsheet would run as a formula get a leading apostrophe: actor and subject ids
 /// come from outside and must never execute when an admin opens the file.
 /// </summary>
@@ -26,7 +26,9 @@ public static class AuditCsv
         ArgumentNullException.ThrowIfNull(writer);
 
         await WriteRowAsync(writer, Header).ConfigureAwait(false);
-        var query = filter with { To = filter.To ?? asOf, Skip = 0, Take = PageSize };
+        // Keyset pages without a count: each page costs the same however deep the export is (an offset re-reads
+        // every earlier row, and a count per page re-reads them all).
+        var query = filter with { To = filter.To ?? asOf, Skip = 0, Take = PageSize, Before = null, CountTotal = false };
         long written = 0;
         while (true)
         {
@@ -43,7 +45,7 @@ public static class AuditCsv
                 return written;
             }
 
-            query = query with { Skip = query.Skip + PageSize };
+            query = query with { Before = AuditCursor.After(page.Items[^1]) };
         }
     }
 

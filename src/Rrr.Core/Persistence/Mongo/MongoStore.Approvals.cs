@@ -30,6 +30,12 @@ public sealed partial class MongoStore : IApprovalStore
                 new CreateIndexModel<ApprovalRequestDocument>(
                     requestIndex.Ascending(d => d.Kind).Ascending(d => d.OutcomeExternalId),
                     new CreateIndexOptions { Name = "ix_kind_external_id" }),
+                new CreateIndexModel<ApprovalRequestDocument>(
+                    requestIndex.Ascending(d => d.Status).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt),
+                    new CreateIndexOptions { Name = "ix_queue" }),
+                new CreateIndexModel<ApprovalRequestDocument>(
+                    requestIndex.Ascending(d => d.Status).Ascending(d => d.Kind).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt),
+                    new CreateIndexOptions { Name = "ix_queue_kind" }),
             ],
             cancellationToken);
         await ApprovalLog.Indexes.CreateOneAsync(
@@ -76,6 +82,46 @@ public sealed partial class MongoStore : IApprovalStore
 
     async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.GetRecordsAsync(string requestId, CancellationToken cancellationToken) =>
         (await ApprovalLog.Find(d => d.RequestId == requestId).SortBy(d => d.Sequence).ToListAsync(cancellationToken)).ConvertAll(d => d.ToRecord());
+
+    async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.GetRecordsForAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestIds);
+        if (requestIds.Count == 0)
+        {
+            return [];
+        }
+
+        var documents = await ApprovalLog.Find(Builders<ApprovalLogDocument>.Filter.In(d => d.RequestId, requestIds))
+            .SortBy(d => d.Sequence).ToListAsync(cancellationToken);
+        return documents.ConvertAll(d => d.ToRecord());
+    }
+
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListPendingAsync(ApprovalQueueQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var filter = Builders<ApprovalRequestDocument>.Filter;
+        var where = filter.Eq(d => d.Status, ApprovalCodes.StatusText(ApprovalStatus.Pending))
+            & filter.Gt(d => d.ExpiresAt, BsonTime.From(query.Now));
+        if (query.Kind is not null)
+        {
+            where &= filter.Eq(d => d.Kind, query.Kind);
+        }
+
+        if (query.After is { } after)
+        {
+            // Keyset seek on (created_at, _id), the same order the queue indexes hold.
+            var createdAt = BsonTime.From(after.CreatedAt);
+            where &= filter.Gt(d => d.CreatedAt, createdAt)
+                | (filter.Eq(d => d.CreatedAt, createdAt) & filter.Gt(d => d.Id, after.Id));
+        }
+
+        var documents = await ApprovalRequests.Find(where)
+            .SortBy(d => d.CreatedAt).ThenBy(d => d.Id)
+            .Limit(query.Take)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(d => d.ToRequest());
+    }
 
     async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListAsync(string kind, int take, CancellationToken cancellationToken) =>
         (await ApprovalRequests.Find(d => d.Kind == kind)

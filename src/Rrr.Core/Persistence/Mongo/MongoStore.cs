@@ -46,6 +46,9 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
                 new CreateIndexModel<AuditDocument>(
                     index.Ascending(a => a.Kind).Descending(a => a.OccurredAt),
                     new CreateIndexOptions { Name = "ix_kind_occurred_at" }),
+                new CreateIndexModel<AuditDocument>(
+                    index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt),
+                    new CreateIndexOptions { Name = "ix_actor_kind_occurred_at" }),
             ],
             cancellationToken);
         await InitializeRrrCallsAsync(cancellationToken);
@@ -137,12 +140,26 @@ public sealed partial class MongoStore : IStoreLifecycle, IKeyRingStore, IAuditS
 
         // Two reads, not one snapshot: without a transaction the total may lag the page by an
         // append made in between, which an audit screen tolerates.
-        var total = await audit.CountDocumentsAsync(where, cancellationToken: cancellationToken);
+        var total = query.CountTotal
+            ? await audit.CountDocumentsAsync(where, new CountOptions { Limit = query.CountUpTo + 1L }, cancellationToken)
+            : AuditPage.NotCounted;
+        var lowerBound = query.CountUpTo is { } cap && total > cap;
+        if (lowerBound)
+        {
+            total = query.CountUpTo!.Value;
+        }
+
+        if (query.Before is { } before)
+        {
+            var at = BsonTime.From(before.OccurredAt);
+            where &= filter.Lt(a => a.OccurredAt, at) | (filter.Eq(a => a.OccurredAt, at) & filter.Lt(a => a.Id, before.Id));
+        }
+
         var documents = await audit.Find(where)
             .Sort(Builders<AuditDocument>.Sort.Descending(a => a.OccurredAt).Descending(a => a.Id))
             .Skip(query.Skip)
             .Limit(query.Take)
             .ToListAsync(cancellationToken);
-        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total);
+        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Approvals;
 
@@ -33,6 +35,8 @@ public sealed partial class SqliteStore : IApprovalStore
         );
         CREATE INDEX IF NOT EXISTS ix_approval_requests_kind_created ON approval_requests (kind, created_at);
         CREATE INDEX IF NOT EXISTS ix_approval_requests_external ON approval_requests (kind, outcome_external_id);
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue ON approval_requests (created_at, id, expires_at) WHERE status = 'PENDING';
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue_kind ON approval_requests (kind, created_at, id, expires_at) WHERE status = 'PENDING';
         CREATE TABLE IF NOT EXISTS approval_log (
             seq             INTEGER NOT NULL PRIMARY KEY,
             request_id      TEXT NOT NULL,
@@ -118,6 +122,48 @@ public sealed partial class SqliteStore : IApprovalStore
 
     async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.GetRecordsAsync(string requestId, CancellationToken cancellationToken) =>
         await QueryLogAsync($"SELECT {LogColumns} FROM approval_log WHERE request_id = @id ORDER BY seq;", [new("@id", requestId)], cancellationToken);
+
+    async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.GetRecordsForAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestIds);
+        if (requestIds.Count == 0)
+        {
+            return [];
+        }
+
+        // One parameter per id (a page holds at most ~100), so the (request_id, seq) index serves each.
+        var parameters = requestIds.Select((id, i) => new SqliteParameter("@r" + i.ToString(CultureInfo.InvariantCulture), id)).ToArray();
+        return await QueryLogAsync(
+            $"SELECT {LogColumns} FROM approval_log WHERE request_id IN ({string.Join(", ", parameters.Select(p => p.ParameterName))}) ORDER BY seq;",
+            parameters,
+            cancellationToken);
+    }
+
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListPendingAsync(ApprovalQueueQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+
+        // status = 'PENDING' is a literal so SQLite can use the partial queue indexes; the row-value comparison
+        // is the keyset seek on (created_at, id). Expired rows still sit in the index and are stepped over there.
+        var sql = new StringBuilder($"SELECT {RequestColumns} FROM approval_requests WHERE status = 'PENDING' AND expires_at > @now");
+        List<SqliteParameter> parameters = [new("@now", query.Now.ToUnixTimeMilliseconds()), new("@take", query.Take)];
+        if (query.Kind is not null)
+        {
+            sql.Append(" AND kind = @kind");
+            parameters.Add(new("@kind", query.Kind));
+        }
+
+        if (query.After is { } after)
+        {
+            sql.Append(" AND (created_at, id) > (@afterCreated, @afterId)");
+            parameters.Add(new("@afterCreated", after.CreatedAt.ToUnixTimeMilliseconds()));
+            parameters.Add(new("@afterId", after.Id));
+        }
+
+        sql.Append(" ORDER BY created_at, id LIMIT @take;");
+        return await QueryRequestsAsync(sql.ToString(), [.. parameters], cancellationToken);
+    }
 
     async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListAsync(string kind, int take, CancellationToken cancellationToken) =>
         await QueryRequestsAsync(

@@ -263,8 +263,14 @@ public class DelegatingApprovalStore(IApprovalStore inner) : IApprovalStore
 
     public virtual Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<ApprovalRecord>> GetRecordsAsync(string requestId, CancellationToken cancellationToken) =>
+    public virtual Task<IReadOnlyList<ApprovalRecord>> GetRecordsAsync(string requestId, CancellationToken cancellationToken) =>
         inner.GetRecordsAsync(requestId, cancellationToken);
+
+    public virtual Task<IReadOnlyList<ApprovalRecord>> GetRecordsForAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken) =>
+        inner.GetRecordsForAsync(requestIds, cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ListPendingAsync(ApprovalQueueQuery query, CancellationToken cancellationToken) =>
+        inner.ListPendingAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<ApprovalRequest>> ListAsync(string kind, int take, CancellationToken cancellationToken) =>
         inner.ListAsync(kind, take, cancellationToken);

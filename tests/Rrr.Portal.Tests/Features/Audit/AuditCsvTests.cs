@@ -31,7 +31,7 @@ public sealed class AuditCsvTests
     public void Escape_NeutralisesFormulaPrefixes(string cell, string expected) => Assert.Equal(expected, AuditCsv.Escape(cell));
 
     [Fact]
-    public async Task Write_StreamsEveryPage_AndPinsTheOpenEndAtExportTime()
+    public async Task Write_StreamsEveryPageByCursorWithoutCounting_AndPinsTheOpenEndAtExportTime()
     {
         var store = new PagingStore(AuditCsv.PageSize * 2 + 3);
         using var writer = new StringWriter();
@@ -39,7 +39,9 @@ public sealed class AuditCsvTests
         var written = await AuditCsv.WriteAsync(store, new AuditQuery(ActorId: "xcn_u_1", Skip: 7, Take: 3), T0, writer, Ct);
 
         Assert.Equal(AuditCsv.PageSize * 2 + 3, written);
-        Assert.Equal([0, AuditCsv.PageSize, AuditCsv.PageSize * 2], store.Queries.Select(q => q.Skip));
+        Assert.Equal(
+            [null, $"ev{AuditCsv.PageSize - 1}", $"ev{AuditCsv.PageSize * 2 - 1}"], store.Queries.Select(q => q.Before?.Id));
+        Assert.All(store.Queries, q => Assert.Equal((0, false), (q.Skip, q.CountTotal)));
         Assert.All(store.Queries, q => Assert.Equal(AuditCsv.PageSize, q.Take));
         Assert.All(store.Queries, q => Assert.Equal(T0, q.To));
         Assert.All(store.Queries, q => Assert.Equal("xcn_u_1", q.ActorId));
@@ -75,7 +77,9 @@ public sealed class AuditCsvTests
             Queries.Add(query);
             var all = fixedItems ?? Enumerable.Range(0, count)
                 .Select(i => new AuditEvent($"ev{i}", T0.AddSeconds(-i), "xcn_u_1", "award", null, null, null, "ok")).ToList();
-            return Task.FromResult(new AuditPage(all.Skip(query.Skip).Take(query.Take).ToList(), all.Count));
+            var rest = query.Before is { } before ? all.SkipWhile(e => e.Id != before.Id).Skip(1) : all;
+            return Task.FromResult(new AuditPage(
+                rest.Skip(query.Skip).Take(query.Take).ToList(), query.CountTotal ? all.Count : AuditPage.NotCounted));
         }
     }
 }

@@ -51,6 +51,17 @@ public sealed class AuditTrailPageTests : PortalComponentTest
     }
 
     [Fact]
+    public void Total_IsCountedUpToTheScreenLimit_AndShownAsAtLeastThatWhenReached()
+    {
+        _store.AtCountLimit = true;
+
+        var page = Render<AuditTrailPage>();
+
+        page.WaitForAssertion(() => Assert.StartsWith("1-25 of 10,000+", page.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal));
+        Assert.All(_store.Queries, q => Assert.Equal(AuditQuery.ScreenCountLimit, q.CountUpTo));
+    }
+
+    [Fact]
     public void Detail_ListsTheRrrCallsByTraceAndByKey()
     {
         var page = Render<AuditTrailPage>();
@@ -72,13 +83,18 @@ public sealed class AuditTrailPageTests : PortalComponentTest
     {
         public List<AuditQuery> Queries { get; } = [];
 
+        /// <summary>Answers as a store whose count stopped at the query's limit.</summary>
+        public bool AtCountLimit { get; set; }
+
         public Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
         {
             Queries.Add(query);
             var hits = events.Where(e => (query.ActorId is null || e.ActorId == query.ActorId) && (query.Kind is null || e.Kind == query.Kind)).ToList();
-            return Task.FromResult(new AuditPage(hits.Skip(query.Skip).Take(query.Take).ToList(), hits.Count));
+            return Task.FromResult(AtCountLimit
+                ? new AuditPage(hits.Skip(query.Skip).Take(query.Take).ToList(), query.CountUpTo ?? 0, TotalIsLowerBound: true)
+                : new AuditPage(hits.Skip(query.Skip).Take(query.Take).ToList(), hits.Count));
         }
     }
 

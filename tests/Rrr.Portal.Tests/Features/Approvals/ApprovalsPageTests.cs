@@ -1,0 +1,154 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Persistence.Sqlite;
+using Rrr.Portal.Features.Approvals;
+using Rrr.Portal.Tests.Support;
+
+namespace Rrr.Portal.Tests.Features.Approvals;
+
+/// <summary>The approvals page over a real SQLite store and engine, so the chain check reads what the store holds.</summary>
+public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "rrr-approvals-page-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(T0);
+    private SqliteStore _store = null!;
+    private ApprovalEngine _engine = null!;
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = new SqliteStore(_root, "portal.db");
+        await _store.InitializeAsync(Ct);
+        _engine = new ApprovalEngine(_store, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        Services.AddSingleton(_engine);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        DeleteStore();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        DeleteStore();
+    }
+
+    private void DeleteStore()
+    {
+        _store?.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Queue_ShowsKindSubjectMakerPolicyProgress_AndLinksToTheFeaturePage()
+    {
+        var promotion = await _engine.CreateAsync("promotion", "prm_42", "{}", new ApprovalPolicy(2, true), "xcn_u_9001", Ct);
+        await _engine.ApproveAsync(promotion.Request.Id, "xcn_u_9002", 1, Ct);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
+        var decided = await _engine.CreateAsync("adjustment", "xcn_u_1003", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
+        await _engine.ApproveAsync(decided.Request.Id, "xcn_u_9003", 1, Ct);
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=queue-kind]").Count));
+        Assert.Equal(["Promotion", "Adjustment"], page.FindAll("[data-testid=queue-kind]").Select(c => c.TextContent));
+        Assert.Equal(["prm_42", "xcn_u_1001"], page.FindAll("[data-testid=queue-subject]").Select(c => c.TextContent));
+        Assert.Equal(["1 of 2 XCN", "0 of 1 XCN"], page.FindAll("[data-testid=queue-progress]").Select(c => c.TextContent));
+        Assert.Contains("2 distinct XCN admins + 1 RRR admin", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("xcn_u_9001", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["admin/promotions/prm_42", "admin/adjustments"], page.FindAll("[data-testid=queue-open]").Select(a => a.GetAttribute("href")));
+        Assert.Empty(page.FindAll("[data-testid=queue-next]"));
+    }
+
+    [Fact]
+    public async Task Paging_FollowsTheNextPageLink_UntilTheQueueEnds()
+    {
+        var subjects = new List<string>();
+        for (var i = 0; i < ApprovalsPage.PageSize + 3; i++)
+        {
+            var subject = "xcn_u_" + (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            subjects.Add(subject);
+            await _engine.CreateAsync("adjustment", subject, "{}", new ApprovalPolicy(1, false), "xcn_u_9001", Ct);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = Render<ApprovalsPage>();
+        first.WaitForAssertion(() => Assert.Equal(ApprovalsPage.PageSize, first.FindAll("[data-testid=queue-subject]").Count));
+        var next = first.Find("[data-testid=queue-next]").GetAttribute("href")!;
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo(next);
+        var second = Render<ApprovalsPage>();
+
+        second.WaitForAssertion(() => Assert.Equal(3, second.FindAll("[data-testid=queue-subject]").Count));
+        Assert.Equal(subjects[ApprovalsPage.PageSize..], second.FindAll("[data-testid=queue-subject]").Select(c => c.TextContent));
+        Assert.Empty(second.FindAll("[data-testid=queue-next]"));
+        Assert.Equal("admin/approvals", second.Find("[data-testid=queue-first]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task ChainCheck_OnAnUntouchedLog_SaysIntact_WithTheRecordCount()
+    {
+        var view = await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(2, false), "xcn_u_9001", Ct);
+        await _engine.ApproveAsync(view.Request.Id, "xcn_u_9002", 1, Ct);
+        await _engine.ApproveAsync(view.Request.Id, "xcn_u_9003", 1, Ct);
+        var page = Render<ApprovalsPage>();
+
+        page.Find("[data-testid=chain-check]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Chain intact: 3 records verified.", page.Find("[data-testid=chain-result]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("mud-alert-text-success", page.Find("[data-testid=chain-result]").OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChainCheck_AfterARecordIsTamperedInTheFile_NamesTheBrokenRecord()
+    {
+        var view = await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(2, false), "xcn_u_9001", Ct);
+        await _engine.ApproveAsync(view.Request.Id, "xcn_u_9002", 1, Ct);
+        await _engine.ApproveAsync(view.Request.Id, "xcn_u_9003", 1, Ct);
+
+        // As in the store-level tamper test: someone with the file drops the guard and swaps the approver of record 2.
+        await using (var connection = new SqliteConnection($"Data Source={_store.DatabasePath}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER approval_log_no_update; UPDATE approval_log SET actor_id = 'xcn_u_9999' WHERE seq = 2;";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var page = Render<ApprovalsPage>();
+        page.Find("[data-testid=chain-check]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(
+            "Chain broken at record 2: its content does not match its hash.", page.Find("[data-testid=chain-result]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Records verified before it: 1.", page.Find("[data-testid=chain-result]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("mud-alert-text-error", page.Find("[data-testid=chain-result]").OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnreadablePageLink_ShowsTheFirstPage_WithAWarning()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("admin/approvals?after=garbage");
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("That page link is not valid", page.Markup, StringComparison.Ordinal));
+        Assert.NotNull(page.Find("[data-testid=queue-empty]"));
+    }
+}
