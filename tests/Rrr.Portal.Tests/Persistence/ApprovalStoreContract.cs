@@ -77,6 +77,20 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASubjectsRequests_AreListedNewestFirst_WithoutOtherSubjectsOrKinds()
+    {
+        var store = await ReadyAsync();
+        await store.CreateAsync(Request("apr_1") with { Kind = "promotion", SubjectId = "promo_a" }, Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_2") with { Kind = "promotion", SubjectId = "promo_b", CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_3") with { Kind = "promotion", SubjectId = "promo_a", CreatedAt = T0.AddMinutes(2) }, Draft("apr_3", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_4") with { SubjectId = "promo_a", CreatedAt = T0.AddMinutes(3) }, Draft("apr_4", ApprovalAction.Requested, "ada"), Ct);
+
+        Assert.Equal(["apr_3", "apr_1"], (await store.ListForSubjectAsync("promotion", "promo_a", 10, Ct)).Select(r => r.Id));
+        Assert.Equal(["apr_3"], (await store.ListForSubjectAsync("promotion", "promo_a", 1, Ct)).Select(r => r.Id));
+        Assert.Empty(await store.ListForSubjectAsync("promotion", "promo_c", 10, Ct));
+    }
+
+    [Fact]
     public async Task Outcome_IsFoundByExternalId_AndAnOlderVersionNeverOverwritesANewerOne()
     {
         var store = await ReadyAsync();

@@ -59,18 +59,13 @@ public sealed class AdjustmentService(
                 throw new ApprovalRuleException(ApprovalErrors.NotFound, "No such adjustment request.");
             }
 
-            if (before.Request.PayloadVersion != seenPayloadVersion)
-            {
-                throw new ApprovalRuleException(ApprovalErrors.StaleVersion, "The request was changed since you opened it; open it again to see the current version.");
-            }
-
             var payload = await ResolveAsync(adminId, form, cancellationToken);
             if (!string.Equals(payload.XcnUserId, AdjustmentPayload.FromJson(before.Request.PayloadJson).XcnUserId, StringComparison.Ordinal))
             {
                 throw new AdjustmentRefusedException(AdjustmentRefusedException.Invalid, "The member of a request cannot be changed; make a new request for the other member.");
             }
 
-            view = await engine.EditAsync(requestId, adminId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), cancellationToken);
+            view = await engine.EditAsync(requestId, adminId, seenPayloadVersion, payload.ToJson(), AdjustmentPolicy.For(payload.Points), cancellationToken);
         }
         catch (ApprovalRuleException ex)
         {

@@ -145,8 +145,10 @@ public sealed partial class ApprovalEngine(
     /// The maker changes the payload (and with it, possibly, the policy): a new payload version, so every
     /// approval given so far stops counting, and a fresh expiry. Only while pending and not expired.
     /// </summary>
+    /// <param name="seenPayloadVersion">The version the edit started from; checked inside the compare-and-set, so
+    /// two saves from the same starting point cannot both land.</param>
     public Task<ApprovalView> EditAsync(
-        string requestId, string editorId, string payloadJson, ApprovalPolicy policy, CancellationToken cancellationToken)
+        string requestId, string editorId, long seenPayloadVersion, string payloadJson, ApprovalPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(payloadJson);
         ArgumentNullException.ThrowIfNull(policy);
@@ -157,6 +159,11 @@ public sealed partial class ApprovalEngine(
             if (!string.Equals(editorId, request.MakerId, StringComparison.Ordinal))
             {
                 throw new ApprovalRuleException(ApprovalErrors.OnlyMakerEdits, "Only the maker can edit a request.");
+            }
+
+            if (request.PayloadVersion != seenPayloadVersion)
+            {
+                throw new ApprovalRuleException(ApprovalErrors.StaleVersion, "The request was changed since you opened it; open it again to see the current version.");
             }
 
             var now = time.GetUtcNow();

@@ -152,6 +152,9 @@ public interface IApprovalStore
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ApprovalRequest>> ListAsync(string kind, int take, CancellationToken cancellationToken);
 
+    /// <summary>One subject's requests (e.g. a promotion's approval rounds), newest first.</summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListForSubjectAsync(string kind, string subjectId, int take, CancellationToken cancellationToken);
+
     Task<ApprovalRequest?> FindByExternalIdAsync(string kind, string externalId, CancellationToken cancellationToken);
 
     /// <summary>Sets the outcome unless the stored one has a higher version; true when it was stored.</summary>

@@ -27,8 +27,8 @@ public sealed partial class PromotionSync(
     TimeProvider time,
     ILogger<PromotionSync> logger)
 {
-    /// <summary>How many recent rounds are searched for a promotion's newest one.</summary>
-    public const int RoundsSearched = 500;
+    /// <summary>A promotion's rounds shown at most; each edit and resubmit adds one.</summary>
+    public const int RoundsListed = 50;
 
     /// <summary>Re-reads the promotion from RRR and keeps what it says; true when the stored outcome changed.</summary>
     public async Task<bool> SyncAsync(string promotionId, CancellationToken cancellationToken)
@@ -70,9 +70,7 @@ public sealed partial class PromotionSync(
 
     /// <summary>The promotion's rounds, newest first (one per submit).</summary>
     public async Task<IReadOnlyList<ApprovalRequest>> RoundsAsync(string promotionId, CancellationToken cancellationToken) =>
-        (await store.ListAsync(PromotionPolicy.Kind, RoundsSearched, cancellationToken))
-            .Where(r => string.Equals(r.SubjectId, promotionId, StringComparison.Ordinal))
-            .ToList();
+        await store.ListForSubjectAsync(PromotionPolicy.Kind, promotionId, RoundsListed, cancellationToken);
 
     public async Task<ApprovalRequest?> NewestRoundAsync(string promotionId, CancellationToken cancellationToken)
     {

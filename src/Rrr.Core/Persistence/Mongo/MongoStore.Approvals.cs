@@ -31,6 +31,9 @@ public sealed partial class MongoStore : IApprovalStore
                     requestIndex.Ascending(d => d.Kind).Ascending(d => d.OutcomeExternalId),
                     new CreateIndexOptions { Name = "ix_kind_external_id" }),
                 new CreateIndexModel<ApprovalRequestDocument>(
+                    requestIndex.Ascending(d => d.Kind).Ascending(d => d.SubjectId).Descending(d => d.CreatedAt),
+                    new CreateIndexOptions { Name = "ix_kind_subject_created_at" }),
+                new CreateIndexModel<ApprovalRequestDocument>(
                     requestIndex.Ascending(d => d.Status).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt),
                     new CreateIndexOptions { Name = "ix_queue" }),
                 new CreateIndexModel<ApprovalRequestDocument>(
@@ -125,6 +128,12 @@ public sealed partial class MongoStore : IApprovalStore
 
     async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListAsync(string kind, int take, CancellationToken cancellationToken) =>
         (await ApprovalRequests.Find(d => d.Kind == kind)
+            .SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Limit(take)
+            .ToListAsync(cancellationToken)).ConvertAll(d => d.ToRequest());
+
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListForSubjectAsync(string kind, string subjectId, int take, CancellationToken cancellationToken) =>
+        (await ApprovalRequests.Find(d => d.Kind == kind && d.SubjectId == subjectId)
             .SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Limit(take)
             .ToListAsync(cancellationToken)).ConvertAll(d => d.ToRequest());

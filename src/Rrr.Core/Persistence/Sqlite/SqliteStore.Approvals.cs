@@ -35,6 +35,7 @@ public sealed partial class SqliteStore : IApprovalStore
         );
         CREATE INDEX IF NOT EXISTS ix_approval_requests_kind_created ON approval_requests (kind, created_at);
         CREATE INDEX IF NOT EXISTS ix_approval_requests_external ON approval_requests (kind, outcome_external_id);
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_subject ON approval_requests (kind, subject_id, created_at);
         CREATE INDEX IF NOT EXISTS ix_approval_requests_queue ON approval_requests (created_at, id, expires_at) WHERE status = 'PENDING';
         CREATE INDEX IF NOT EXISTS ix_approval_requests_queue_kind ON approval_requests (kind, created_at, id, expires_at) WHERE status = 'PENDING';
         CREATE TABLE IF NOT EXISTS approval_log (
@@ -169,6 +170,12 @@ public sealed partial class SqliteStore : IApprovalStore
         await QueryRequestsAsync(
             $"SELECT {RequestColumns} FROM approval_requests WHERE kind = @kind ORDER BY created_at DESC, id DESC LIMIT @take;",
             [new("@kind", kind), new("@take", take)],
+            cancellationToken);
+
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListForSubjectAsync(string kind, string subjectId, int take, CancellationToken cancellationToken) =>
+        await QueryRequestsAsync(
+            $"SELECT {RequestColumns} FROM approval_requests WHERE kind = @kind AND subject_id = @subject ORDER BY created_at DESC, id DESC LIMIT @take;",
+            [new("@kind", kind), new("@subject", subjectId), new("@take", take)],
             cancellationToken);
 
     async Task<ApprovalRequest?> IApprovalStore.FindByExternalIdAsync(string kind, string externalId, CancellationToken cancellationToken)

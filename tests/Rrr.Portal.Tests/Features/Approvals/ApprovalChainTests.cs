@@ -116,7 +116,7 @@ public sealed class ApprovalChainTests : ApprovalTestBase
         await engine.ApproveAsync(first.Request.Id, "grace", 1, Ct);       // 2 approved
         await engine.ApproveAsync(first.Request.Id, "hugo", 1, Ct);        // 3 approved
         var second = await NewRequestAsync(engine, maker: "grace");       // 4 requested
-        await engine.EditAsync(second.Request.Id, "grace", "{}", Two, Ct); // 5 edited
+        await engine.EditAsync(second.Request.Id, "grace", 1, "{}", Two, Ct); // 5 edited
         await engine.RejectAsync(second.Request.Id, "ada", "no ticket", Ct); // 6 rejected
     }
 

@@ -82,7 +82,7 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
         var view = await NewRequestAsync(engine);
         await engine.ApproveAsync(view.Request.Id, "grace", 1, Ct);
 
-        var edited = await engine.EditAsync(view.Request.Id, "ada", """{"points":900}""", new ApprovalPolicy(2, true), Ct);
+        var edited = await engine.EditAsync(view.Request.Id, "ada", 1, """{"points":900}""", new ApprovalPolicy(2, true), Ct);
         var stale = await Assert.ThrowsAsync<ApprovalRuleException>(() => engine.ApproveAsync(view.Request.Id, "hugo", 1, Ct));
         var again = await engine.ApproveAsync(view.Request.Id, "grace", 2, Ct);
 
@@ -95,13 +95,29 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
     }
 
     [Fact]
+    public async Task Edit_FromAnOlderVersion_IsRefused_SoTwoSavesFromOneStartCannotBothLand()
+    {
+        var engine = Engine();
+        var view = await NewRequestAsync(engine);
+
+        var first = await engine.EditAsync(view.Request.Id, "ada", 1, """{"points":300}""", Two, Ct);
+        var second = await Assert.ThrowsAsync<ApprovalRuleException>(
+            () => engine.EditAsync(view.Request.Id, "ada", 1, """{"points":40}""", new ApprovalPolicy(1, false), Ct));
+
+        Assert.Equal(ApprovalErrors.StaleVersion, second.Code);
+        var stored = await engine.GetAsync(view.Request.Id, Ct);
+        Assert.Equal(2, stored.Request.PayloadVersion);
+        Assert.Equal(first.Request.PayloadJson, stored.Request.PayloadJson);
+    }
+
+    [Fact]
     public async Task Edit_BySomeoneOtherThanTheMaker_IsRefused()
     {
         var engine = Engine();
         var view = await NewRequestAsync(engine);
 
         var refused = await Assert.ThrowsAsync<ApprovalRuleException>(
-            () => engine.EditAsync(view.Request.Id, "grace", """{"points":1}""", Two, Ct));
+            () => engine.EditAsync(view.Request.Id, "grace", 1, """{"points":1}""", Two, Ct));
 
         Assert.Equal(ApprovalErrors.OnlyMakerEdits, refused.Code);
     }
@@ -154,7 +170,7 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
 
         var approve = await Assert.ThrowsAsync<ApprovalRuleException>(() => engine.ApproveAsync(view.Request.Id, "grace", 1, Ct));
         var reject = await Assert.ThrowsAsync<ApprovalRuleException>(() => engine.RejectAsync(view.Request.Id, "grace", "late", Ct));
-        var edit = await Assert.ThrowsAsync<ApprovalRuleException>(() => engine.EditAsync(view.Request.Id, "ada", "{}", Two, Ct));
+        var edit = await Assert.ThrowsAsync<ApprovalRuleException>(() => engine.EditAsync(view.Request.Id, "ada", 1, "{}", Two, Ct));
 
         Assert.Equal([ApprovalErrors.Expired, ApprovalErrors.Expired, ApprovalErrors.Expired], new[] { approve.Code, reject.Code, edit.Code });
         Assert.Equal(ApprovalStatus.Expired, (await engine.GetAsync(view.Request.Id, Ct)).Request.StatusAt(Time.GetUtcNow()));
@@ -274,6 +290,9 @@ public class DelegatingApprovalStore(IApprovalStore inner) : IApprovalStore
 
     public Task<IReadOnlyList<ApprovalRequest>> ListAsync(string kind, int take, CancellationToken cancellationToken) =>
         inner.ListAsync(kind, take, cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ListForSubjectAsync(string kind, string subjectId, int take, CancellationToken cancellationToken) =>
+        inner.ListForSubjectAsync(kind, subjectId, take, cancellationToken);
 
     public Task<ApprovalRequest?> FindByExternalIdAsync(string kind, string externalId, CancellationToken cancellationToken) =>
         inner.FindByExternalIdAsync(kind, externalId, cancellationToken);

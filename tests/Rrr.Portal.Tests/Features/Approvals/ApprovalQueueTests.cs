@@ -17,7 +17,7 @@ public sealed class ApprovalQueueTests : ApprovalTestBase
         var edited = await NewRequestAsync(engine);
         await engine.ApproveAsync(edited.Request.Id, "hugo", 1, Ct);
         Time.Advance(TimeSpan.FromHours(1));
-        await engine.EditAsync(edited.Request.Id, "ada", """{"points":301}""", Two, Ct);
+        await engine.EditAsync(edited.Request.Id, "ada", 1, """{"points":301}""", Two, Ct);
         Time.Advance(TimeSpan.FromMinutes(1));
         var promotion = await engine.CreateAsync("promotion", "promo_1", "{}", new ApprovalPolicy(1, true), "grace", Ct);
 
