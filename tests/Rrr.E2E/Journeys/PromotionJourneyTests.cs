@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Rrr.E2E.Infrastructure;
@@ -8,7 +10,8 @@ namespace Rrr.E2E.Journeys;
 /// <summary>
 /// Multi-signature promotions end to end: ada makes a promotion (the form shows its rules first) and submits it;
 /// she has no approve button on her own promotion; grace approves and then cannot approve again; hugo approves
-/// and the page still waits for RRR; rita approves in the sandbox console, and ada's open page turns ACTIVE
+/// and the page still waits for RRR (a client that skips the portal is refused by RRR for the maker and for
+/// a repeat approval); rita approves in the sandbox console, and ada's open page turns ACTIVE
 /// without a reload.
 /// </summary>
 [Collection(PortalCollection.Name)]
@@ -69,6 +72,12 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
         await Expect(Progress(grace)).ToHaveTextAsync("XCN 1/2 · RRR 0/1", new() { Timeout = RrrTimeoutMs });
         await Expect(grace.GetByTestId("decision-note")).ToContainTextAsync("a person counts once");
         await Expect(grace.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
+
+        // A client that skips the portal is refused by RRR too: the maker, and grace a second time.
+        var promotionId = new Uri(detailUrl).Segments[^1];
+        await ExpectRrrRefusalAsync(promotionId, "xcn_u_9001", 422, "approval_not_allowed");
+        await ExpectRrrRefusalAsync(promotionId, "xcn_u_9002", 409, "already_decided");
+        await Expect(Progress(Page)).ToHaveTextAsync("XCN 1/2 · RRR 0/1", new() { Timeout = RrrTimeoutMs });
 
         // Hugo is the second distinct XCN admin; RRR's own admin is still to decide.
         var hugo = await AdminPageAsync("Hugo Admin", detailUrl);
@@ -138,6 +147,20 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
         await Page.GetByLabel("Budget cap (points)", new() { Exact = true }).FillAsync("50000");
         await Page.GetByLabel("Budget cap (points)", new() { Exact = true }).BlurAsync();
         await Expect(Page.GetByText("A name has 3 to 80 characters.")).ToHaveCountAsync(0);
+    }
+
+    private async Task ExpectRrrRefusalAsync(string promotionId, string approverId, int status, string code)
+    {
+        using var rrr = SandboxWallets.CreateRrrClient(Fixture.SandboxUrl, "e2e-promotion-bypass");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/promotions/{promotionId}/approvals")
+        {
+            Content = JsonContent.Create(new { approver_id = approverId, approver_role = "XCN_ADMIN", decision = "APPROVE" }),
+        };
+        request.Headers.Add("Idempotency-Key", $"e2e-bypass-{promotionId}-{approverId}-{Guid.NewGuid():N}");
+        using var response = await rrr.SendAsync(request, TestContext.Current.CancellationToken);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(code, problem.GetProperty("code").GetString());
     }
 
     private static async Task ApproveAsync(IPage page)
