@@ -71,53 +71,76 @@ public static class ApprovalChain
     public static ChainVerification Verify(IEnumerable<ApprovalRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var previous = Genesis;
-        long expected = 1;
-        long count = 0;
+        var walk = new ChainWalk();
         foreach (var record in records)
         {
-            if (record.Sequence != expected)
+            if (walk.Step(record) is { } broken)
             {
-                return new(false, count, record.Sequence, string.Create(CultureInfo.InvariantCulture, $"record {expected} is missing"));
+                return broken;
             }
-
-            if (!string.Equals(record.PreviousHash, previous, StringComparison.Ordinal))
-            {
-                return new(false, count, record.Sequence, "its previous hash does not match the record before it");
-            }
-
-            if (!string.Equals(record.Hash, ComputeHash(record), StringComparison.Ordinal))
-            {
-                return new(false, count, record.Sequence, "its content does not match its hash");
-            }
-
-            previous = record.Hash;
-            expected++;
-            count++;
         }
 
-        return ChainVerification.Ok(count);
+        return walk.Result;
     }
 
-    /// <summary>Reads the whole log page by page and verifies it.</summary>
+    /// <summary>Reads the log page by page and verifies it as it goes, so memory stays one page whatever the log's length.</summary>
     public static async Task<ChainVerification> VerifyStoreAsync(IApprovalStore store, CancellationToken cancellationToken, int pageSize = 500)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var all = new List<ApprovalRecord>();
+        var walk = new ChainWalk();
         long after = 0;
         while (true)
         {
             var page = await store.ReadLogAsync(after, pageSize, cancellationToken);
-            all.AddRange(page);
+            foreach (var record in page)
+            {
+                if (walk.Step(record) is { } broken)
+                {
+                    return broken;
+                }
+            }
+
             if (page.Count < pageSize)
             {
-                break;
+                return walk.Result;
             }
 
             after = page[^1].Sequence;
         }
+    }
 
-        return Verify(all);
+    /// <summary>The state of a walk along the log: what the next record must continue from.</summary>
+    private sealed class ChainWalk
+    {
+        private string _previous = Genesis;
+        private long _expected = 1;
+        private long _count;
+
+        public ChainVerification Result => ChainVerification.Ok(_count);
+
+        /// <summary>Null when <paramref name="record"/> continues the chain; otherwise why it does not.</summary>
+        public ChainVerification? Step(ApprovalRecord record)
+        {
+            if (record.Sequence != _expected)
+            {
+                return new(false, _count, record.Sequence, string.Create(CultureInfo.InvariantCulture, $"record {_expected} is missing"));
+            }
+
+            if (!string.Equals(record.PreviousHash, _previous, StringComparison.Ordinal))
+            {
+                return new(false, _count, record.Sequence, "its previous hash does not match the record before it");
+            }
+
+            if (!string.Equals(record.Hash, ComputeHash(record), StringComparison.Ordinal))
+            {
+                return new(false, _count, record.Sequence, "its content does not match its hash");
+            }
+
+            _previous = record.Hash;
+            _expected++;
+            _count++;
+            return null;
+        }
     }
 
     private static DateTimeOffset TruncateToMs(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());

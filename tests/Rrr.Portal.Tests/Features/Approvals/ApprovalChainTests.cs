@@ -73,6 +73,26 @@ public sealed class ApprovalChainTests : ApprovalTestBase
         Assert.Equal("its previous hash does not match the record before it", result.Problem);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task StoreCheck_ReadingPageByPage_CarriesTheChainAcrossPages(int pageSize)
+    {
+        var engine = Engine();
+        await MakeHistoryAsync(engine);
+        var intact = await ApprovalChain.VerifyStoreAsync(Store, Ct, pageSize);
+
+        // With pages of two, record 5 starts a page, so its link back to record 4 crosses pages; pages of three cut elsewhere.
+        await ExecuteAsync("DROP TRIGGER approval_log_no_update; UPDATE approval_log SET reason = 'forged' WHERE seq = 5;");
+        var broken = await ApprovalChain.VerifyStoreAsync(Store, Ct, pageSize);
+
+        Assert.True(intact.Intact);
+        Assert.Equal(6, intact.RecordsChecked);
+        Assert.False(broken.Intact);
+        Assert.Equal(5, broken.FirstBrokenSequence);
+        Assert.Equal(4, broken.RecordsChecked);
+    }
+
     [Fact]
     public async Task DeletedRecord_IsDetectedAsAGap()
     {
