@@ -1,67 +1,19 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Adjustments;
 
-/// <summary>
-/// Turns ADJUSTMENT_STATUS_CHANGED events (applied by the webhook processor) into a re-read of that
-/// adjustment from RRR. The notifier's handler only queues the id, since handlers run on the processor's thread.
-/// The posting (and with it the RRR client) is resolved only when an event arrives, after start-up validation,
-/// so a misconfigured portal still names every bad setting (as <c>EarnDispatcherHost</c> does).
-/// </summary>
-public sealed partial class AdjustmentStatusListener(
+/// <summary>ADJUSTMENT_STATUS_CHANGED → <see cref="AdjustmentPosting"/> re-reads the adjustment and tells open pages.</summary>
+public sealed class AdjustmentStatusListener(
     IRrrEventNotifier notifier,
     IServiceProvider services,
-    ILogger<AdjustmentStatusListener> logger) : BackgroundService
+    ILogger<AdjustmentStatusListener> logger) : RrrStatusListener(notifier, logger)
 {
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    protected override string EventType => RrrEventTypes.AdjustmentStatusChanged;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var subscription = notifier.Subscribe(RrrTopic.All, OnEvent);
-        try
-        {
-            await foreach (var adjustmentId in queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await HandleAsync(adjustmentId, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override string IdField => "adjustment_id";
 
-    internal void OnEvent(RrrEvent rrrEvent)
-    {
-        if (rrrEvent.Type == RrrEventTypes.AdjustmentStatusChanged
-            && (rrrEvent.GetString("adjustment_id") ?? rrrEvent.ResourceId) is { Length: > 0 } id)
-        {
-            queue.Writer.TryWrite(id);
-        }
-    }
-
-    internal async Task HandleAsync(string adjustmentId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await services.GetRequiredService<AdjustmentPosting>().SyncAsync(adjustmentId, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // one failed re-read must not stop the listener; the page's refresh reads RRR again
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogSyncFailed(logger, adjustmentId, ex.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Adjustment {AdjustmentId}: re-reading RRR after a status change failed ({ErrorClass})")]
-    private static partial void LogSyncFailed(ILogger logger, string adjustmentId, string errorClass);
+    protected override Task RefreshAsync(string resourceId, CancellationToken cancellationToken) =>
+        services.GetRequiredService<AdjustmentPosting>().SyncAsync(resourceId, cancellationToken);
 }

@@ -1,0 +1,92 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Rrr.Core.Features.Webhooks;
+
+/// <summary>
+/// Turns one kind of status webhook (applied by the webhook processor) into a re-read of that resource from RRR.
+/// The notifier's handler only queues the id, since handlers run on the processor's thread. What re-reads it
+/// (and with it the RRR client) is resolved only when an event arrives, after start-up validation, so a
+/// misconfigured portal still names every bad setting (as <c>EarnDispatcherHost</c> does).
+/// </summary>
+public abstract partial class RrrStatusListener(IRrrEventNotifier notifier, ILogger logger) : BackgroundService
+{
+    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>The event type this listener follows, e.g. PROMOTION_STATUS_CHANGED.</summary>
+    protected abstract string EventType { get; }
+
+    /// <summary>The data field naming the resource, e.g. promotion_id; the event's resource id when absent.</summary>
+    protected abstract string IdField { get; }
+
+    /// <summary>Re-reads the resource from RRR and keeps what it says.</summary>
+    protected abstract Task RefreshAsync(string resourceId, CancellationToken cancellationToken);
+
+    private IDisposable? subscription;
+
+    /// <summary>Subscribes before the host goes on, so no event applied after start-up is missed
+    /// (since .NET 10 <see cref="BackgroundService.ExecuteAsync"/> starts later, on the thread pool).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription ??= notifier.Subscribe(RrrTopic.All, OnEvent);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        subscription?.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var resourceId in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await HandleAsync(resourceId, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    internal void OnEvent(RrrEvent rrrEvent)
+    {
+        if (rrrEvent.Type == EventType && (rrrEvent.GetString(IdField) ?? rrrEvent.ResourceId) is { Length: > 0 } id)
+        {
+            queue.Writer.TryWrite(id);
+        }
+    }
+
+    internal async Task HandleAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(resourceId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // one failed re-read must not stop the listener; the page's refresh reads RRR again
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRefreshFailed(logger, EventType, resourceId, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{EventType} for {ResourceId}: re-reading RRR failed ({ErrorClass})")]
+    private static partial void LogRefreshFailed(ILogger logger, string eventType, string resourceId, string errorClass);
+}
