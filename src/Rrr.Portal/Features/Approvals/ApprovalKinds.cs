@@ -1,11 +1,15 @@
 using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Promotions;
 
 namespace Rrr.Portal.Features.Approvals;
 
 /// <summary>How the queue names each kind of request and where the feature page that decides it lives.</summary>
 public static class ApprovalKinds
 {
-    public const string Promotion = "promotion";
+    public const string Promotion = PromotionPolicy.Kind;
+
+    /// <summary>The kinds the queue can be filtered by, in the order its filter shows them.</summary>
+    public static IReadOnlyList<string> Known { get; } = [Promotion, AdjustmentPolicy.Kind];
 
     public static string Label(string kind) => kind switch
     {

@@ -103,6 +103,32 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task KindFilter_ShowsOnlyThatKind_AndItsPagesKeepTheFilter()
+    {
+        for (var i = 0; i < ApprovalsPage.PageSize + 1; i++)
+        {
+            await _engine.CreateAsync("promotion", "prm_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "{}", new ApprovalPolicy(2, true), "xcn_u_9001", Ct);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(1, false), "xcn_u_9001", Ct);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("admin/approvals?kind=promotion");
+        var first = Render<ApprovalsPage>();
+        first.WaitForAssertion(() => Assert.Equal(ApprovalsPage.PageSize, first.FindAll("[data-testid=queue-kind]").Count));
+        Assert.All(first.FindAll("[data-testid=queue-kind]"), c => Assert.Equal("Promotion", c.TextContent));
+        var next = first.Find("[data-testid=queue-next]").GetAttribute("href")!;
+        Assert.StartsWith("admin/approvals?kind=promotion&after=", next, StringComparison.Ordinal);
+        Assert.Equal("page", first.Find("[data-testid=queue-filter] a[href='admin/approvals?kind=promotion']").GetAttribute("aria-current"));
+
+        navigation.NavigateTo(next);
+        var second = Render<ApprovalsPage>();
+        second.WaitForAssertion(() => Assert.Equal(["prm_" + ApprovalsPage.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)], second.FindAll("[data-testid=queue-subject]").Select(c => c.TextContent)));
+        Assert.Equal("admin/approvals?kind=promotion", second.Find("[data-testid=queue-first]").GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task ChainCheck_OnAnUntouchedLog_SaysIntact_WithTheRecordCount()
     {
         var view = await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(2, false), "xcn_u_9001", Ct);
