@@ -20,6 +20,9 @@ public sealed class ApprovalOptions
 public static class ApprovalRoles
 {
     public const string XcnAdmin = "XCN_ADMIN";
+
+    /// <summary>The other side's admin, recorded when RRR closed a request itself (see <see cref="ApprovalEngine.CloseRejectedElsewhereAsync"/>).</summary>
+    public const string RrrAdmin = "RRR_ADMIN";
 }
 
 /// <summary>Stable codes of refused decisions; the UI words them, tests switch on them.</summary>
@@ -139,6 +142,42 @@ public sealed partial class ApprovalEngine(
             return (request with { Status = ApprovalStatus.Rejected },
                 new ApprovalRecordDraft(request.Id, ApprovalAction.Rejected, approverId, ApprovalRoles.XcnAdmin, request.PayloadVersion, trimmed, time.GetUtcNow()));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// RRR rejected the request before XCN's quorum was met (its own admin may decide first): the request closes
+    /// as rejected and the log records who decided there, so it leaves the queue. Nothing happens to a request
+    /// that is no longer pending, so a repeated webhook changes nothing.
+    /// </summary>
+    public async Task<ApprovalView> CloseRejectedElsewhereAsync(
+        string requestId, string actorId, string actorRole, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorRole);
+        var current = await GetAsync(requestId, cancellationToken);
+        if (current.Request.Status != ApprovalStatus.Pending)
+        {
+            return current;
+        }
+
+        var trimmed = reason?.Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, MaxReasonLength)] : null;
+        try
+        {
+            return await DecideAsync(requestId, actorId, view =>
+            {
+                var request = view.Request;
+                if (request.Status != ApprovalStatus.Pending)
+                {
+                    throw new ApprovalRuleException(ApprovalErrors.NotPending, "The request has already been decided.");
+                }
+
+                return (request with { Status = ApprovalStatus.Rejected },
+                    new ApprovalRecordDraft(request.Id, ApprovalAction.Rejected, actorId, actorRole, request.PayloadVersion, trimmed, time.GetUtcNow()));
+            }, cancellationToken);
+        }
+        catch (ApprovalRuleException ex) when (ex.Code == ApprovalErrors.NotPending)
+        {
+            return await GetAsync(requestId, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Approvals;
+using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;
 
 namespace Rrr.Core.Features.Promotions;
@@ -22,6 +23,7 @@ public sealed class PromotionUpdates
 /// </summary>
 public sealed partial class PromotionSync(
     IApprovalStore store,
+    ApprovalEngine engine,
     IRrrPromotionsApi promotions,
     PromotionUpdates updates,
     TimeProvider time,
@@ -59,6 +61,14 @@ public sealed partial class PromotionSync(
         if (stored)
         {
             LogRecorded(logger, round.Id, promotion.PromotionId, promotion.Status, promotion.Version);
+        }
+
+        // RRR's admin may reject before two XCN admins have approved; the round must then leave the queue.
+        if (promotion.Status == PromotionStatus.Rejected && round.Status == ApprovalStatus.Pending
+            && promotion.Approvals.LastOrDefault(a => a.Decision == ApprovalDecision.Reject) is { } rejection)
+        {
+            var role = rejection.ApproverRole == ApproverRole.RrrAdmin ? ApprovalRoles.RrrAdmin : ApprovalRoles.XcnAdmin;
+            await engine.CloseRejectedElsewhereAsync(round.Id, rejection.ApproverId, role, rejection.Reason, cancellationToken);
         }
         else
         {

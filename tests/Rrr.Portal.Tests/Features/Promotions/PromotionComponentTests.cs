@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;
@@ -133,6 +134,33 @@ public sealed class PromotionComponentTests : PortalComponentTest
         Assert.Equal("XCN 1/2 · RRR 0/1", cut.Find("[data-testid=promotion-progress]").TextContent);
         Assert.Contains("waiting", cut.FindAll("[data-testid=xcn-step]")[1].TextContent, StringComparison.Ordinal);
         Assert.Contains("Rejected by rrr_a_0001: Budget too high", cut.Find("[data-testid=promotion-rejection]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void History_ShowsARejectionAtRrr_Once_WhenItAlsoClosedTheRoundInTheLog()
+    {
+        var promotion = Promotion(
+            new PromotionApproval("xcn_u_9002", ApproverRole.XcnAdmin, ApprovalDecision.Approve, null, Now.AddMinutes(1), 5),
+            new PromotionApproval("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Reject, "Budget too high", Now.AddMinutes(2), 6));
+        var request = new ApprovalRequest("apr_1", PromotionPolicy.Kind, "promo_1", "{}", 1, PromotionPolicy.Policy, "xcn_u_9001",
+            ApprovalStatus.Rejected, Now, Now.AddDays(3), 4);
+        ApprovalRecord Record(long seq, ApprovalAction action, string actor, string role, string? reason, int minutes) =>
+            new(seq, new ApprovalRecordDraft("apr_1", action, actor, role, 1, reason, Now.AddMinutes(minutes)), "prev", "hash" + seq);
+        var round = new ApprovalView(request,
+        [
+            Record(1, ApprovalAction.Requested, "xcn_u_9001", ApprovalRoles.XcnAdmin, null, 0),
+            Record(2, ApprovalAction.Approved, "xcn_u_9002", ApprovalRoles.XcnAdmin, null, 1),
+            Record(3, ApprovalAction.Rejected, "rrr_a_0001", ApprovalRoles.RrrAdmin, "Budget too high", 3),
+        ]);
+
+        var cut = Render<PromotionHistory>(p => p
+            .Add(h => h.Detail, new PromotionDetail(promotion with { Status = PromotionStatus.Rejected }, [round]))
+            .Add(h => h.AdminId, "xcn_u_9001"));
+
+        var steps = cut.FindAll("[data-testid=promotion-history] tbody tr").Select(r => r.QuerySelectorAll("td")[2].TextContent).ToList();
+        Assert.Equal(["Rejected at RRR", "Approved", "Submitted for approval"], steps);
+        Assert.Contains("rrr_a_0001 (RRR admin)", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("you (xcn_u_9001)", cut.Markup, StringComparison.Ordinal);
     }
 
     [Theory]

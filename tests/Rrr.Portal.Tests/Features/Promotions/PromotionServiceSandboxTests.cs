@@ -40,7 +40,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         store = new SqliteStore(root, "portal.db");
         await store.InitializeAsync(Ct);
         var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
-        sync = new PromotionSync(store, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
+        sync = new PromotionSync(store, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
             engine, sync, rrr.Api<IRrrPromotionsApi>(), store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
     }

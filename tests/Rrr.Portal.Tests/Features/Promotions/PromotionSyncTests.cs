@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;
+using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;
 using Rrr.Portal.Tests.Features.Approvals;
 
@@ -17,8 +18,8 @@ public sealed class PromotionSyncTests : ApprovalTestBase
         var updates = new PromotionUpdates();
         var published = new List<string>();
         updates.Changed += published.Add;
-        var sync = new PromotionSync(Store, api, updates, Time, NullLogger<PromotionSync>.Instance);
         var engine = Engine();
+        var sync = new PromotionSync(Store, engine, api, updates, Time, NullLogger<PromotionSync>.Instance);
         var round = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", """{"promotion_id":"promo_1"}""", PromotionPolicy.Policy, "xcn_u_9001", Ct);
 
         api.Current = Promotion(PromotionStatus.Active, 7);
@@ -37,8 +38,8 @@ public sealed class PromotionSyncTests : ApprovalTestBase
     public async Task NewestRound_IsTheOneUpdated()
     {
         var api = new OneRead { Current = Promotion(PromotionStatus.Rejected, 9) };
-        var sync = new PromotionSync(Store, api, new PromotionUpdates(), Time, NullLogger<PromotionSync>.Instance);
         var engine = Engine();
+        var sync = new PromotionSync(Store, engine, api, new PromotionUpdates(), Time, NullLogger<PromotionSync>.Instance);
         var first = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
         Time.Advance(TimeSpan.FromMinutes(1));
         var second = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
@@ -47,6 +48,33 @@ public sealed class PromotionSyncTests : ApprovalTestBase
 
         Assert.Null((await engine.GetAsync(first.Request.Id, Ct)).Request.Outcome);
         Assert.Equal("REJECTED", (await engine.GetAsync(second.Request.Id, Ct)).Request.Outcome?.Status);
+    }
+
+    [Fact]
+    public async Task RejectedAtRrr_BeforeXcnQuorum_ClosesTheRound_AsRrrsAdmin_Once()
+    {
+        var engine = Engine();
+        var api = new OneRead
+        {
+            Current = Promotion(PromotionStatus.Rejected, 4) with
+            {
+                Approvals = [new PromotionApproval("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Reject, "Budget too high", T0, 2)],
+            },
+        };
+        var sync = new PromotionSync(Store, engine, api, new PromotionUpdates(), Time, NullLogger<PromotionSync>.Instance);
+        var round = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
+        await engine.ApproveAsync(round.Request.Id, "xcn_u_9002", 1, Ct);
+
+        await sync.SyncAsync("promo_1", Ct);
+        await sync.SyncAsync("promo_1", Ct);
+
+        var closed = await engine.GetAsync(round.Request.Id, Ct);
+        Assert.Equal(ApprovalStatus.Rejected, closed.Request.Status);
+        var last = closed.Records[^1];
+        Assert.Equal((ApprovalAction.Rejected, "rrr_a_0001", ApprovalRoles.RrrAdmin, "Budget too high"), (last.Action, last.ActorId, last.ActorRole, last.Reason));
+        Assert.Equal(3, closed.Records.Count);
+        Assert.Empty((await engine.QueueAsync(null, null, 10, Ct)).Items);
+        Assert.True((await engine.VerifyChainAsync(Ct)).Intact);
     }
 
     private static Promotion Promotion(PromotionStatus status, long version) => new(
