@@ -92,7 +92,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
 
         await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Row(Page, 800)).ToBeVisibleAsync();
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("adjustments-375px");
 
         // Leave mia's balance as it was: a debit of what was credited, through the same maker-checker path.
@@ -143,14 +143,14 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
         await Page.SetViewportSizeAsync(375, 812);
         await dialog.GetByLabel("Points (negative to debit)").FillAsync("300");
         await Expect(dialog.GetByTestId("adjustment-policy")).ToContainTextAsync("300 points needs 2 distinct XCN admins.");
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await AssertNoSeriousAxeViolationsAsync(Page);
         await SaveScreenshotAsync("adjustment-edit-dialog-375px");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(Page.Locator(".mud-snackbar").Filter(new() { HasText = "Approvals were reset" })).ToBeVisibleAsync();
         await Expect(Row(Page, ticket).GetByTestId("adjustment-needs")).ToContainTextAsync("2 distinct XCN admins");
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("adjustment-edited-375px");
         await Page.SetViewportSizeAsync(1280, 800);
 
@@ -244,30 +244,6 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
 
     private static Task AssertNoSeriousAxeViolationsAsync(IPage page) =>
         Accessibility.AssertNoSeriousViolationsAsync(page, page.Url);
-
-    private static async Task AssertNoHorizontalOverflowAsync(IPage page)
-    {
-        try
-        {
-            await page.WaitForFunctionAsync(
-                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
-        }
-        catch (TimeoutException)
-        {
-            var report = await page.EvaluateAsync<string>("""
-                () => {
-                  const width = document.documentElement.clientWidth;
-                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
-                    [...document.querySelectorAll('body *')]
-                      .filter(e => e.getBoundingClientRect().right > width + 1)
-                      .slice(0, 12)
-                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
-                      .join('\n');
-                }
-                """);
-            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
-        }
-    }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 

@@ -41,8 +41,7 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
         await SaveScreenshotAsync("admin-approvals-desktop");
 
         await Page.SetViewportSizeAsync(375, 812);
-        await Page.WaitForFunctionAsync(
-            "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await Accessibility.AssertNoSeriousViolationsAsync(Page, "/admin/approvals (375 px)");
         await SaveScreenshotAsync("admin-approvals-375px");
 

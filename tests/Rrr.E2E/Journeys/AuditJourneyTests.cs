@@ -27,8 +27,7 @@ public sealed class AuditJourneyTests(PortalFixture fixture) : PortalTestBase(fi
         Assert.StartsWith("occurred_at_utc,actor_id,kind", await export.TextAsync(), StringComparison.Ordinal);
 
         await BrowserFixture.ResizeToPhoneAsync(Page);
-        await Page.WaitForFunctionAsync(
-            "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("admin-audit-375px");
     }
 

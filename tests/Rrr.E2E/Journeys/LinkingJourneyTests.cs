@@ -207,23 +207,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
     private async Task AtPhoneWidthAsync(string name)
     {
         await BrowserFixture.ResizeToPhoneAsync(Page);
-        try
-        {
-            await Page.WaitForFunctionAsync(
-                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
-        }
-        catch (TimeoutException)
-        {
-            var report = await Page.EvaluateAsync<string>("""
-                () => {
-                  const width = document.documentElement.clientWidth;
-                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
-                    [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > width + 1).slice(0, 12)
-                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right)).join('\n');
-                }
-                """);
-            Assert.Fail($"{name} scrolls sideways at 375 px:\n{report}");
-        }
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
 
         await SaveScreenshotAsync(name + "-375px");
         await Page.SetViewportSizeAsync(1280, 800);

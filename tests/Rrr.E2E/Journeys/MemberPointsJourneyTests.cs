@@ -55,7 +55,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await SaveScreenshotAsync("member-points-desktop");
         await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Available()).ToBeVisibleAsync();
-        await AssertNoHorizontalOverflowAsync();
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("member-points-375px");
     }
 
@@ -104,33 +104,6 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Expect(Page.GetByTestId("rrr-unavailable")).ToHaveCountAsync(0, new() { Timeout = RrrTimeoutMs });
         await Expect(Available()).ToHaveAttributeAsync("data-value", new Regex(@"^\d+$"));
         Assert.Equal(0, navigations);
-    }
-
-    /// <summary>Usable at 375 px: nothing makes the page scroll sideways (the elements that stick out are named).</summary>
-    private async Task AssertNoHorizontalOverflowAsync()
-    {
-        try
-        {
-            // MudBlazor re-lays out after the resize; wait for that state rather than sleeping.
-            await Page.WaitForFunctionAsync(
-                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth",
-                null, new() { Timeout = 5_000 });
-        }
-        catch (TimeoutException)
-        {
-            var report = await Page.EvaluateAsync<string>("""
-                () => {
-                  const width = document.documentElement.clientWidth;
-                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
-                    [...document.querySelectorAll('body *')]
-                      .filter(e => e.getBoundingClientRect().right > width + 1)
-                      .slice(0, 12)
-                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
-                      .join('\n');
-                }
-                """);
-            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
-        }
     }
 
     private ILocator Available() => Page.GetByTestId("points-available");

@@ -74,7 +74,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await SaveScreenshotAsync("model-room-desktop");
         await BrowserFixture.ResizeToPhoneAsync(Page);
         await Expect(Page.GetByTestId("viewer-row").First).ToBeVisibleAsync();
-        await AssertNoHorizontalOverflowAsync();
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("model-room-375px");
 
         // History: newest first, with room and stream; the refusal is listed too.
@@ -90,37 +90,13 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await AxeAsync("award history");
         await SaveScreenshotAsync("model-awards-desktop");
         await BrowserFixture.ResizeToPhoneAsync(Page);
-        await AssertNoHorizontalOverflowAsync();
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("model-awards-375px");
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private Task AxeAsync(string where) => Accessibility.AssertNoSeriousViolationsAsync(Page, where);
-
-    private async Task AssertNoHorizontalOverflowAsync()
-    {
-        try
-        {
-            await Page.WaitForFunctionAsync(
-                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
-        }
-        catch (TimeoutException)
-        {
-            var report = await Page.EvaluateAsync<string>("""
-                () => {
-                  const width = document.documentElement.clientWidth;
-                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
-                    [...document.querySelectorAll('body *')]
-                      .filter(e => e.getBoundingClientRect().right > width + 1)
-                      .slice(0, 12)
-                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
-                      .join('\n');
-                }
-                """);
-            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
-        }
-    }
 
     private async Task SignInAsLunaAsync()
     {

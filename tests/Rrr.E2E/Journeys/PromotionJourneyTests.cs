@@ -43,7 +43,7 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
         await Accessibility.AssertNoSeriousViolationsAsync(Page, Page.Url);
         await BrowserFixture.SaveScreenshotAsync(Page, "promotions-form-errors-desktop");
         await Page.SetViewportSizeAsync(375, 812);
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await BrowserFixture.SaveScreenshotAsync(Page, "promotions-form-errors-375px");
         await Page.SetViewportSizeAsync(1280, 800);
 
@@ -108,7 +108,7 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
         await Page.ReloadAsync();
         await WaitForInteractiveAsync();
         await ExpectStatusAsync(Page, "ACTIVE");
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await BrowserFixture.SaveScreenshotAsync(Page, "promotions-detail-375px");
 
         // The list filters at RRR: the promotion is under Active, not under Draft.
@@ -127,7 +127,7 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
         await Page.ReloadAsync();
         await WaitForInteractiveAsync();
         await Expect(Row(Page)).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
-        await AssertNoHorizontalOverflowAsync(Page);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await BrowserFixture.SaveScreenshotAsync(Page, "promotions-list-375px");
     }
 
@@ -192,30 +192,6 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
 
     [GeneratedRegex("/admin/promotions/promo_[A-Za-z0-9_]+$")]
     private static partial Regex PromotionUrlPattern();
-
-    private static async Task AssertNoHorizontalOverflowAsync(IPage page)
-    {
-        try
-        {
-            await page.WaitForFunctionAsync(
-                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth", null, new() { Timeout = 5_000 });
-        }
-        catch (TimeoutException)
-        {
-            var report = await page.EvaluateAsync<string>("""
-                () => {
-                  const width = document.documentElement.clientWidth;
-                  return 'scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width + '\n' +
-                    [...document.querySelectorAll('body *')]
-                      .filter(e => e.getBoundingClientRect().right > width + 1)
-                      .slice(0, 12)
-                      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right))
-                      .join('\n');
-                }
-                """);
-            Assert.Fail("The page scrolls sideways at 375 px:\n" + report);
-        }
-    }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 
