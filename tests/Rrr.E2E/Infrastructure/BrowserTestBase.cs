@@ -19,10 +19,22 @@ public abstract class BrowserTestBase(BrowserFixture browser, string? baseUrl = 
 
     protected IReadOnlyList<string> ConsoleErrors => _consoleErrors;
 
+    /// <summary>
+    /// Set by journeys to raise the page's default and navigation timeouts: the full suite shares two cores with other
+    /// builds, and sign-in redirects can take longer than the context's defaults. Null keeps the context's.
+    /// </summary>
+    protected virtual float? PageTimeoutMs => null;
+
     public virtual async ValueTask InitializeAsync()
     {
         _context = await Browser.NewContextAsync(baseUrl);
         _page = await _context.NewPageAsync();
+        if (PageTimeoutMs is { } timeoutMs)
+        {
+            _page.SetDefaultTimeout(timeoutMs);
+            _page.SetDefaultNavigationTimeout(timeoutMs);
+        }
+
         _page.Console += (_, message) =>
         {
             if (message.Type == "error")

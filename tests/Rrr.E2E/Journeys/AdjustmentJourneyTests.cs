@@ -17,12 +17,7 @@ public sealed class AdjustmentJourneyTests(PortalFixture fixture) : PortalTestBa
     private const float RrrTimeoutMs = 60_000;
     private readonly string _run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Adjustments_Of50_300_800_FollowTheirThresholds_AndRitasApprovalShowsLive()

@@ -20,12 +20,7 @@ public sealed class CheckoutJourneyTests(PortalFixture fixture) : PortalTestBase
     private const string Mia = "rrr_m_1001";
     private const string Oli = "rrr_m_1003";
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Mia_UsesPoints_PaymentApproved_BalanceDropsByExactlyThePoints_AndEscrowIsReleased()

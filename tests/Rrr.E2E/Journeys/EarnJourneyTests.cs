@@ -48,12 +48,7 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     public override async ValueTask DisposeAsync()
     {

@@ -13,12 +13,7 @@ public sealed class LayoutJourneyTests(PortalFixture fixture) : PortalTestBase(f
 {
     private const string MainContentLeft = "() => document.querySelector('.mud-main-content').getBoundingClientRect().left";
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task ADesktopPage_ResizedTo375px_ClosesTheDrawer_AndTheContentTakesTheFullWidth()

@@ -21,12 +21,7 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
 
     private static readonly Regex Unlinked = new("^(Revoked|Pending|NotLinked)$");
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Noah_IsLedToTheWizard_LinksWithTheInboxCode_SeesHisPoints_ThenRevokesWithConfirmation()

@@ -17,14 +17,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
 {
     private const float RrrTimeoutMs = 90_000; // an outage read waits out RRR's retries (Retry-After 5 s) before giving up
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-
-        // The full suite shares two cores with other builds: sign-in redirects can take longer than Playwright's 30 s default.
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Mia_SeesHerRealBalanceFromRrr_WithHistory_LinkChip_NoSeriousAxeViolations_AndFitsAPhone()

@@ -15,12 +15,7 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
     private const string Luna = "rrr_m_2001";
     private const string Oli = "rrr_m_1003";
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Luna_AwardsLinkedOli_IsRefusedForUnlinkedPia_AndSeesTheAwardInHerHistory()

@@ -20,12 +20,7 @@ public sealed partial class PromotionJourneyTests(PortalFixture fixture) : Porta
     private const float RrrTimeoutMs = 60_000;
     private readonly string _name = "E2E promo " + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Page.SetDefaultTimeout(60_000);
-        Page.SetDefaultNavigationTimeout(60_000);
-    }
+    protected override float? PageTimeoutMs => 60_000;
 
     [Fact]
     public async Task Promotion_NeedsTwoOtherXcnAdminsAndRita_AndTurnsActiveLive()
