@@ -228,27 +228,11 @@ internal static class Seeder
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO approval_requests (id, kind, subject_id, payload_json, payload_version, required_xcn, requires_rrr, maker_id, status,
-                    created_at, expires_at, revision, outcome_external_id, outcome_status, outcome_version, outcome_error, outcome_updated_at)
-                VALUES (@id, @kind, @subject, @payload, @payloadVersion, @xcn, @rrr, @maker, @status, @createdAt, @expiresAt, @revision,
-                        NULL, NULL, NULL, NULL, NULL);
-                """;
+            insert.CommandText = SqliteStore.InsertRequestSql;
             foreach (var (r, _) in requests)
             {
                 insert.Parameters.Clear();
-                insert.Parameters.AddWithValue("@id", r.Id);
-                insert.Parameters.AddWithValue("@kind", r.Kind);
-                insert.Parameters.AddWithValue("@subject", r.SubjectId);
-                insert.Parameters.AddWithValue("@payload", r.PayloadJson);
-                insert.Parameters.AddWithValue("@payloadVersion", r.PayloadVersion);
-                insert.Parameters.AddWithValue("@xcn", r.Policy.RequiredXcnApprovers);
-                insert.Parameters.AddWithValue("@rrr", r.Policy.RequiresRrrAdmin ? 1 : 0);
-                insert.Parameters.AddWithValue("@maker", r.MakerId);
-                insert.Parameters.AddWithValue("@status", ApprovalCodes.StatusText(r.Status));
-                insert.Parameters.AddWithValue("@createdAt", r.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("@expiresAt", r.ExpiresAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("@revision", r.Revision);
+                SqliteStore.AddRequestParameters(insert, r);
                 await insert.ExecuteNonQueryAsync(ct);
             }
         }

@@ -62,6 +62,13 @@ public sealed partial class SqliteStore : IApprovalStore
         "id, kind, subject_id, payload_json, payload_version, required_xcn, requires_rrr, maker_id, status, created_at, expires_at, revision, "
         + "outcome_external_id, outcome_status, outcome_version, outcome_error, outcome_updated_at";
 
+    /// <summary>A new request, no outcome yet; bound by <see cref="AddRequestParameters"/> (the audit bench seeds with both).</summary>
+    internal const string InsertRequestSql = $"""
+        INSERT INTO approval_requests ({RequestColumns})
+        VALUES (@id, @kind, @subject, @payload, @payloadVersion, @xcn, @rrr, @maker, @status, @createdAt, @expiresAt, @revision,
+                NULL, NULL, NULL, NULL, NULL);
+        """;
+
     private const string LogColumns =
         "seq, request_id, action, actor_id, actor_role, payload_version, reason, at, detail, previous_hash, hash";
 
@@ -74,11 +81,7 @@ public sealed partial class SqliteStore : IApprovalStore
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = $"""
-                INSERT INTO approval_requests ({RequestColumns})
-                VALUES (@id, @kind, @subject, @payload, @payloadVersion, @xcn, @rrr, @maker, @status, @createdAt, @expiresAt, @revision,
-                        NULL, NULL, NULL, NULL, NULL);
-                """;
+            insert.CommandText = InsertRequestSql;
             AddRequestParameters(insert, request);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -252,7 +255,7 @@ public sealed partial class SqliteStore : IApprovalStore
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddRequestParameters(SqliteCommand command, ApprovalRequest request)
+    internal static void AddRequestParameters(SqliteCommand command, ApprovalRequest request)
     {
         command.Parameters.AddWithValue("@id", request.Id);
         command.Parameters.AddWithValue("@kind", request.Kind);
