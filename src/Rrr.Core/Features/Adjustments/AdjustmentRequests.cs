@@ -31,12 +31,12 @@ public sealed class AdjustmentFormValidator : AbstractValidator<AdjustmentForm>
     public AdjustmentFormValidator()
     {
         RuleFor(f => f.XcnUserId).NotEmpty().WithMessage("Enter the member's XCN user id.")
-            .MaximumLength(100).Matches("^[A-Za-z0-9_-]+$").WithMessage("An XCN user id has letters, digits, _ and - only.");
+            .MaximumLength(100).Matches(@"^[A-Za-z0-9_-]+\z").WithMessage("An XCN user id has letters, digits, _ and - only.");
         RuleFor(f => f.Points).NotEqual(0).WithMessage("Points must not be 0: positive credits, negative debits.")
             .InclusiveBetween(-MaxAbsPoints, MaxAbsPoints).WithMessage("At most 1,000,000 points either way.");
         RuleFor(f => f.ReasonCode).NotNull().WithMessage("Choose a reason.").IsInEnum();
         RuleFor(f => f.TicketId).NotEmpty().WithMessage("A ticket id is required.")
-            .MaximumLength(64).Matches("^[A-Za-z0-9_.#/-]+$").WithMessage("A ticket id has letters, digits and _ . # / - only.");
+            .MaximumLength(64).Matches(@"^[A-Za-z0-9_.#/-]+\z").WithMessage("A ticket id has letters, digits and _ . # / - only.");
     }
 }
 

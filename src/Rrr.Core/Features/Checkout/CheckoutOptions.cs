@@ -117,9 +117,9 @@ public sealed partial class CheckoutOptionsValidator : IValidateOptions<Checkout
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex CurrencyCode();
 
-    [GeneratedRegex("^[a-z0-9-]{1,40}$")]
+    [GeneratedRegex(@"^[a-z0-9-]{1,40}\z")]
     private static partial Regex PackId();
 }

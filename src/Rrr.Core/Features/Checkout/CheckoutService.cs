@@ -236,7 +236,7 @@ public sealed partial class CheckoutService(
     private static string Attempt(string orderNumber, int attempt) =>
         orderNumber + "_" + attempt.ToString(CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^xcn_co_[0-9a-f]{16}$")]
+    [GeneratedRegex(@"^xcn_co_[0-9a-f]{16}\z")]
     private static partial Regex OrderNumberPattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkout order {OrderNumber} started for {XcnUserId} ({Kind})")]
