@@ -26,16 +26,60 @@ internal sealed class StoreHealthCheck(IStoreLifecycle store) : IHealthCheck
 }
 
 /// <summary>Without the identity provider nobody can sign in, so the portal is not ready.</summary>
-internal sealed class IdentityProviderHealthCheck(IHttpClientFactory clients, IOptions<OidcSettings> oidc) : IHealthCheck
+internal sealed class IdentityProviderHealthCheck(IdentityProviderProbe probe) : IHealthCheck
 {
     public const string HttpClientName = "health-idp";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        probe.CheckAsync(cancellationToken);
+}
+
+/// <summary>
+/// Asks the identity provider's discovery document at most once per Health:IdentityProviderCacheDuration, however
+/// often /health/ready is hit (and by however many callers at once): a probe must not become traffic to the IdP.
+/// </summary>
+internal sealed class IdentityProviderProbe(
+    IHttpClientFactory clients, IOptions<OidcSettings> oidc, IOptions<HealthSettings> settings, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (HealthCheckResult Result, DateTimeOffset Until)? _last;
+
+    public async Task<HealthCheckResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } cached)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Whoever waited behind the one that asked takes its answer.
+            if (Fresh() is { } answered)
+            {
+                return answered;
+            }
+
+            var result = await AskAsync(cancellationToken);
+            _last = (result, time.GetUtcNow() + settings.Value.IdentityProviderCacheDuration);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private HealthCheckResult? Fresh() => _last is { } last && time.GetUtcNow() < last.Until ? last.Result : null;
+
+    private async Task<HealthCheckResult> AskAsync(CancellationToken cancellationToken)
     {
         var discovery = new Uri(new Uri(oidc.Value.Authority.TrimEnd('/') + "/"), ".well-known/openid-configuration");
         try
         {
-            using var response = await clients.CreateClient(HttpClientName).GetAsync(discovery, cancellationToken);
+            using var response = await clients.CreateClient(IdentityProviderHealthCheck.HttpClientName).GetAsync(discovery, cancellationToken);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"Identity provider discovery answered {(int)response.StatusCode}.");
@@ -108,7 +152,7 @@ internal sealed class EarnOutboxHealthCheck(IEarnOutbox outbox, TimeProvider tim
     }
 }
 
-/// <summary>/health/ready as JSON: overall status and, per check, status, description and data (never exception text).</summary>
+/// <summary>/health/ready/details (admins) as JSON: overall status and, per check, status, description and data (never exception text).</summary>
 internal static class HealthJson
 {
     public static Task WriteAsync(HttpContext http, HealthReport report)

@@ -63,12 +63,8 @@ public static class PortalHostingExtensions
         services.AddProblemDetails();
 
         // --- Operations ---
-        services.AddHttpClient(IdentityProviderHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
-        services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"])
-            .AddCheck<RrrHealthCheck>("rrr", tags: ["ready"])
-            .AddCheck<EarnOutboxHealthCheck>("earn-outbox", tags: ["ready"]);
+        services.AddPortalHealth();
+        services.AddPortalRateLimiting();
         services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -84,11 +80,10 @@ public static class PortalHostingExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync })
-            .AllowAnonymous();
+        app.MapPortalHealth();
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();

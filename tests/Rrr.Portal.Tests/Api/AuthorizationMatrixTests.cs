@@ -22,6 +22,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/not-found"] = ("GET", "/not-found", "public"),
         ["/health/live"] = ("GET", "/health/live", "public"),
         ["/health/ready"] = ("GET", "/health/ready", "public"),
+        ["/health/ready/details"] = ("GET", "/health/ready/details", PortalRoles.Admin),
         ["/account/signin"] = ("GET", "/account/signin", "signin"),
         ["/account/home"] = ("GET", "/account/home", "signed-in"),
         ["/forbidden"] = ("GET", "/forbidden", "forbidden-page"),

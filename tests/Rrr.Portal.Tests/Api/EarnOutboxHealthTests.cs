@@ -8,6 +8,7 @@ using Rrr.Core.Features.Earn;
 using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
+using Rrr.Portal.Auth;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Support;
 
@@ -85,12 +86,12 @@ public sealed class EarnOutboxHealthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReadyEndpoint_ReportsTheOutboxAsJson()
+    public async Task ReadyDetailsEndpoint_ReportsTheOutboxAsJson_ToAnAdmin()
     {
         using var factory = new PortalFactory();
-        using var client = factory.CreateClientAs();
+        using var client = factory.CreateClientAs(PortalRoles.Admin);
 
-        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct);
+        var response = await client.GetAsync(new Uri(HealthHosting.DetailsPath, UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;

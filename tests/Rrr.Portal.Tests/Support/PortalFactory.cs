@@ -23,6 +23,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public const string Authority = "https://idp.example.test/";
     public const string RolesHeader = "X-Test-Roles";
 
+    /// <summary>Optional: the signed-in user's <c>sub</c> (default <c>xcn_u_test</c>), for per-user behaviour such as rate limits.</summary>
+    public const string SubHeader = "X-Test-Sub";
+
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "rrr-portal-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>What the stubbed identity provider discovery endpoint answers (health checks).</summary>
@@ -94,7 +97,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             }
 
             var identity = new ClaimsIdentity(SchemeName, "name", "role");
-            identity.AddClaim(new Claim("sub", "xcn_u_test"));
+            identity.AddClaim(new Claim("sub", Request.Headers.TryGetValue(SubHeader, out var sub) ? sub.ToString() : "xcn_u_test"));
             identity.AddClaim(new Claim("name", "Test Person"));
             foreach (var role in roles.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
             {

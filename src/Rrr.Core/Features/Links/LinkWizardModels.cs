@@ -48,6 +48,9 @@ public enum LinkWizardProblem
 
     /// <summary>RRR refused for a reason the wizard has no words for (logged by code).</summary>
     Refused,
+
+    /// <summary>Too many starts or code tries in a short time; nothing was sent to RRR. See <see cref="LinkWizardState.RetryAfter"/>.</summary>
+    TooManyTries,
 }
 
 /// <summary>What the wizard shows: the step, the link as RRR said it, the open intent (at the code step) and the last problem.</summary>
@@ -57,7 +60,8 @@ public sealed record LinkWizardState(
     OpenLinkIntent? Intent = null,
     LinkWizardProblem Problem = LinkWizardProblem.None,
     int? AttemptsRemaining = null,
-    IReadOnlyDictionary<string, string>? FieldErrors = null)
+    IReadOnlyDictionary<string, string>? FieldErrors = null,
+    TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Problem == LinkWizardProblem.None;
 }
@@ -78,9 +82,9 @@ public static partial class LinkWizardRules
             ? null
             : "An RRR member number looks like rrr_m_1234: letters, digits and underscores only.";
 
-    [GeneratedRegex("^[0-9]{6}$")]
+    [GeneratedRegex(@"^[0-9]{6}\z")]
     private static partial Regex SixDigits();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex MemberNumber();
 }

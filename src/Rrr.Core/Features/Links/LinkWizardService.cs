@@ -17,6 +17,7 @@ public sealed partial class LinkWizardService(
     IRrrLinksApi api,
     IOpenLinkIntentStore intents,
     LinkStatusService links,
+    MemberActionLimiter limiter,
     TimeProvider time,
     ILogger<LinkWizardService> logger)
 {
@@ -62,6 +63,13 @@ public sealed partial class LinkWizardService(
         {
             return new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.InvalidInput,
                 FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = memberError });
+        }
+
+        // Each start may make RRR mail a code to the member named; a typo costs nothing, a call to RRR does.
+        if (limiter.TryAcquire(MemberAction.LinkIntent, xcnUserId) is { } wait)
+        {
+            LogLimited(logger, "start", xcnUserId);
+            return new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.TooManyTries, RetryAfter: wait);
         }
 
         LinkIntent intent;
@@ -114,6 +122,14 @@ public sealed partial class LinkWizardService(
         {
             return new LinkWizardState(LinkWizardStep.EnterCode, Known(xcnUserId), open, LinkWizardProblem.InvalidInput, open.AttemptsRemaining,
                 new Dictionary<string, string> { [LinkWizardRules.CodeField] = codeError });
+        }
+
+        // Per member across intents: RRR's own count is per intent, and a new intent is one click away.
+        if (limiter.TryAcquire(MemberAction.LinkCode, xcnUserId) is { } wait)
+        {
+            LogLimited(logger, "confirm", xcnUserId);
+            return new LinkWizardState(LinkWizardStep.EnterCode, Known(xcnUserId), open, LinkWizardProblem.TooManyTries, open.AttemptsRemaining,
+                RetryAfter: wait);
         }
 
         // Counted before the call, so a lost answer never lets the next code reuse this key with another body.
@@ -258,6 +274,9 @@ public sealed partial class LinkWizardService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RRR refused link {Step} for {XcnUserId}: {Code}")]
     private static partial void LogRefused(ILogger logger, string step, string xcnUserId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Link {Step} for {XcnUserId} refused by the rate limit")]
+    private static partial void LogLimited(ILogger logger, string step, string xcnUserId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RRR unavailable ({Reason}) at link {Step} for {XcnUserId}")]
     private static partial void LogUnavailable(ILogger logger, string step, string xcnUserId, RrrUnavailableReason reason);

@@ -16,6 +16,8 @@ public static class MemberServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<MemberActionLimits>();
+        services.TryAddSingleton<MemberActionLimiter>();
         services.TryAddScoped<LinkStatusService>();
         services.TryAddScoped<CurrentMemberService>();
         services.TryAddScoped<WalletService>();

@@ -28,6 +28,8 @@ public sealed class StandardWebhookVerifier
 {
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private readonly IReadOnlyList<WebhookSecret> _secrets;
     private readonly TimeProvider _time;
     private readonly TimeSpan _tolerance;
@@ -55,6 +57,12 @@ public sealed class StandardWebhookVerifier
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return new(WebhookRejection.InvalidTimestamp);
+        }
+
+        // Past year 9999 (13 digits and more) is no instant at all: refused before FromUnixTimeSeconds would throw.
+        if (seconds > MaxUnixSeconds)
+        {
+            return new(WebhookRejection.TimestampOutOfTolerance);
         }
 
         // Both directions: a far-future timestamp would otherwise extend a replay window.

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Earn;
 
@@ -15,13 +16,17 @@ public sealed class InternalApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<InternalApiSettings> settings)
+    IOptionsMonitor<InternalApiSettings> settings,
+    ClientFailureLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "InternalApiKey";
     public const string HeaderName = "X-Internal-Key";
     public const string Policy = "internal-service";
     public const string ServiceRole = "internal_service";
+
+    /// <summary>Far above any real key (Production needs 32+); a longer header is refused unread.</summary>
+    public const int MaxKeyLength = 256;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,7 +35,7 @@ public sealed class InternalApiKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!Matches(values[0]!, settings.CurrentValue.ApiKeys))
+        if (values[0]!.Length > MaxKeyLength || !Matches(values[0]!, settings.CurrentValue.ApiKeys))
         {
             return Task.FromResult(AuthenticateResult.Fail("Invalid internal key."));
         }
@@ -43,6 +48,13 @@ public sealed class InternalApiKeyHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // Only refused calls count against the address, so a valid key is never limited.
+        if (failures.CountFailure(ClientFailure.InternalKey, Context) is { } wait)
+        {
+            await RateLimitHosting.WriteTooManyAsync(Context, wait);
+            return;
+        }
+
         // One answer for a missing and a wrong key: the caller learns nothing to adjust.
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         await Results.Problem(

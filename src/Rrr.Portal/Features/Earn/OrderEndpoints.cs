@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using Rrr.Core.Features.Earn;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Earn;
 
@@ -92,9 +93,18 @@ public static partial class OrderEndpoints
             return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json."));
         }
 
+        if (http.Request.ContentLength > OrderRules.MaxBodyBytes
+            || await BoundedBody.ReadAsync(http.Request.BodyReader, OrderRules.MaxBodyBytes, http.RequestAborted) is not { } body)
+        {
+            return (null, Results.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Order body too large.",
+                detail: $"An order event takes at most {OrderRules.MaxBodyBytes} bytes."));
+        }
+
         try
         {
-            var request = await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted);
+            var request = JsonSerializer.Deserialize<T>(body, Json);
             return request is null
                 ? (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A JSON object is required."))
                 : (request, null);

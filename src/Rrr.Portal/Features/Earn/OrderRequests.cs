@@ -53,8 +53,11 @@ internal static class OrderRules
     public const int MaxIdLength = 64;
     public const decimal MaxAmount = 1_000_000m;
 
+    /// <summary>A real order event is a few hundred bytes; the bound keeps an unauthenticated sender from making us buffer more.</summary>
+    public const int MaxBodyBytes = 8 * 1024;
+
     // Opaque ids that survive an Idempotency-Key header (visible ASCII) and never carry free text.
-    public static readonly System.Text.RegularExpressions.Regex Id = new("^[A-Za-z0-9_.:-]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    public static readonly System.Text.RegularExpressions.Regex Id = new(@"^[A-Za-z0-9_.:-]+\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
 

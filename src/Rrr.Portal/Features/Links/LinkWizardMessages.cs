@@ -1,3 +1,4 @@
+using System.Globalization;
 using MudBlazor;
 using Rrr.Core.Features.Links;
 
@@ -26,8 +27,16 @@ public static class LinkWizardMessages
             LinkWizardProblem.NotLinked => ("Your account is not linked, so there is nothing to revoke.", Severity.Info),
             LinkWizardProblem.RrrUnavailable => (Unavailable, Severity.Warning),
             LinkWizardProblem.Refused => ("RedRoomRewards could not complete this step. Please try again later.", Severity.Error),
+            LinkWizardProblem.TooManyTries => (TooManyTries(state.RetryAfter), Severity.Warning),
             _ => null,
         };
+    }
+
+    /// <summary>Whole seconds, rounded up, so "wait 0 s" never shows.</summary>
+    public static string TooManyTries(TimeSpan? retryAfter)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        return string.Create(CultureInfo.InvariantCulture, $"Too many tries. Wait {seconds} s, then try again.");
     }
 
     public static string WrongCode(int? attemptsRemaining) => attemptsRemaining switch

@@ -100,7 +100,8 @@ public sealed partial class LinkWizardPage : IDisposable
             var state = await step(_cts.Token);
 
             // Only an outage keeps the attempt: trying again must replay it at RRR. Any answer ends this run.
-            if (isStart && state.Problem != LinkWizardProblem.RrrUnavailable && state.Problem != LinkWizardProblem.InvalidInput)
+            // (Invalid input and the rate limit never reached RRR, so there is no answer yet either.)
+            if (isStart && state.Problem is not (LinkWizardProblem.RrrUnavailable or LinkWizardProblem.InvalidInput or LinkWizardProblem.TooManyTries))
             {
                 _attemptId = NewAttemptId();
             }

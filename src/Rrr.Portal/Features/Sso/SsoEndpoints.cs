@@ -6,6 +6,7 @@ using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Sso;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Features.Links;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Sso;
 
@@ -24,6 +25,9 @@ public static class SsoEndpoints
     {
         app.MapPost(OpenPath, (Func<HttpContext, IAntiforgery, IFeatureManager, SsoLaunchService, Task<IResult>>)OpenAsync)
             .RequireAuthorization(PortalPolicies.Member)
+
+            // Per member (sub): every post may mint a ticket at RRR, and a ticket opens the member's RRR account.
+            .RequireRateLimiting(RateLimitPolicies.SsoTickets)
             .ExcludeFromDescription();
         return app;
     }

@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using Rrr.Core.Features.Webhooks;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Webhooks;
 
@@ -13,9 +12,15 @@ public static partial class RrrWebhookEndpoints
 {
     public const string Path = "/webhooks/rrr";
 
+    // Bounds on what an unauthenticated caller may send before anything is checked. RRR's ids are
+    // "evt_" + 26 characters, timestamps 10 digits, and a rotation sends a few 50-character signatures.
+    internal const int MaxIdLength = 128;
+    internal const int MaxTimestampLength = 20;
+    internal const int MaxSignatureLength = 1024;
+
     public static IEndpointRouteBuilder MapRrrWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, Task<IResult>>)ReceiveAsync)
+        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, ClientFailureLimiter, Task<IResult>>)ReceiveAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
@@ -33,7 +38,8 @@ public static partial class RrrWebhookEndpoints
         RrrWebhookReceiver receiver,
         IInboxWriter writer,
         WebhookProcessorSignal signal,
-        TimeProvider time)
+        TimeProvider time,
+        ClientFailureLimiter failures)
     {
         var logger = receiver.Logger;
         var request = http.Request;
@@ -47,21 +53,37 @@ public static partial class RrrWebhookEndpoints
         string? signature = request.Headers["webhook-signature"];
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
-            return Results.Problem(
+            return Refuse(http, failures, Results.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Missing webhook headers.",
-                detail: "webhook-id, webhook-timestamp and webhook-signature are required.");
+                detail: "webhook-id, webhook-timestamp and webhook-signature are required."));
+        }
+
+        if (id.Length > MaxIdLength || timestamp.Length > MaxTimestampLength || signature.Length > MaxSignatureLength)
+        {
+            return Refuse(http, failures, Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Webhook headers too long.",
+                detail: $"webhook-id takes at most {MaxIdLength} characters, webhook-timestamp {MaxTimestampLength}, webhook-signature {MaxSignatureLength}."));
         }
 
         if (request.ContentLength > RrrWebhookSettings.MaxBodyBytes
-            || await ReadBoundedAsync(request.BodyReader, RrrWebhookSettings.MaxBodyBytes, http.RequestAborted) is not { } body)
+            || await BoundedBody.ReadAsync(request.BodyReader, RrrWebhookSettings.MaxBodyBytes, http.RequestAborted) is not { } body)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large.");
+            return Refuse(http, failures, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large."));
         }
 
+        // Always verified, even from an address over its failure limit: the check is bounded and cheap, and a
+        // delivery RRR really signed must never be turned away because someone else shares the address.
         var verification = verifier.Verify(id, timestamp, signature, body);
         if (!verification.IsValid)
         {
+            // Past the limit, not even logged: a flood of forgeries must not flood the log as well.
+            if (failures.CountFailure(ClientFailure.Webhook, http) is { } wait)
+            {
+                return RateLimitHosting.TooMany(http, wait);
+            }
+
             // One answer for every reason (signature, age, format): the caller learns nothing to adjust.
             LogRejected(logger, verification.Rejection, Opaque(id));
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature rejected.");
@@ -95,29 +117,9 @@ public static partial class RrrWebhookEndpoints
         return Results.Accepted();
     }
 
-    /// <summary>The whole body, or null as soon as it grows past <paramref name="limit"/> (whatever Content-Length said).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(PipeReader reader, int limit, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (buffer.Length > limit)
-            {
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var bytes = buffer.ToArray();
-                reader.AdvanceTo(buffer.End);
-                return bytes;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
+    /// <summary>Counts a refusal against the caller's address; past its limit the answer is 429 instead.</summary>
+    private static IResult Refuse(HttpContext http, ClientFailureLimiter failures, IResult answer) =>
+        failures.CountFailure(ClientFailure.Webhook, http) is { } wait ? RateLimitHosting.TooMany(http, wait) : answer;
 
     // Unverified header values reach the log only cut short.
     private static string Opaque(string value) => value.Length <= 100 ? value : value[..100];

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Rrr.Links;
 using Rrr.Core.Rrr.Sso;
@@ -122,6 +123,27 @@ public sealed class LinkWizardPageTests : PortalComponentTest
         Assert.Equal("rrr_m_1002", cut.Find("[data-testid=linked-member]").TextContent);
         Assert.Equal("member", cut.FindAll("a").Single(a => a.TextContent.Contains("Back to my points", StringComparison.Ordinal)).GetAttribute("href"));
         Assert.Empty(cut.FindAll("[data-testid=wizard-problem]"));
+    }
+
+    [Fact]
+    public void Start_PastTheRateLimit_SaysHowLongToWait_AndStaysAtStart()
+    {
+        // Noah's other tabs (the limiter is one per process) used up the default allowance.
+        var limiter = Services.GetRequiredService<MemberActionLimiter>();
+        var used = 0;
+        while (limiter.TryAcquire(MemberAction.LinkIntent, Noah) is null && used < 1000)
+        {
+            used++;
+        }
+
+        Assert.Equal(new MemberActionLimits().LinkIntents.PermitLimit, used);
+        var cut = RenderWizard();
+
+        cut.Find("[data-testid=start-step] form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Matches(@"^Too many tries\. Wait \d+ s, then try again\.", Problem(cut).Trim()));
+        Assert.Equal("Start", Step(cut));
+        Assert.DoesNotContain(api.Keys, k => k.Operation == "intent");
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public sealed class LinkWizardServiceTests : IDisposable
     private readonly FakeLinkFlowApi api = new();
     private readonly FixedIdentity identity = new(Noah);
     private readonly List<LinkStatusService> statuses = [];
+    private readonly MemberActionLimiter limiter = new(Microsoft.Extensions.Options.Options.Create(new MemberActionLimits()));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +27,7 @@ public sealed class LinkWizardServiceTests : IDisposable
     {
         var status = new LinkStatusService(identity, api, db.Store, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return (new LinkWizardService(identity, api, db.Store, status, time, NullLogger<LinkWizardService>.Instance), status);
+        return (new LinkWizardService(identity, api, db.Store, status, limiter, time, NullLogger<LinkWizardService>.Instance), status);
     }
 
     [Fact]
@@ -283,6 +284,7 @@ public sealed class LinkWizardServiceTests : IDisposable
             status.Dispose();
         }
 
+        limiter.Dispose();
         db.Dispose();
     }
 }

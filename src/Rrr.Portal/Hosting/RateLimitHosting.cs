@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Members;
+
+namespace Rrr.Portal.Hosting;
+
+/// <summary>
+/// Every rate limit of the portal, bound from "RateLimits" (each a fixed window: <c>PermitLimit</c> per <c>Window</c>).
+/// Per signed-in user (the <c>sub</c>): link starts, link code tries, SSO tickets. Per client address: webhooks
+/// that fail verification, internal calls without a valid key, health probes.
+/// </summary>
+public sealed class RateLimitSettings
+{
+    public const string Section = "RateLimits";
+
+    public RateLimitRule LinkIntents { get; set; } = new MemberActionLimits().LinkIntents;
+
+    public RateLimitRule LinkCodes { get; set; } = new MemberActionLimits().LinkCodes;
+
+    public RateLimitRule SsoTickets { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Only failed deliveries count: a delivery that verifies is never limited.</summary>
+    public RateLimitRule WebhookFailures { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Only missing or wrong <c>X-Internal-Key</c> calls count: a valid key is never limited.</summary>
+    public RateLimitRule InternalKeyFailures { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Generous: a load balancer probes every few seconds from one address.</summary>
+    public RateLimitRule Health { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+
+    internal IEnumerable<(string Name, RateLimitRule? Rule)> Rules() =>
+    [
+        (nameof(LinkIntents), LinkIntents), (nameof(LinkCodes), LinkCodes), (nameof(SsoTickets), SsoTickets),
+        (nameof(WebhookFailures), WebhookFailures), (nameof(InternalKeyFailures), InternalKeyFailures), (nameof(Health), Health),
+    ];
+}
+
+internal sealed class RateLimitSettingsValidator : IValidateOptions<RateLimitSettings>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitSettings options)
+    {
+        var failures = options.Rules()
+            .Select(r => (r.Name, Problem: r.Rule is null ? "is required." : r.Rule.Problem()))
+            .Where(r => r.Problem is not null)
+            .Select(r => $"{RateLimitSettings.Section}:{r.Name}: {r.Problem}")
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Names of the endpoint policies (<c>RequireRateLimiting</c>).</summary>
+public static class RateLimitPolicies
+{
+    public const string SsoTickets = "sso-tickets";
+    public const string Health = "health";
+}
+
+public enum ClientFailure
+{
+    Webhook,
+    InternalKey,
+}
+
+/// <summary>
+/// Counts refusals per client address, and only refusals: the caller asks after deciding a request failed, so a
+/// valid webhook or key never spends a permit and is answered however many failures its address has.
+/// </summary>
+public sealed class ClientFailureLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<(ClientFailure Kind, string Address)> _limiter;
+
+    public ClientFailureLimiter(IOptions<RateLimitSettings> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var value = settings.Value;
+        _limiter = PartitionedRateLimiter.Create<(ClientFailure Kind, string Address), (ClientFailure, string)>(key =>
+            RateLimitHosting.FixedWindow(key, key.Kind == ClientFailure.Webhook ? value.WebhookFailures : value.InternalKeyFailures));
+    }
+
+    /// <summary>Counts one failure; null while the address is within its limit, else how long it must wait.</summary>
+    public TimeSpan? CountFailure(ClientFailure kind, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var lease = _limiter.AttemptAcquire((kind, RateLimitHosting.ClientAddress(http)));
+        return lease.IsAcquired ? null : RateLimitHosting.RetryAfterOf(lease);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+public static class RateLimitHosting
+{
+    /// <summary>Settings (validated at start-up), the framework's rate limiter with the endpoint policies, the failure and member limiters.</summary>
+    public static IServiceCollection AddPortalRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitSettings>, RateLimitSettingsValidator>();
+        services.AddOptions<MemberActionLimits>().Configure<IOptions<RateLimitSettings>>((limits, settings) =>
+        {
+            limits.LinkIntents = settings.Value.LinkIntents;
+            limits.LinkCodes = settings.Value.LinkCodes;
+        });
+        services.AddSingleton<ClientFailureLimiter>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) => new ValueTask(WriteTooManyAsync(context.HttpContext, RetryAfterOf(context.Lease)));
+        });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((o, settings) =>
+        {
+            var value = settings.Value;
+
+            // After authentication and authorization (see UsePortal), so the user is known and only authorized calls count.
+            o.AddPolicy(RateLimitPolicies.SsoTickets, http => FixedWindow(
+                http.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "sub:" + sub : "ip:" + ClientAddress(http), value.SsoTickets));
+            o.AddPolicy(RateLimitPolicies.Health, http => FixedWindow(ClientAddress(http), value.Health));
+        });
+        return services;
+    }
+
+    /// <summary>The remote address as the forwarded-headers middleware left it (the proxy's client, once trusted).</summary>
+    public static string ClientAddress(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, rounded up) and a problem body that says how long.</summary>
+    public static Task WriteTooManyAsync(HttpContext http, TimeSpan retryAfter) => TooMany(http, retryAfter).ExecuteAsync(http);
+
+    /// <inheritdoc cref="WriteTooManyAsync"/>
+    public static IResult TooMany(HttpContext http, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests.",
+            detail: string.Create(CultureInfo.InvariantCulture, $"Try again in {seconds} s."),
+            extensions: new Dictionary<string, object?> { ["retry_after_seconds"] = seconds });
+    }
+
+    internal static RateLimitPartition<TKey> FixedWindow<TKey>(TKey key, RateLimitRule rule) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = rule.PermitLimit,
+            Window = rule.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    internal static TimeSpan RetryAfterOf(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1);
+}
