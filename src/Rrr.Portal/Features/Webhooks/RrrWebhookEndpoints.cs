@@ -12,9 +12,9 @@ public static partial class RrrWebhookEndpoints
 {
     public const string Path = "/webhooks/rrr";
 
-    // Bounds on what an unauthenticated caller may send before anything is checked. RRR's ids are
-    // "evt_" + 26 characters, timestamps 10 digits, and a rotation sends a few 50-character signatures.
-    internal const int MaxIdLength = 128;
+    // Bounds on what an unauthenticated caller may send before anything is read or hashed: the event's own id
+    // rule (the body id must equal the header), 10-digit timestamps with room, a few signatures during a rotation.
+    internal const int MaxIdLength = RrrEventPayload.MaxIdLength;
     internal const int MaxTimestampLength = 20;
     internal const int MaxSignatureLength = 1024;
 
