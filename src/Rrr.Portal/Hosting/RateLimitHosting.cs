@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -120,11 +122,31 @@ public static class RateLimitHosting
         return services;
     }
 
-    /// <summary>The remote address as the forwarded-headers middleware left it (the proxy's client, once trusted).</summary>
+    /// <summary>
+    /// The remote address as the forwarded-headers middleware left it (the proxy's client, once trusted). IPv4 seen
+    /// as IPv6 counts as itself; IPv6 counts by its /64, since one host may pick any address in its network.
+    /// </summary>
     public static string ClientAddress(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (http.Connection.RemoteIpAddress is not { } address)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>429 with <c>Retry-After</c> (whole seconds, rounded up) and a problem body that says how long.</summary>
