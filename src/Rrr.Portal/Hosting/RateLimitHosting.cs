@@ -30,7 +30,7 @@ public sealed class RateLimitSettings
     public RateLimitRule InternalKeyFailures { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Generous: a load balancer probes every few seconds from one address.</summary>
-    public RateLimitRule Health { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+    public RateLimitRule Health { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) };
 
     internal IEnumerable<(string Name, RateLimitRule? Rule)> Rules() =>
     [
