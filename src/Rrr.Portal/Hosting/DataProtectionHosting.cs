@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
 
@@ -68,6 +71,15 @@ internal static class DataProtectionHosting
         {
             dataProtection.UnprotectKeysWithAnyCertificate([.. certificates.Previous]);
         }
+
+        // After PersistKeysToPortalStore's Configure, so it wraps the store repository.
+        services.AddOptions<KeyManagementOptions>().PostConfigure<IHostEnvironment, ILoggerFactory>((options, environment, loggers) =>
+        {
+            if (!DevelopmentOnly.Allows(environment) && options.XmlRepository is { } repository)
+            {
+                options.XmlRepository = new EncryptedKeysOnlyRepository(repository, loggers.CreateLogger<EncryptedKeysOnlyRepository>());
+            }
+        });
 
         return services;
     }
@@ -158,4 +170,39 @@ internal sealed class KeyProtectionSettingsValidator(IHostEnvironment environmen
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+}
+
+/// <summary>
+/// Outside Development a key whose master key sits in the store in plain text (written before a certificate
+/// was configured, or planted by someone who can write to the store) is not used: cookies it signed stop
+/// working and the key manager makes a new, encrypted key.
+/// </summary>
+internal sealed partial class EncryptedKeysOnlyRepository(IXmlRepository inner, ILogger<EncryptedKeysOnlyRepository> logger) : IXmlRepository
+{
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        var elements = inner.GetAllElements();
+        var kept = new List<XElement>(elements.Count);
+        foreach (var element in elements)
+        {
+            if (IsPlainTextKey(element))
+            {
+                LogPlainTextKeyIgnored(logger, element.Attribute("id")?.Value ?? "?");
+                continue;
+            }
+
+            kept.Add(element);
+        }
+
+        return kept;
+    }
+
+    public void StoreElement(XElement element, string friendlyName) => inner.StoreElement(element, friendlyName);
+
+    /// <summary>An unencrypted descriptor carries its secret in a <c>masterKey</c> element; an encrypted one in <c>encryptedSecret</c>.</summary>
+    internal static bool IsPlainTextKey(XElement element) =>
+        element.Name.LocalName == "key" && element.Descendants().Any(e => e.Name.LocalName == "masterKey");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data-protection key {KeyId} is stored unencrypted and is ignored outside Development")]
+    private static partial void LogPlainTextKeyIgnored(ILogger logger, string keyId);
 }

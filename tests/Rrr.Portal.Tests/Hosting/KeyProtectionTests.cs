@@ -70,6 +70,26 @@ public sealed class KeyProtectionTests : IDisposable
     }
 
     [Fact]
+    public async Task OutsideDevelopment_AKeyStoredInPlainText_IsNotUsed()
+    {
+        string protectedPayload;
+        await using (var development = await StartAsync("Development"))
+        {
+            protectedPayload = Protector(development).Protect("admin cookie");
+            Assert.Contains("masterKey", Keys(development), StringComparison.Ordinal);
+        }
+
+        var pfx = TestCertificates.WritePfx(_folder, "dp", Password);
+        await using var staging = await StartAsync("Staging", [.. StagingSettings, ("DataProtection:CertificatePath", pfx), ("DataProtection:CertificatePassword", Password)]);
+
+        // A cookie signed with the plain-text key (which anyone reading the store could have minted) is refused.
+        Assert.ThrowsAny<CryptographicException>(() => Protector(staging).Unprotect(protectedPayload));
+        var fresh = Protector(staging).Protect("x");
+        Assert.Equal("x", Protector(staging).Unprotect(fresh));
+        Assert.Contains("encryptedSecret", Keys(staging), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Staging_WithoutACertificate_RefusesToStart_NamingTheSetting()
     {
         var message = StartupFailure.Of("Staging");
@@ -95,17 +115,7 @@ public sealed class KeyProtectionTests : IDisposable
     {
         var pfx = TestCertificates.WritePfx(_folder, "dp", Password);
 
-        await using var app = await StartAsync(
-            "Staging",
-            ("Oidc:Authority", "https://login.example.com/"),
-            ("Oidc:ClientId", "portal"),
-            ("Oidc:ClientSecret", "a-real-client-secret"),
-            ("Rrr:BaseUrl", "https://rrr.example.com/"),
-            ("Rrr:ApiKey", "a-real-rrr-key"),
-            ("Internal:ApiKeys:0", new string('k', 40)),
-            ("Webhooks:Secrets:0", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
-            ("DataProtection:CertificatePath", pfx),
-            ("DataProtection:CertificatePassword", Password));
+        await using var app = await StartAsync("Staging", [.. StagingSettings, ("DataProtection:CertificatePath", pfx), ("DataProtection:CertificatePassword", Password)]);
 
         Assert.Contains("encryptedSecret", Protect(app), StringComparison.Ordinal);
     }
@@ -118,6 +128,21 @@ public sealed class KeyProtectionTests : IDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
+
+    /// <summary>Real settings for a non-Development start (the certificate is added per test).</summary>
+    private static (string Key, string Value)[] StagingSettings =>
+    [
+        ("Oidc:Authority", "https://login.example.com/"),
+        ("Oidc:ClientId", "portal"),
+        ("Oidc:ClientSecret", "a-real-client-secret"),
+        ("Rrr:BaseUrl", "https://rrr.example.com/"),
+        ("Rrr:ApiKey", "a-real-rrr-key"),
+        ("Internal:ApiKeys:0", new string('k', 40)),
+        ("Webhooks:Secrets:0", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+    ];
+
+    private static string Keys(RunningPortal app) =>
+        string.Join('\n', app.Services.GetRequiredService<StoreXmlRepository>().GetAllElements().Select(e => e.ToString()));
 
     private static IDataProtector Protector(RunningPortal app) =>
         app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("key-protection-tests");
