@@ -105,7 +105,7 @@ public static class AuthSetup
 
     private static ChallengeHttpResult SignIn(string? returnUrl) =>
         TypedResults.Challenge(
-            new AuthenticationProperties { RedirectUri = IsLocalUrl(returnUrl) ? returnUrl : "/account/home" },
+            new AuthenticationProperties { RedirectUri = RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : "/account/home" },
             [OpenIdConnectDefaults.AuthenticationScheme]);
 
     // Binding the form makes the endpoint validate the antiforgery token, so other sites can't sign people out.
@@ -139,7 +139,4 @@ public static class AuthSetup
 
     private static bool IsApiRequest(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/internal");
-
-    private static bool IsLocalUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 }

@@ -30,21 +30,21 @@ public static class PortalHostingExtensions
         services.AddOptions<SandboxHostSettings>().BindConfiguration(SandboxHostSettings.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SandboxHostSettings>, SandboxHostSettingsValidator>();
         services.AddOptions<OidcSettings>().BindConfiguration(OidcSettings.Section)
-            .PostConfigure<IOptions<SandboxHostSettings>>(UseSandboxIdentityProviderWhenUnset)
+            .PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxIdentityProviderWhenUnset)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
         services.AddSingleton(TimeProvider.System);
 
         // --- In-process sandbox first, so the dev identity provider is up before anyone signs in ---
-        if (builder.Configuration.GetValue<bool>("Sandbox:Enabled") && !builder.Environment.IsProduction())
+        if (builder.Configuration.GetValue<bool>("Sandbox:Enabled") && DevelopmentOnly.Allows(builder.Environment))
         {
             services.AddHostedService<InProcessSandbox>();
         }
 
-        // --- Persistence and data protection (keys live in the store so restarts keep sessions) ---
+        // --- Persistence and data protection (keys live in the store so restarts keep sessions; encrypted, see DataProtectionHosting) ---
         services.AddPortalTelemetry(builder.Configuration);
         services.AddPortalStore(builder.Configuration);
-        services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
+        services.AddPortalDataProtection(builder.Configuration);
         services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
         services.AddRrrWebhooks();
         services.AddMemberExperience();
@@ -60,6 +60,7 @@ public static class PortalHostingExtensions
         // --- UI ---
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPortalSessions(); // after the UI: its revalidating provider replaces the plain one
         services.AddProblemDetails();
 
         // --- Operations ---
@@ -94,9 +95,9 @@ public static class PortalHostingExtensions
         return app;
     }
 
-    private static void UseSandboxIdentityProviderWhenUnset(OidcSettings oidc, IOptions<SandboxHostSettings> sandbox)
+    private static void UseSandboxIdentityProviderWhenUnset(OidcSettings oidc, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
     {
-        if (!sandbox.Value.Enabled || !string.IsNullOrWhiteSpace(oidc.Authority))
+        if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) || !string.IsNullOrWhiteSpace(oidc.Authority))
         {
             return;
         }

@@ -4,20 +4,20 @@ using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;
 
-/// <summary>The portal's side of the RRR client settings: sandbox defaults in development, refusals in Production.</summary>
+/// <summary>The portal's side of the RRR client settings: sandbox defaults in Development only, Production's refusals everywhere else.</summary>
 internal static class RrrClientHosting
 {
     public static IServiceCollection AddRrrClientHosting(this IServiceCollection services)
     {
-        services.AddOptions<RrrClientOptions>().PostConfigure<IOptions<SandboxHostSettings>>(UseSandboxWhenUnset);
+        services.AddOptions<RrrClientOptions>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxWhenUnset);
         services.AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
         return services;
     }
 
-    /// <summary>With the in-process sandbox on, an unset URL or key means "talk to the sandbox".</summary>
-    private static void UseSandboxWhenUnset(RrrClientOptions rrr, IOptions<SandboxHostSettings> sandbox)
+    /// <summary>With the in-process sandbox on (Development only), an unset URL or key means "talk to the sandbox".</summary>
+    private static void UseSandboxWhenUnset(RrrClientOptions rrr, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
     {
-        if (!sandbox.Value.Enabled)
+        if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox))
         {
             return;
         }
@@ -34,33 +34,34 @@ internal static class RrrClientHosting
     }
 }
 
-/// <summary>Production talks to the real RRR over https with a real credential, never to the sandbox.</summary>
-internal sealed class RrrProductionSettingsValidator(IHostEnvironment environment, IOptions<SandboxHostSettings> sandbox)
+/// <summary>Outside Development the portal talks to the real RRR over https with a real credential, never to the sandbox.</summary>
+internal sealed class RrrProductionSettingsValidator(IHostEnvironment environment, IConfiguration configuration)
     : IValidateOptions<RrrClientOptions>
 {
     public ValidateOptionsResult Validate(string? name, RrrClientOptions options)
     {
-        if (!environment.IsProduction())
+        if (DevelopmentOnly.Allows(environment))
         {
             return ValidateOptionsResult.Success;
         }
 
+        var outside = DevelopmentOnly.Outside(environment);
         var failures = new List<string>();
-        if (options.ApiKey == SandboxSettings.DevApiKey)
+        if (DevelopmentOnly.IsDevValue(options.ApiKey, SandboxSettings.DevApiKey))
         {
-            failures.Add("Rrr:ApiKey is the sandbox's development key, which Production refuses.");
+            failures.Add($"Rrr:ApiKey is the sandbox's published development key, which is refused {outside}.");
         }
 
         if (options.BaseUrl is { IsAbsoluteUri: true } url)
         {
             if (url.Scheme != Uri.UriSchemeHttps)
             {
-                failures.Add("Rrr:BaseUrl must use https in Production.");
+                failures.Add($"Rrr:BaseUrl must use https {outside}.");
             }
 
-            if (Uri.Compare(url, sandbox.Value.Url, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            if (Uri.Compare(url, DevelopmentOnly.ConfiguredSandboxUrl(configuration), UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
             {
-                failures.Add("Rrr:BaseUrl points at the RRR sandbox, which Production refuses.");
+                failures.Add($"Rrr:BaseUrl points at the RRR sandbox, which is refused {outside}.");
             }
         }
 

@@ -4,9 +4,9 @@ namespace Rrr.Portal.Hosting;
 
 /// <summary>
 /// Fails start-up with every problem named by its setting path, so an operator fixes them in one go.
-/// Production refuses the sandbox and the development identity provider outright.
+/// Every environment but Development refuses the sandbox and the development identity provider outright.
 /// </summary>
-internal sealed class OidcSettingsValidator(IHostEnvironment environment, IOptions<SandboxHostSettings> sandbox)
+internal sealed class OidcSettingsValidator(IHostEnvironment environment, IConfiguration configuration)
     : IValidateOptions<OidcSettings>
 {
     public ValidateOptionsResult Validate(string? name, OidcSettings options)
@@ -36,17 +36,22 @@ internal sealed class OidcSettingsValidator(IHostEnvironment environment, IOptio
             failures.Add("Oidc:RoleClaim is required (the claim that carries roles).");
         }
 
-        if (environment.IsProduction())
+        if (!DevelopmentOnly.Allows(environment))
         {
+            var outside = DevelopmentOnly.Outside(environment);
             if (!options.RequireHttpsMetadata || options.Authority.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add("Oidc:Authority must use https and Oidc:RequireHttpsMetadata must be true in Production.");
+                failures.Add($"Oidc:Authority must use https and Oidc:RequireHttpsMetadata must be true {outside}.");
             }
 
-            if (options.ClientSecret == SandboxHostSettings.DevClientSecret
-                || SameOrigin(options.Authority, sandbox.Value.Url))
+            if (DevelopmentOnly.IsDevValue(options.ClientSecret, SandboxHostSettings.DevClientSecret))
             {
-                failures.Add("Oidc points at the sandbox's development identity provider, which Production refuses.");
+                failures.Add($"Oidc:ClientSecret is the sandbox's published development secret, which is refused {outside}.");
+            }
+
+            if (SameOrigin(options.Authority, DevelopmentOnly.ConfiguredSandboxUrl(configuration)))
+            {
+                failures.Add($"Oidc:Authority points at the sandbox's development identity provider, which is refused {outside}.");
             }
         }
 
@@ -61,7 +66,9 @@ internal sealed class OidcSettingsValidator(IHostEnvironment environment, IOptio
 internal sealed class SandboxHostSettingsValidator(IHostEnvironment environment) : IValidateOptions<SandboxHostSettings>
 {
     public ValidateOptionsResult Validate(string? name, SandboxHostSettings options) =>
-        options.Enabled && environment.IsProduction()
-            ? ValidateOptionsResult.Fail("Sandbox:Enabled must be false in Production: the RRR sandbox is a development stand-in.")
+        options.Enabled && !DevelopmentOnly.Allows(environment)
+            ? ValidateOptionsResult.Fail(
+                $"Sandbox:Enabled must be false {DevelopmentOnly.Outside(environment)}: the RRR sandbox (passwordless demo sign-in, "
+                + "a card that approves without money, readable link codes) is a development stand-in.")
             : ValidateOptionsResult.Success;
 }

@@ -9,7 +9,8 @@ namespace Rrr.Portal.Hosting;
 internal sealed class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
-    IOptions<SandboxHostSettings> sandbox) : IHostedService
+    IOptions<SandboxHostSettings> sandbox,
+    IHostEnvironment environment) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,7 +31,7 @@ internal sealed class StartupBanner(
             output.WriteLine($"  {address}");
         }
 
-        if (!sandbox.Value.Enabled)
+        if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox))
         {
             return;
         }

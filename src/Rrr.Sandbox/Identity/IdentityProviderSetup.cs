@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -141,7 +142,7 @@ public static class IdentityProviderSetup
         await http.SignInAsync(SandboxApp.CookieScheme, new ClaimsPrincipal(identity));
 
         // Only local return URLs: an open redirect on a login form is a phishing tool.
-        var target = IsLocal(returnUrl) ? returnUrl : HomeFor(account);
+        var target = RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : HomeFor(account);
         return Results.Redirect(target);
     }
 
@@ -153,9 +154,6 @@ public static class IdentityProviderSetup
 
     internal static string HomeFor(DemoAccount account) =>
         account.Role == DemoRoles.RrrAdmin ? "/console" : "/";
-
-    private static bool IsLocal(string url) =>
-        url.Length > 0 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
     private static ClaimsIdentity CreateIdentity(DemoAccount account)
     {

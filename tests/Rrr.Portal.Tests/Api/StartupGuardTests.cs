@@ -27,7 +27,7 @@ public sealed class StartupGuardTests
             ("Oidc:ClientId", "portal"),
             ("Oidc:ClientSecret", "s3cret"));
 
-        Assert.Contains("Sandbox:Enabled must be false in Production", message, StringComparison.Ordinal);
+        Assert.Contains("Sandbox:Enabled must be false outside Development (environment 'Production')", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,9 @@ public sealed class RrrClientOptionsTests
         services.AddSingleton<IHostEnvironment>(new TestEnvironment(environment));
         services.Configure<SandboxHostSettings>(s => s.Enabled = sandboxEnabled);
         services.AddSingleton<IRrrCallLog>(new MemoryCallLog());
-        services.AddRrrClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).AddRrrClientHosting();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddRrrClient(configuration).AddRrrClientHosting();
         return services.BuildServiceProvider();
     }
 
@@ -100,9 +102,18 @@ public sealed class RrrClientOptionsTests
             ["Rrr:ApiKey"] = global::Rrr.Sandbox.SandboxSettings.DevApiKey,
         });
 
-        Assert.Contains("Rrr:ApiKey is the sandbox's development key", message, StringComparison.Ordinal);
-        Assert.Contains("Rrr:BaseUrl must use https in Production", message, StringComparison.Ordinal);
+        Assert.Contains("Rrr:ApiKey is the sandbox's published development key", message, StringComparison.Ordinal);
+        Assert.Contains("Rrr:BaseUrl must use https outside Development", message, StringComparison.Ordinal);
         Assert.Contains("Rrr:BaseUrl points at the RRR sandbox", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Staging_WithTheSandboxEnabled_GetsNoSandboxUrlOrDevKey()
+    {
+        var message = Failure("Staging", new() { ["Rrr:ClientId"] = "xcn-portal" }, sandboxEnabled: true);
+
+        Assert.Contains("Rrr:BaseUrl must be an absolute http(s) URL", message, StringComparison.Ordinal);
+        Assert.Contains("Rrr:ApiKey is required", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>
@@ -36,6 +38,16 @@ public sealed class WebhookSecret
         }
 
         return new WebhookSecret(key);
+    }
+
+    /// <summary>
+    /// Same HMAC key, whatever the text looked like: base64 admits whitespace and non-canonical padding
+    /// bits, so two different strings can be one key. Constant time, so a comparison leaks nothing.
+    /// </summary>
+    public bool HasSameKey(WebhookSecret other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return CryptographicOperations.FixedTimeEquals(Key, other.Key);
     }
 
     // Never print key material, even by accident in a log template.

@@ -14,7 +14,7 @@ public static class EarnPortalServiceCollectionExtensions
     {
         services.AddRrrEarn();
         services.AddOptions<InternalApiSettings>().BindConfiguration(InternalApiSettings.Section)
-            .PostConfigure<IOptions<SandboxHostSettings>>(InternalApiSettings.UseSandboxKeyWhenUnset)
+            .PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(InternalApiSettings.UseSandboxKeyWhenUnset)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InternalApiSettings>, InternalApiSettingsValidator>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, InternalApiKeyHandler>(InternalApiKeyHandler.SchemeName, null);

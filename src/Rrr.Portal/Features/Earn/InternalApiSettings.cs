@@ -18,43 +18,44 @@ public sealed class InternalApiSettings
     /// </summary>
     public IList<string> ApiKeys { get; set; } = [];
 
-    /// <summary>The in-process sandbox plays XCN's payment system with its development key.</summary>
-    internal static void UseSandboxKeyWhenUnset(InternalApiSettings settings, IOptions<SandboxHostSettings> sandbox)
+    /// <summary>The in-process sandbox (Development only) plays XCN's payment system with its development key.</summary>
+    internal static void UseSandboxKeyWhenUnset(InternalApiSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
     {
-        if (sandbox.Value.Enabled && !settings.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
+        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
         {
             settings.ApiKeys = [SandboxSettings.DevInternalKey];
         }
     }
 }
 
-/// <summary>Production needs at least one real key and refuses the sandbox's published one. Messages never quote a key.</summary>
+/// <summary>Outside Development at least one real key is needed and the sandbox's published one is refused. Messages never quote a key.</summary>
 internal sealed class InternalApiSettingsValidator(IHostEnvironment environment) : IValidateOptions<InternalApiSettings>
 {
     public ValidateOptionsResult Validate(string? name, InternalApiSettings options)
     {
-        if (!environment.IsProduction())
+        if (DevelopmentOnly.Allows(environment))
         {
             return ValidateOptionsResult.Success;
         }
 
+        var outside = DevelopmentOnly.Outside(environment);
         var failures = new List<string>();
         var keys = options.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
         if (keys.Count == 0)
         {
-            failures.Add($"{InternalApiSettings.Section}:ApiKeys needs at least one key (the X-Internal-Key of XCN's payment system) in Production.");
+            failures.Add($"{InternalApiSettings.Section}:ApiKeys needs at least one key (the X-Internal-Key of XCN's payment system) {outside}.");
         }
 
-        if (keys.Contains(SandboxSettings.DevInternalKey))
+        if (keys.Exists(k => DevelopmentOnly.IsDevValue(k, SandboxSettings.DevInternalKey)))
         {
-            failures.Add($"{InternalApiSettings.Section}:ApiKeys contains the sandbox's development key, which Production refuses.");
+            failures.Add($"{InternalApiSettings.Section}:ApiKeys contains the sandbox's published development key, which is refused {outside}.");
         }
 
         for (var i = 0; i < options.ApiKeys.Count; i++)
         {
             if ((options.ApiKeys[i] ?? "").Length < InternalApiSettings.MinProductionKeyLength)
             {
-                failures.Add($"{InternalApiSettings.Section}:ApiKeys:{i} must be at least {InternalApiSettings.MinProductionKeyLength} characters in Production.");
+                failures.Add($"{InternalApiSettings.Section}:ApiKeys:{i} must be at least {InternalApiSettings.MinProductionKeyLength} characters {outside}.");
             }
         }
 

@@ -11,7 +11,7 @@ public static class RrrWebhookServiceCollectionExtensions
     public static IServiceCollection AddRrrWebhooks(this IServiceCollection services)
     {
         services.AddOptions<RrrWebhookSettings>().BindConfiguration(RrrWebhookSettings.Section)
-            .PostConfigure<IOptions<SandboxHostSettings>>(RrrWebhookSettings.UseSandboxSecretWhenUnset)
+            .PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(RrrWebhookSettings.UseSandboxSecretWhenUnset)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookSettings>, RrrWebhookSettingsValidator>());
         services.TryAddSingleton<RrrWebhookReceiver>();

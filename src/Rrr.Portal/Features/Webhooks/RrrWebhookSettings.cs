@@ -22,10 +22,10 @@ public sealed class RrrWebhookSettings
     /// <summary>Group-commit inbox inserts (see <see cref="BatchingInboxWriter"/>); off writes each event alone.</summary>
     public bool BatchInserts { get; set; } = true;
 
-    /// <summary>The in-process sandbox signs with its development secret; use it when nothing else is configured.</summary>
-    internal static void UseSandboxSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox)
+    /// <summary>The in-process sandbox (Development only) signs with its development secret; use it when nothing else is configured.</summary>
+    internal static void UseSandboxSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
     {
-        if (sandbox.Value.Enabled && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
+        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
         {
             settings.Secrets = [SandboxSettings.DevWebhookSecret];
         }
@@ -33,8 +33,9 @@ public sealed class RrrWebhookSettings
 }
 
 /// <summary>
-/// Every secret must parse; Production needs at least one and refuses the sandbox's published one.
-/// Elsewhere an empty list is allowed (tests, a portal run without the sandbox): the endpoint then answers 503.
+/// Every secret must parse; outside Development at least one is needed and the sandbox's published one is
+/// refused, compared by its decoded key so a re-encoded or padded copy is refused too.
+/// In Development an empty list is allowed (tests, a portal run without the sandbox): the endpoint then answers 503.
 /// Messages name the setting, never the value.
 /// </summary>
 internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) : IValidateOptions<RrrWebhookSettings>
@@ -42,11 +43,12 @@ internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) 
     public ValidateOptionsResult Validate(string? name, RrrWebhookSettings options)
     {
         var failures = new List<string>();
+        var parsed = new List<WebhookSecret>();
         for (var i = 0; i < options.Secrets.Count; i++)
         {
             try
             {
-                WebhookSecret.Parse(options.Secrets[i] ?? "");
+                parsed.Add(WebhookSecret.Parse(options.Secrets[i] ?? ""));
             }
             catch (FormatException ex)
             {
@@ -54,16 +56,18 @@ internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) 
             }
         }
 
-        if (environment.IsProduction())
+        if (!DevelopmentOnly.Allows(environment))
         {
+            var outside = DevelopmentOnly.Outside(environment);
             if (options.Secrets.Count == 0)
             {
-                failures.Add($"{RrrWebhookSettings.Section}:Secrets needs at least one whsec_ secret (RRR's webhook signing secret) in Production.");
+                failures.Add($"{RrrWebhookSettings.Section}:Secrets needs at least one whsec_ secret (RRR's webhook signing secret) {outside}.");
             }
 
-            if (options.Secrets.Contains(SandboxSettings.DevWebhookSecret))
+            var dev = WebhookSecret.Parse(SandboxSettings.DevWebhookSecret);
+            if (parsed.Exists(dev.HasSameKey))
             {
-                failures.Add($"{RrrWebhookSettings.Section}:Secrets contains the sandbox's development secret, which Production refuses.");
+                failures.Add($"{RrrWebhookSettings.Section}:Secrets contains the sandbox's published development secret, which is refused {outside}.");
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class InternalApiSettingsTests
     {
         var message = Failures("Production", SandboxSettings.DevInternalKey);
 
-        Assert.Contains("Internal:ApiKeys contains the sandbox's development key", message, StringComparison.Ordinal);
+        Assert.Contains("Internal:ApiKeys contains the sandbox's published development key", message, StringComparison.Ordinal);
         Assert.DoesNotContain(SandboxSettings.DevInternalKey, message, StringComparison.Ordinal);
     }
 

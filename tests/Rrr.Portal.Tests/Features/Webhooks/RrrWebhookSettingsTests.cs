@@ -11,6 +11,8 @@ namespace Rrr.Portal.Tests.Features.Webhooks;
 
 public sealed class RrrWebhookSettingsTests
 {
+    private static readonly Microsoft.Extensions.Hosting.Internal.HostingEnvironment Development = new() { EnvironmentName = "Development" };
+
     private static string StartFailure(string environment, params (string Key, string Value)[] settings) =>
         StartupFailure.Of(
             environment,
@@ -65,7 +67,7 @@ public sealed class RrrWebhookSettingsTests
     {
         var settings = new RrrWebhookSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }));
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
 
         Assert.Equal([SandboxSettings.DevWebhookSecret], settings.Secrets);
     }
@@ -76,8 +78,8 @@ public sealed class RrrWebhookSettingsTests
         var configured = new RrrWebhookSettings { Secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
         var disabled = new RrrWebhookSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }));
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }));
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
+        RrrWebhookSettings.UseSandboxSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }), Development);
 
         Assert.Equal(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], configured.Secrets);
         Assert.Empty(disabled.Secrets);

@@ -60,17 +60,29 @@ public sealed partial class SandboxPagesTests : SandboxLedgerTest
         Assert.Equal(980, await Sandbox.AvailableAsync("rrr_m_1003"));
     }
 
-    private async Task SignInAsync(string userName)
+    [Theory]
+    [InlineData("/\t/evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task SignIn_WithAReturnUrlThatLeavesTheSandbox_GoesHomeInstead(string returnUrl)
+    {
+        var response = await SignInAsync("mia", returnUrl);
+
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    private async Task<HttpResponseMessage> SignInAsync(string userName, string returnUrl = "/console")
     {
         var login = await Sandbox.Browser.GetStringAsync(new Uri("/account/login", UriKind.Relative), Ct);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = Token(login),
             ["username"] = userName,
-            ["returnUrl"] = "/console",
+            ["returnUrl"] = returnUrl,
         });
         var response = await Sandbox.Browser.PostAsync(new Uri("/account/choose", UriKind.Relative), form, Ct);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response;
     }
 
     private static string Token(string html) => WebUtility.HtmlDecode(TokenPattern().Match(html).Groups[1].Value);
