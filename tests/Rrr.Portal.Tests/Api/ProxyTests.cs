@@ -128,6 +128,46 @@ public sealed class ProxyTests(PortalFactory factory) : IClassFixture<PortalFact
         Assert.All(SetCookies(plain), c => Assert.DoesNotContain("; secure", c, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task SignOut_DeletesTheAuthCookie(string environment)
+    {
+        await using var portal = environment == "Production" ? Production() : factory.WithWebHostBuilder(_ => { });
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, PortalRoles.Member);
+        var html = await client.GetStringAsync(new Uri("/member", UriKind.Relative), Ct);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
+        Assert.True(token.Success, "no antiforgery token on /member");
+        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))]);
+
+        using var response = await client.PostAsync(new Uri("/account/signout", UriKind.Relative), form, Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.Contains(cookies, c => c.StartsWith(AuthSetup.CookieName + "=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Found by the production rehearsal: after sign-out the closing page's <c>sendBeacon("_blazor/disconnect")</c> went
+    /// out without the auth cookie, was challenged with a redirect to the identity provider, followed it while the
+    /// provider's session was still open, and came back through /signin-oidc with a fresh auth cookie: signed in again.
+    /// The circuit's endpoints are not navigations, so they get a 401 like the API (which the status-code page turns into
+    /// a 400 for a POST; either way a refusal, never a redirect).
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/_blazor/disconnect")]
+    [InlineData("POST", "/_blazor/negotiate?negotiateVersion=1")]
+    public async Task AnonymousCircuitRequests_AreRefused_NotRedirectedToTheIdentityProvider(string method, string path)
+    {
+        using var client = factory.CreateClientAs();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)), Ct);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Null(response.Headers.Location);
+    }
+
     [Fact]
     public void ABadProxyAddress_RefusesToStart_NamingTheSetting()
     {

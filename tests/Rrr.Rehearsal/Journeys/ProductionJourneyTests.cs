@@ -122,6 +122,7 @@ public sealed partial class ProductionJourneyTests(RehearsalFixture fixture) : I
     public async Task OrderPaidFromXcnsPaymentSystem_ThroughNginx_EarnsExactlyOnce()
     {
         var order = "rehearsal_paid_" + Guid.NewGuid().ToString("N")[..10];
+        var paidAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var statuses = new List<HttpStatusCode>();
 
         // XCN's payment system delivers at least once: the same ORDER_PAID twice.
@@ -136,7 +137,7 @@ public sealed partial class ProductionJourneyTests(RehearsalFixture fixture) : I
                     product = "TOKENS",
                     amount = "12.00",
                     currency = "USD",
-                    paid_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    paid_at = paidAt,
                 }),
             };
             request.Headers.Add("X-Internal-Key", fixture.InternalKey);
@@ -275,11 +276,13 @@ public sealed partial class ProductionJourneyTests(RehearsalFixture fixture) : I
     {
         var page = await SignInAsync(RehearsalFixture.Ada, "/admin");
 
-        var response = await page.Context.APIRequest.GetAsync(fixture.PortalUrl + "/metrics");
-        var text = await response.TextAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.PortalUrl + "/metrics"));
+        request.Headers.Add("Cookie", string.Join("; ", (await page.Context.CookiesAsync([fixture.PortalUrl])).Select(c => $"{c.Name}={c.Value}")));
+        using var response = await fixture.Https.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
 
-        Assert.SkipWhen(response.Status == 404, "The portal has no /metrics endpoint yet (the ops slice adds it).");
-        Assert.Equal(200, response.Status);
+        Assert.SkipWhen(response.StatusCode == HttpStatusCode.NotFound, "The portal has no /metrics endpoint yet (the ops slice adds it).");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Matches(new Regex(@"^rrr_earn_backlog(\{[^}]*\})? \d", RegexOptions.Multiline), text);
         Saw("metrics: " + string.Join("; ", text.Split('\n').Where(l => l.StartsWith("rrr_earn_backlog", StringComparison.Ordinal))));
     }
