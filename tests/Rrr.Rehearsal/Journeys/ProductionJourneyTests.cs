@@ -232,6 +232,23 @@ public sealed partial class ProductionJourneyTests(RehearsalFixture fixture) : I
     }
 
     [Fact]
+    public async Task OpenRedRoomRewards_LandsOnRrr_WithAnHttpsWayBackToThePortal()
+    {
+        var page = await SignInAsync(RehearsalFixture.Mia, "/member");
+        var button = page.GetByTestId("open-rrr");
+        await Expect(button).ToBeVisibleAsync();
+
+        var tab = await page.Context.RunAndWaitForPageAsync(() => button.ClickAsync());
+        await tab.WaitForURLAsync(fixture.RrrUrl + "/dashboard");
+
+        // RRR's page links back to the return_to the portal sent: the browser's https address, not Kestrel's http one.
+        var back = tab.GetByRole(AriaRole.Link, new() { Name = "Back to XCN" });
+        await Expect(back).ToHaveAttributeAsync("href", fixture.PortalUrl + "/member");
+        Saw($"Open RedRoomRewards went to {tab.Url}; its way back is {await back.GetAttributeAsync("href")}");
+        await BrowserFixture.SaveScreenshotAsync(tab, "rehearsal-sso-dashboard");
+    }
+
+    [Fact]
     public async Task CheckoutPage_SaysPlainlyThatCheckoutIsNotAvailable()
     {
         var page = await SignInAsync(RehearsalFixture.Mia, "/member");
