@@ -33,6 +33,9 @@ if ! dotnet build Rrr.Portal.sln -c "$CONFIGURATION" -nologo; then
   exit 1
 fi
 
+# The production rehearsal (tests/Rrr.Rehearsal) runs the published portal and sandbox behind nginx.
+CONFIGURATION="$CONFIGURATION" bash "$REPO/.ci/rehearsal-prepare.sh"
+
 run_tests() {
   rm -rf "$RESULTS"
   mkdir -p "$RESULTS"

@@ -32,7 +32,7 @@ public static class SandboxApp
             EnvironmentName = environmentName,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseKestrelCore().UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
+        builder.WebHost.UseKestrelCore().UseUrls((settings.ListenUrl ?? settings.Url).GetLeftPart(UriPartial.Authority));
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);

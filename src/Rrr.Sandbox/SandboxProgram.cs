@@ -1,7 +1,7 @@
 namespace Rrr.Sandbox;
 
 /// <summary>Standalone entry point: <c>dotnet run --project src/Rrr.Sandbox -- --url http://127.0.0.1:5081 --portal http://localhost:5080</c>
-/// (optional <c>--api-key</c>, <c>--internal-key</c>, <c>--webhook-secrets "whsec_a whsec_b"</c>, <c>--data</c>).</summary>
+/// (optional <c>--listen</c> when a proxy fronts <c>--url</c>, <c>--api-key</c>, <c>--internal-key</c>, <c>--webhook-secrets "whsec_a whsec_b"</c>, <c>--data</c>).</summary>
 public static class SandboxProgram
 {
     public static async Task Main(string[] args)
@@ -15,6 +15,7 @@ public static class SandboxProgram
         var settings = new SandboxSettings
         {
             Url = url,
+            ListenUrl = config["listen"] is { Length: > 0 } listen ? new Uri(listen) : null,
             RedirectUris = [new Uri(portal, "/signin-oidc")],
             PostLogoutRedirectUris = [new Uri(portal, "/signout-callback-oidc")],
             DataFolder = config["data"] ?? "data/sandbox",

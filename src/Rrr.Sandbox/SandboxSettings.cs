@@ -9,6 +9,12 @@ public sealed record SandboxSettings
     /// <summary>The single URL Kestrel listens on, e.g. http://127.0.0.1:5081. Also the OIDC issuer.</summary>
     public required Uri Url { get; init; }
 
+    /// <summary>
+    /// Where Kestrel listens when that differs from <see cref="Url"/>: behind a TLS-terminating proxy (the production
+    /// rehearsal) <see cref="Url"/> is the public https address and this the plain loopback one.
+    /// </summary>
+    public Uri? ListenUrl { get; init; }
+
     /// <summary>OIDC client the portal signs in with.</summary>
     public string ClientId { get; init; } = "rrr-portal";
 

@@ -137,6 +137,8 @@ public static class AuthSetup
         return Task.CompletedTask;
     }
 
+    // The circuit's endpoints (/_blazor: negotiate, disconnect beacon) too: a beacon that followed a sign-in redirect
+    // while the identity provider's session was still open came back signed in, undoing a sign-out.
     private static bool IsApiRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/internal");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/internal") || request.Path.StartsWithSegments("/_blazor");
 }

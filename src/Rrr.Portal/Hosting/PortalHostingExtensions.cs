@@ -34,6 +34,7 @@ public static class PortalHostingExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddPortalProxy(builder.Environment);
 
         // --- In-process sandbox first, so the dev identity provider is up before anyone signs in ---
         if (builder.Configuration.GetValue<bool>("Sandbox:Enabled") && DevelopmentOnly.Allows(builder.Environment))
@@ -72,6 +73,7 @@ public static class PortalHostingExtensions
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UsePortalProxy();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -32,7 +32,12 @@ public sealed partial class CheckoutOrderPage
     /// <summary>The order number from the address; only ever looked up among the signed-in member's own orders.</summary>
     [Parameter] public string OrderNumber { get; set; } = "";
 
-    [Inject] private CheckoutService Checkout { get; set; } = default!;
+    // Resolved on use, not injected: without a payment gateway it cannot be built, and the page then says so instead.
+    private CheckoutService Checkout => Services.GetRequiredService<CheckoutService>();
+
+    [Inject] private IServiceProvider Services { get; set; } = default!;
+
+    [Inject] private CheckoutAvailability Availability { get; set; } = default!;
 
     [Inject] private WalletService Wallet { get; set; } = default!;
 
@@ -54,7 +59,7 @@ public sealed partial class CheckoutOrderPage
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!await Features.IsEnabledAsync(PortalFeatures.Checkout))
+        if (!Availability.HasPaymentGateway || !await Features.IsEnabledAsync(PortalFeatures.Checkout))
         {
             return;
         }

@@ -49,6 +49,7 @@ public sealed class CheckoutOrderPageTests : PortalComponentTest
         Services.AddSingleton(new RrrCircuitState());
         Services.AddSingleton(Options.Create(h.Options));
         Services.AddScoped<CheckoutService>();
+        Services.AddSingleton<CheckoutAvailability>();
         Services.AddLogging();
         Services.AddMemberExperience();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
