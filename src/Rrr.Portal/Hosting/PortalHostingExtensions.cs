@@ -69,6 +69,8 @@ public static class PortalHostingExtensions
             .AddCheck<IdentityProviderHealthCheck>("identity-provider", tags: ["ready"])
             .AddCheck<RrrHealthCheck>("rrr", tags: ["ready"])
             .AddCheck<EarnOutboxHealthCheck>("earn-outbox", tags: ["ready"]);
+        services.AddPortalMetrics();
+        services.AddPortalOpenApi();
         services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -94,6 +96,8 @@ public static class PortalHostingExtensions
         app.MapEarnEndpoints();
         app.MapSsoEndpoints();
         app.MapAuditEndpoints();
+        app.MapPortalMetrics();
+        app.MapPortalOpenApi();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

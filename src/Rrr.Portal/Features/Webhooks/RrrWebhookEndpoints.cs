@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Rrr.Core.Features.Webhooks;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Webhooks;
 
@@ -19,7 +20,7 @@ public static partial class RrrWebhookEndpoints
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
-            .ExcludeFromDescription()
+            .DescribeRrrWebhook()
 
             // Runs straight from routing, skipping status-code pages, authentication, authorization
             // and antiforgery: the signature is this endpoint's only authentication, its errors are
