@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Rrr.Bench.AuditQueries;
 using Rrr.Core.Features.Approvals;
 
-// Audit and approvals queries over a seeded SQLite store; see README.md. Not a test: test.sh never runs it.
+// Audit and approvals queries over a seeded SQLite store; see README.md. The full run is not a test: test.sh runs only --smoke.
 var folder = Path.Combine(Path.GetTempPath(), "rrr-bench-audit-queries");
 var runs = 200;
 var reseed = false;

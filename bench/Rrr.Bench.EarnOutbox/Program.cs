@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rrr.Bench.EarnOutbox;
 
-// Two loopback benchmarks of automatic earn (see README.md). Not a test; test.sh never runs it.
+// Two loopback benchmarks of automatic earn (see README.md). The full run is not a test; test.sh runs only --smoke.
 //   dotnet run -c Release --project bench/Rrr.Bench.EarnOutbox [-- --orders 3000 --concurrency 8 --batch 100
 //       --no-call-log --senders 64 --warmup 2 --duration 10 --only dispatch|intake --smoke]
 // --smoke (CI): both parts on the same code paths for a few seconds; the exact counts still decide the exit

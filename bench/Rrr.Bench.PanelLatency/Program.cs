@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 
-// Points panel latency in a real browser (see README.md). Not a test; test.sh never runs it.
+// Points panel latency in a real browser (see README.md). The full run is not a test; test.sh runs only --smoke.
 //   dotnet run -c Release --project bench/Rrr.Bench.PanelLatency [-- --loads 50 --configuration Release --smoke]
 // --smoke (CI): the same sign-in and loads, 3 of them after 1 warm-up; every load must show the panel, the
 // p95 target is reported but does not decide the exit code.
@@ -88,10 +88,24 @@ try
         })();
         """);
     var page = await context.NewPageAsync();
-    await page.GotoAsync("/");
-    await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
-    await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/member$"));
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await page.GotoAsync("/");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/member$"), new() { Timeout = 30_000 });
+            break;
+        }
+        catch (TimeoutException ex) when (attempt < 3)
+        {
+            // Seen on a loaded 2-core box: the sign-in redirect chain lands on chromium's error page once.
+            // Sign-in is not what is measured, so it is retried (and said) instead of failing the run.
+            Console.WriteLine($"sign-in attempt {attempt} did not reach /member ({ex.Message.Split('\n')[0]}; at {page.Url}); retrying");
+        }
+    }
+
     await page.WaitForFunctionAsync("() => window.__panelShown !== undefined");
 
     var samples = new List<double>();

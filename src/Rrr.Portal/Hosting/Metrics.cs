@@ -15,8 +15,9 @@ namespace Rrr.Portal.Hosting;
 
 /// <summary>
 /// Where Prometheus scrapes and with what. A Prometheus server cannot sign in through OpenID Connect, so
-/// <c>/metrics</c> takes a bearer scrape key (<c>Authorization: Bearer KEY</c>) from <c>Metrics:ScrapeKeys</c>
-/// instead of a session; several keys allow a rotation. No key configured: every scrape is refused.
+/// <c>/metrics</c> takes a bearer scrape key (<c>Authorization: Bearer KEY</c>) from <c>Metrics:ScrapeKeys</c>;
+/// several keys allow a rotation. A signed-in admin's session is accepted too (a person looking in a browser).
+/// Anything else is 401 (403 for a signed-in non-admin); with no key configured only admins can read it.
 /// </summary>
 public sealed class MetricsSettings
 {
@@ -65,6 +66,9 @@ internal sealed class MetricsScrapeKeyHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "MetricsScrapeKey";
+
+    /// <summary>Bearer header: the scrape key; otherwise the portal's session. Challenges are always a 401 problem.</summary>
+    public const string SelectorScheme = "MetricsScrapeKeyOrSession";
     public const string Policy = "metrics-scrape";
     public const string ScraperRole = "metrics_scraper";
 
@@ -247,12 +251,29 @@ internal static class MetricsHosting
         services.AddSingleton<PortalMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<PortalMetrics>());
         services.AddSingleton<CircuitHandler, CircuitCountingHandler>();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, MetricsScrapeKeyHandler>(MetricsScrapeKeyHandler.SchemeName, null);
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, MetricsScrapeKeyHandler>(MetricsScrapeKeyHandler.SchemeName, null)
+            .AddPolicyScheme(MetricsScrapeKeyHandler.SelectorScheme, null, o =>
+            {
+                o.ForwardDefaultSelector = http => http.Request.Headers.Authorization.Any(v => v?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
+                    ? MetricsScrapeKeyHandler.SchemeName
+                    : DefaultAuthenticateScheme(http);
+
+                // Never the sign-in redirect: a scraper without a key gets a 401 problem, a member a 403.
+                o.ForwardChallenge = MetricsScrapeKeyHandler.SchemeName;
+                o.ForwardForbid = MetricsScrapeKeyHandler.SchemeName;
+            });
         services.AddAuthorizationBuilder().AddPolicy(MetricsScrapeKeyHandler.Policy, p => p
-            .AddAuthenticationSchemes(MetricsScrapeKeyHandler.SchemeName)
+            .AddAuthenticationSchemes(MetricsScrapeKeyHandler.SelectorScheme)
             .RequireAuthenticatedUser()
-            .RequireRole(MetricsScrapeKeyHandler.ScraperRole));
+            .RequireRole(MetricsScrapeKeyHandler.ScraperRole, Auth.PortalRoles.Admin));
         return services;
+    }
+
+    private static string? DefaultAuthenticateScheme(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<AuthenticationOptions>>().Value;
+        return options.DefaultAuthenticateScheme ?? options.DefaultScheme;
     }
 
     public static MeterProviderBuilder AddPortalMeters(this MeterProviderBuilder metrics) =>

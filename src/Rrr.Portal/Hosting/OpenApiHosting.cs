@@ -161,7 +161,7 @@ public static class OpenApiHosting
 
     /// <summary>
     /// Health checks are not route handlers, so ApiExplorer does not see them; they are described here.
-    /// Anonymous callers get only the status; details are for signed-in admins.
+    /// Anonymous callers get only the status word; the details are for signed-in admins.
     /// </summary>
     private static void AddHealth(OpenApiDocument document)
     {
@@ -193,42 +193,52 @@ public static class OpenApiHosting
         };
 
         document.Paths ??= [];
-        document.Paths["/health/live"] = new OpenApiPathItem
+        document.Paths["/health/live"] = Get("HealthLive", "Liveness: the process answers (no dependency is checked).", document, new OpenApiResponses
         {
-            Operations = new Dictionary<HttpMethod, OpenApiOperation>
-            {
-                [HttpMethod.Get] = new()
-                {
-                    OperationId = "HealthLive",
-                    Summary = "Liveness: the process answers (no dependency is checked).",
-                    Tags = new HashSet<OpenApiTagReference> { new(OperationsTag, document) },
-                    Responses = new OpenApiResponses
-                    {
-                        ["200"] = Text("Alive (text/plain: Healthy)."),
-                        ["429"] = Json("Too many probes from this address; see Retry-After.", "application/problem+json", problem),
-                    },
-                },
-            },
-        };
-        document.Paths["/health/ready"] = new OpenApiPathItem
+            ["200"] = Text("Alive: the word Healthy."),
+            ["429"] = Json("Too many probes from this address; see Retry-After.", "application/problem+json", problem),
+        });
+        document.Paths["/health/ready"] = Get("HealthReady", "Readiness: store, identity provider, RRR circuit, earn outbox. Degraded still answers 200. Anonymous callers get the status word only.", document, new OpenApiResponses
         {
-            Operations = new Dictionary<HttpMethod, OpenApiOperation>
-            {
-                [HttpMethod.Get] = new()
-                {
-                    OperationId = "HealthReady",
-                    Summary = "Readiness: store, identity provider, RRR circuit, earn outbox. Degraded still answers 200.",
-                    Tags = new HashSet<OpenApiTagReference> { new(OperationsTag, document) },
-                    Responses = new OpenApiResponses
-                    {
-                        ["200"] = Json("Healthy or Degraded.", "application/json", report),
-                        ["429"] = Json("Too many probes from this address; see Retry-After.", "application/problem+json", problem),
-                        ["503"] = Json("Unhealthy: take this instance out of the load balancer.", "application/json", report),
-                    },
-                },
-            },
-        };
+            ["200"] = StatusOrReport("Healthy or Degraded.", status, report),
+            ["429"] = Json("Too many probes from this address; see Retry-After.", "application/problem+json", problem),
+            ["503"] = StatusOrReport("Unhealthy: take this instance out of the load balancer.", status, report),
+        });
+        document.Paths["/health/ready/details"] = Get("HealthReadyDetails", "Readiness with every check, its description and data (backlog, dead letters): signed-in admins only.", document, new OpenApiResponses
+        {
+            ["200"] = Json("Healthy or Degraded, per check.", "application/json", report),
+            ["302"] = new OpenApiResponse { Description = "Not signed in: redirected to sign-in." },
+            ["401"] = new OpenApiResponse { Description = "Not signed in." },
+            ["403"] = new OpenApiResponse { Description = "Signed in, not an admin." },
+            ["429"] = Json("Too many probes from this address; see Retry-After.", "application/problem+json", problem),
+            ["503"] = Json("Unhealthy, per check.", "application/json", report),
+        });
     }
+
+    private static OpenApiPathItem Get(string id, string summary, OpenApiDocument document, OpenApiResponses responses) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new()
+            {
+                OperationId = id,
+                Summary = summary,
+                Tags = new HashSet<OpenApiTagReference> { new(OperationsTag, document) },
+                Responses = responses,
+            },
+        },
+    };
+
+    /// <summary>The status word (text/plain, what anonymous probes get) or the JSON report.</summary>
+    private static OpenApiResponse StatusOrReport(string description, OpenApiSchema status, OpenApiSchema report) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["text/plain"] = new() { Schema = status },
+            ["application/json"] = new() { Schema = report },
+        },
+    };
 
     private static OpenApiResponse Text(string description) => new()
     {

@@ -34,6 +34,10 @@ public sealed class MetricsTests : IDisposable
         factory = portal.WithWebHostBuilder(b =>
         {
             b.UseSetting("Metrics:ScrapeKeys:0", ScrapeKey);
+
+            // Other test hosts' meter providers also read this host's gauges (they listen to every "Rrr.Portal"
+            // meter in the process), so a snapshot may have been taken just before the test acted; 1 s keeps that short.
+            b.UseSetting("Metrics:SnapshotSeconds", "1");
             b.UseSetting("Internal:ApiKeys:0", InternalKey);
             b.UseSetting("Earn:DispatcherEnabled", "false");
         });
@@ -66,11 +70,27 @@ public sealed class MetricsTests : IDisposable
         Assert.DoesNotContain("rrr_", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("member", HttpStatusCode.Forbidden)]
+    [InlineData("model", HttpStatusCode.Forbidden)]
+    [InlineData("admin", HttpStatusCode.OK)]
+    public async Task A_signed_in_session_reads_the_metrics_only_as_an_admin(string role, HttpStatusCode expected)
+    {
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, role);
+
+        using var response = await client.GetAsync(new Uri(MetricsSettings.Path, UriKind.Relative), Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == HttpStatusCode.OK, (await response.Content.ReadAsStringAsync(Ct)).Contains("rrr_earn_backlog", StringComparison.Ordinal));
+    }
+
     [Fact]
-    public async Task A_signed_in_admin_session_is_not_a_scrape_key()
+    public async Task An_admin_session_with_a_wrong_bearer_key_is_still_refused()
     {
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, "admin");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-scrape-key-0123456789abcdefghijkl");
 
         using var response = await client.GetAsync(new Uri(MetricsSettings.Path, UriKind.Relative), Ct);
 
@@ -88,7 +108,7 @@ public sealed class MetricsTests : IDisposable
             Ct);
         Assert.Equal(HttpStatusCode.Accepted, paid.StatusCode);
 
-        var text = await ScrapeAsync();
+        var text = await ScrapeUntilAsync(t => Values(t, "rrr_earn_backlog").Contains(1));
 
         foreach (var name in new[]
         {
@@ -112,7 +132,7 @@ public sealed class MetricsTests : IDisposable
         await handler.OnCircuitOpenedAsync(null!, Ct);
         await handler.OnCircuitClosedAsync(null!, Ct);
 
-        Assert.Contains(1, Values(await ScrapeAsync(), "rrr_blazor_circuits_open"));
+        Assert.Contains(1, Values(await ScrapeUntilAsync(t => Values(t, "rrr_blazor_circuits_open").Contains(1)), "rrr_blazor_circuits_open"));
     }
 
     [Fact]
@@ -122,7 +142,7 @@ public sealed class MetricsTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var snapshot = new OperationsSnapshot(
             services.GetRequiredService<IEarnOutbox>(), services.GetRequiredService<IWebhookInbox>(), services.GetRequiredService<IApprovalStore>(),
-            time, services.GetRequiredService<IOptionsMonitor<MetricsSettings>>(), NullLogger<OperationsSnapshot>.Instance);
+            time, new FixedSettings(new MetricsSettings { SnapshotSeconds = 15 }), NullLogger<OperationsSnapshot>.Instance);
         await Task.Yield();
 
         for (var i = 0; i < 20; i++)
@@ -178,6 +198,22 @@ public sealed class MetricsTests : IDisposable
         await Task.CompletedTask;
     }
 
+    /// <summary>Scrapes until <paramref name="done"/> holds (at most 10 s: the snapshot and the exporter's cache age out).</summary>
+    private async Task<string> ScrapeUntilAsync(Func<string, bool> done)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var text = await ScrapeAsync();
+            if (done(text) || DateTimeOffset.UtcNow > deadline)
+            {
+                return text;
+            }
+
+            await Task.Delay(250, Ct);
+        }
+    }
+
     private async Task<string> ScrapeAsync()
     {
         using var client = factory.CreateClient();
@@ -201,6 +237,15 @@ public sealed class MetricsTests : IDisposable
             .ToList();
         Assert.True(values.Count > 0, $"{name} is not in the scrape:\n{text}");
         return values;
+    }
+
+    private sealed class FixedSettings(MetricsSettings value) : IOptionsMonitor<MetricsSettings>
+    {
+        public MetricsSettings CurrentValue => value;
+
+        public MetricsSettings Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<MetricsSettings, string?> listener) => null;
     }
 
     private sealed class NullCallLog : IRrrCallLog

@@ -41,7 +41,7 @@ public sealed class OpenApiContractTests
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var paths = document.RootElement.GetProperty("paths");
         Assert.Equal(
-            ["/health/live", "/health/ready", OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path],
+            ["/health/live", "/health/ready", "/health/ready/details", OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var webhook = paths.GetProperty(RrrWebhookEndpoints.Path).GetProperty("post");
         Assert.Equal(
