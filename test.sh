@@ -26,6 +26,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # shellcheck source=.ci/ensure-chromium.sh
 source "$REPO/.ci/ensure-chromium.sh"
 rrr_ensure_chromium
+source "$REPO/.ci/ensure-promtool.sh" && rrr_ensure_promtool # PrometheusRulesTests
 
 echo "== dotnet build Rrr.Portal.sln -c $CONFIGURATION"
 if ! dotnet build Rrr.Portal.sln -c "$CONFIGURATION" -nologo; then

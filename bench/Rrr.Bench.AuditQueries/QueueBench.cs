@@ -10,8 +10,8 @@ internal static class QueueBench
     public static async Task<IReadOnlyList<Latencies>> RunAsync(ApprovalEngine engine, int runs, CancellationToken ct)
     {
         // Walk the whole queue once (untimed) to count it and to find the deep cursors.
-        var (count, deep) = await WalkAsync(engine, null, 9_900, ct);
-        var (promotions, deepPromotion) = await WalkAsync(engine, "promotion", 3_900, ct);
+        var (count, deep) = await WalkAsync(engine, null, Math.Min(9_900, Seeder.PendingRequests - 100), ct);
+        var (promotions, deepPromotion) = await WalkAsync(engine, "promotion", Math.Min(3_900, Seeder.PendingRequests * 2 / 5 - 100), ct);
         Console.WriteLine($"(c) queue holds {count:N0} waiting requests ({promotions:N0} promotions)");
         if (count != Seeder.PendingRequests)
         {

@@ -42,14 +42,29 @@ internal static class Seeder
 
     private static readonly string[] AuditParameters = ["@id", "@occurredAt", "@actorId", "@kind", "@subjectId", "@traceId", "@idempotencyKey", "@outcome"];
 
-    public const int AuditEvents = 1_000_000;
-    public const int PendingRequests = 10_000;
-    public const int ExpiredPending = 1_500;
-    public const int DecidedRequests = 2_500;
+    public static int AuditEvents { get; private set; } = 1_000_000;
+    public static int PendingRequests { get; private set; } = 10_000;
+    public static int ExpiredPending { get; private set; } = 1_500;
+    public static int DecidedRequests { get; private set; } = 2_500;
+
+    /// <summary>Events and requests that <see cref="ThroughTheRealCallsAsync"/> adds after the bulk rows.</summary>
+    public const int ThroughRealCalls = 20;
+
+    public static bool Small { get; private set; }
+
+    /// <summary>--smoke: the same seeding code with 1/50 of the audit rows and 1/40 of the requests (a separate file).</summary>
+    public static void UseSmallSeed()
+    {
+        Small = true;
+        AuditEvents = 20_000;
+        PendingRequests = 250;
+        ExpiredPending = 40;
+        DecidedRequests = 60;
+    }
 
     public static async Task<SqliteStore> OpenAsync(string folder, bool reseed, TextWriter log, CancellationToken ct)
     {
-        var file = $"audit-bench-v{Version}.db";
+        var file = Small ? $"audit-bench-v{Version}-small.db" : $"audit-bench-v{Version}.db";
         var path = Path.Combine(folder, file);
         if (reseed && File.Exists(path))
         {
@@ -273,7 +288,7 @@ internal static class Seeder
     private static async Task ThroughTheRealCallsAsync(SqliteStore store, CancellationToken ct)
     {
         var engine = new ApprovalEngine(store, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < ThroughRealCalls; i++)
         {
             var view = await engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":1}""", new ApprovalPolicy(1, false), "xcn_u_9001", ct);
             await engine.ApproveAsync(view.Request.Id, "xcn_u_9002", 1, ct);

@@ -22,7 +22,7 @@ namespace Rrr.Bench.EarnOutbox;
 /// </summary>
 internal static class DispatchBench
 {
-    public static async Task<bool> RunAsync(int orders, int concurrency, int batchSize, bool callLog)
+    public static async Task<bool> RunAsync(int orders, int concurrency, int batchSize, bool callLog, bool smoke = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "rrr-bench-earn", Guid.NewGuid().ToString("N"));
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
@@ -47,7 +47,7 @@ internal static class DispatchBench
         try
         {
             // Warm-up: connections, JIT, SQLite caches.
-            await DirectAsync(api, $"bw{run}_", 100, concurrency);
+            await DirectAsync(api, $"bw{run}_", smoke ? 10 : 100, concurrency);
             api.Reset();
 
             var direct = Stopwatch.StartNew();
@@ -104,7 +104,7 @@ internal static class DispatchBench
             var exact = counts[OutboxStatus.Posted] == orders && total == orders && distinct == orders && entries == orders;
             Console.WriteLine(exact ? "none lost, none doubled" : "MISMATCH: lost or doubled events");
             var stubOk = await StubRunAsync(store, orders, concurrency, batchSize, callLog);
-            return exact && stubOk && outboxRate >= 500;
+            return exact && stubOk && (smoke || outboxRate >= 500);
         }
         finally
         {

@@ -4,11 +4,15 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 
-// Points panel latency in a real browser (see README.md). Not a test; test.sh never runs it.
-//   dotnet run -c Release --project bench/Rrr.Bench.PanelLatency [-- --loads 50 --configuration Release]
+// Points panel latency in a real browser (see README.md). The full run is not a test; test.sh runs only --smoke.
+//   dotnet run -c Release --project bench/Rrr.Bench.PanelLatency [-- --loads 50 --configuration Release --smoke]
+// --smoke (CI): the same sign-in and loads, 3 of them after 1 warm-up; every load must show the panel, the
+// p95 target is reported but does not decide the exit code.
 var settings = args.Select((a, i) => (a, i)).Where(t => t.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(t => t.a[2..], t => t.i + 1 < args.Length ? args[t.i + 1] : "", StringComparer.Ordinal);
-var loads = settings.TryGetValue("loads", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : 50;
+var smoke = settings.ContainsKey("smoke");
+var loads = settings.TryGetValue("loads", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : smoke ? 3 : 50;
+var warmups = smoke ? 1 : 3;
 var configuration = settings.GetValueOrDefault("configuration") ?? "Release";
 var root = FindRoot();
 var portalDll = Path.Combine(root, "src", "Rrr.Portal", "bin", configuration, "net10.0", "Rrr.Portal.dll");
@@ -84,20 +88,34 @@ try
         })();
         """);
     var page = await context.NewPageAsync();
-    await page.GotoAsync("/");
-    await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
-    await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/member$"));
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await page.GotoAsync("/");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Mia Member" }).ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/member$"), new() { Timeout = 30_000 });
+            break;
+        }
+        catch (TimeoutException ex) when (attempt < 3)
+        {
+            // Seen on a loaded 2-core box: the sign-in redirect chain lands on chromium's error page once.
+            // Sign-in is not what is measured, so it is retried (and said) instead of failing the run.
+            Console.WriteLine($"sign-in attempt {attempt} did not reach /member ({ex.Message.Split('\n')[0]}; at {page.Url}); retrying");
+        }
+    }
+
     await page.WaitForFunctionAsync("() => window.__panelShown !== undefined");
 
     var samples = new List<double>();
     var beforeCircuit = 0;
-    for (var i = 0; i < loads + 3; i++)
+    for (var i = 0; i < loads + warmups; i++)
     {
         await page.GotoAsync("/member");
         await page.WaitForFunctionAsync("() => window.__panelShown !== undefined && window.__circuitOpen !== undefined");
         var marks = await page.EvaluateAsync<double[]>("() => [window.__circuitOpen, window.__panelShown, window.__panelBeforeCircuit ? 1 : 0]");
-        if (i < 3)
+        if (i < warmups)
         {
             continue; // warm-up loads
         }
@@ -112,6 +130,13 @@ try
         $"{samples.Count} loads of /member as mia: circuit open -> available points shown p50 {P(0.50):F0} ms, p95 {P(0.95):F0} ms, max {samples[^1]:F0} ms; shown before the circuit opened (prerendered) {beforeCircuit}; load average {LoadAverage()}"));
     var met = P(0.95) <= 200;
     Console.WriteLine(met ? "target p95 <= 200 ms: met" : "target p95 <= 200 ms: MISSED");
+    if (smoke)
+    {
+        var counted = samples.Count == loads;
+        Console.WriteLine(counted ? $"smoke: {samples.Count} of {loads} loads showed the panel: OK" : $"smoke: {samples.Count} of {loads} loads measured: MISMATCH");
+        return counted ? 0 : 1;
+    }
+
     return met ? 0 : 1;
 }
 finally

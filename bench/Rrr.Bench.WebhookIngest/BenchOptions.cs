@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Rrr.Bench.WebhookIngest;
 
-internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concurrency, bool Batching, int Rounds = 3, bool Processor = true, bool IngestOnly = false)
+internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concurrency, bool Batching, int Rounds = 3, bool Processor = true, bool IngestOnly = false, bool Smoke = false)
 {
     // Any 24–64 random bytes; this one exists only inside the bench process.
     public const string Secret = "whsec_YmVuY2gtb25seS1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=";
 
-    /// <summary><c>--duration 15 --warmup 3 --concurrency 64 --rounds 3 --no-batching --no-processor --only-ingest</c></summary>
+    /// <summary><c>--duration 15 --warmup 3 --concurrency 64 --rounds 3 --no-batching --no-processor --only-ingest --smoke</c></summary>
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(3), 64, Batching: true);
@@ -24,7 +24,10 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Conc
 
                 // Profiling aid: only the portal target, so a CPU trace shows the ingest path alone (no ratio).
                 "--only-ingest" => options with { IngestOnly = true },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --duration N --warmup N --concurrency N --rounds N --no-batching --no-processor --only-ingest."),
+
+                // CI: the same code path for about two seconds; counts must match exactly, speed is not judged.
+                "--smoke" => options with { Smoke = true, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.FromMilliseconds(300), Concurrency = 4, Rounds = 1 },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --duration N --warmup N --concurrency N --rounds N --no-batching --no-processor --only-ingest --smoke."),
             };
         }
 

@@ -30,7 +30,7 @@ try
         await drainLoad.RunAsync("warm-up", options.Warmup, TimeSpan.Zero);
     }
 
-    await ingestLoad.RunAsync("warm-up", options.Warmup, TimeSpan.Zero);
+    var ingestWarmup = await ingestLoad.RunAsync("warm-up", options.Warmup, TimeSpan.Zero);
     var segment = options.Duration / options.Rounds;
     var bareParts = new List<LoadResult>();
     var drainParts = new List<LoadResult>();
@@ -57,6 +57,12 @@ try
     }
 
     Report.Print(options.IngestOnly ? [ingest] : [LoadResult.Combine(bareParts), LoadResult.Combine(drainParts), ingest], stored, pending, ingest.Accepted);
+    if (options.Smoke)
+    {
+        // Smoke (CI): no speed target, only the exact counts, once the processor has caught up.
+        var acceptedTotal = ingestWarmup.AcceptedTotal + ingestParts.Sum(p => p.AcceptedTotal);
+        Environment.ExitCode = await Report.SmokeAsync(inbox, acceptedTotal, ingest.Errors + ingestWarmup.Errors) ? 0 : 1;
+    }
 }
 finally
 {
@@ -94,6 +100,11 @@ static async Task<WebApplication> StartPortalAsync(string dataFolder, BenchOptio
     {
         EnvironmentName = "Development",
         ApplicationName = typeof(PortalHostingExtensions).Assembly.GetName().Name,
+
+        // The portal's appsettings*.json are copied next to this program; without this the content root is
+        // the current folder (the repository root under dotnet run), the Checkout section is missing and
+        // the portal's start-up validation refuses to start.
+        ContentRootPath = AppContext.BaseDirectory,
     });
     builder.Logging.ClearProviders();
     builder.WebHost.UseUrls("http://127.0.0.1:0");

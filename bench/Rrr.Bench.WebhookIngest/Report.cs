@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Bench.WebhookIngest;
 
@@ -41,5 +42,32 @@ internal static class Report
         Console.WriteLine(string.Create(c, $"errors: {errors} (target 0) {(errors == 0 ? "OK" : "MISSED")}"));
         Console.WriteLine(string.Create(c, $"inbox rows: {stored} (incl. warm-up; {accepted} accepted while measured), still pending for the processor: {pending}"));
         Environment.ExitCode = ratio >= MinRatio && p99 < MaxP99Ms && errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// --smoke: every 2xx the senders saw (warm-up and late answers included) is exactly one inbox row, no
+    /// request failed, and the processor works the inbox down to no pending and no failed events.
+    /// </summary>
+    public static async Task<bool> SmokeAsync(IWebhookInbox inbox, long acceptedTotal, long errors)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        long pending;
+        do
+        {
+            pending = await inbox.CountAsync(InboxStatus.Pending, CancellationToken.None);
+            if (pending > 0)
+            {
+                await Task.Delay(100);
+            }
+        }
+        while (pending > 0 && DateTimeOffset.UtcNow < deadline);
+
+        var stored = await inbox.CountAsync(null, CancellationToken.None);
+        var processed = await inbox.CountAsync(InboxStatus.Processed, CancellationToken.None);
+        var failed = await inbox.CountAsync(InboxStatus.Failed, CancellationToken.None);
+        var ok = acceptedTotal > 0 && stored == acceptedTotal && processed == acceptedTotal && failed == 0 && errors == 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"smoke: 2xx answers {acceptedTotal}, inbox rows {stored}, processed {processed}, pending {pending}, failed {failed}, errors {errors}: {(ok ? "OK" : "MISMATCH")}"));
+        return ok;
     }
 }

@@ -34,6 +34,8 @@ public static class RrrClientServiceCollectionExtensions
         services.TryAddTransient<RrrProblemHandler>();
         services.TryAddTransient<RrrHeadersHandler>();
         services.TryAddTransient<RrrCallAuditHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<RrrClientMetrics>();
         RrrResilience.AddSharedCircuitBreaker(services);
 
         AddApi<IRrrLinksApi>(services);

@@ -67,6 +67,8 @@ public static class PortalHostingExtensions
         // --- Operations ---
         services.AddPortalHealth();
         services.AddPortalRateLimiting();
+        services.AddPortalMetrics();
+        services.AddPortalOpenApi();
         services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -92,6 +94,8 @@ public static class PortalHostingExtensions
         app.MapEarnEndpoints();
         app.MapSsoEndpoints();
         app.MapAuditEndpoints();
+        app.MapPortalMetrics();
+        app.MapPortalOpenApi();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

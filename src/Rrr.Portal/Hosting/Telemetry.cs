@@ -28,7 +28,8 @@ internal static class Telemetry
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // The portal's own meter (business gauges, RRR call latency) and the Prometheus scrape (Metrics.cs).
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPortalMeters();
                 if (export)
                 {
                     metrics.AddOtlpExporter();

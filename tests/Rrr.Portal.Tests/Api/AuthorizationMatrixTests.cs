@@ -49,6 +49,8 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/internal/orders/paid"] = ("POST", "/internal/orders/paid", "service"),
         ["/internal/orders/refunded"] = ("POST", "/internal/orders/refunded", "service"),
         ["/webhooks/rrr"] = ("POST", "/webhooks/rrr", "service"),
+        ["/metrics"] = ("GET", "/metrics", PortalRoles.Admin), // or a bearer scrape key (MetricsTests)
+        ["/openapi/{documentName}.json"] = ("GET", "/openapi/v1.json", "public"),
     };
 
     private static readonly string[] Identities = [Anonymous, PortalRoles.Member, PortalRoles.Model, PortalRoles.Admin];

@@ -55,6 +55,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiTraffic.StartupFilter>(); // OpenApiContractTests
             services.PostConfigure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
             {
                 o.Configuration = new OpenIdConnectConfiguration

@@ -64,6 +64,9 @@ public sealed class RehearsalFixture : IAsyncLifetime
     /// <summary>The X-Internal-Key of XCN's payment system.</summary>
     public string InternalKey { get; } = Secret("xcn-internal-");
 
+    /// <summary>The bearer key Prometheus scrapes <c>/metrics</c> with (a scraper cannot sign in through OIDC).</summary>
+    public string ScrapeKey { get; } = Secret("prometheus-scrape-");
+
     public string WebhookSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public string OidcClientSecret { get; } = Secret("oidc-");
@@ -161,6 +164,7 @@ public sealed class RehearsalFixture : IAsyncLifetime
             ["Rrr__ApiKey"] = RrrApiKey,
             ["Webhooks__Secrets__0"] = WebhookSecret,
             ["Internal__ApiKeys__0"] = InternalKey,
+            ["Metrics__ScrapeKeys__0"] = ScrapeKey,
             ["Store__DataFolder"] = Directory.CreateDirectory(Path.Combine(_work, "portal-data")).FullName,
             ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
             ["DataProtection__CertificatePath"] = tls.KeyProtectionCert,

@@ -8,7 +8,7 @@ namespace Rrr.Core.Rrr.Http;
 /// only the outcome the caller saw. Recording never fails or delays the call beyond the store write:
 /// a store error becomes a warning.
 /// </summary>
-public sealed partial class RrrCallAuditHandler(IRrrCallLog log, TimeProvider time, ILogger<RrrCallAuditHandler> logger)
+public sealed partial class RrrCallAuditHandler(IRrrCallLog log, RrrClientMetrics metrics, TimeProvider time, ILogger<RrrCallAuditHandler> logger)
     : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -33,6 +33,7 @@ public sealed partial class RrrCallAuditHandler(IRrrCallLog log, TimeProvider ti
         finally
         {
             var latency = time.GetElapsedTime(started);
+            metrics.Record(request.Method.Method, RrrRequest.RouteTemplate(request) ?? "other", response is null ? null : (int)response.StatusCode, latency);
             await RecordAsync(request, response, attempt, startedAt, latency, outcome);
         }
     }

@@ -41,6 +41,12 @@ internal static class RrrRequest
         return request.RequestUri is { IsAbsoluteUri: true } uri ? uri.AbsolutePath : request.RequestUri?.OriginalString.Split('?')[0] ?? "";
     }
 
+    /// <summary>The route template for Refit calls, null for any other request (whose path may hold ids).</summary>
+    public static string? RouteTemplate(HttpRequestMessage request) =>
+        ((IDictionary<string, object?>)request.Options).TryGetValue(HttpRequestMessageOptions.RelativePathTemplate, out var template) && template is string
+            ? PathTemplate(request)
+            : null;
+
     public static string? IdempotencyKey(HttpRequestMessage request) =>
         request.Headers.TryGetValues(IdempotencyKeyHeader, out var values) ? values.FirstOrDefault() : null;
 

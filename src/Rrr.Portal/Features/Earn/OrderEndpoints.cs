@@ -25,10 +25,11 @@ public static partial class OrderEndpoints
     {
         var orders = app.MapGroup("/internal/orders")
             .RequireAuthorization(InternalApiKeyHandler.Policy)
-            .DisableAntiforgery()
-            .ExcludeFromDescription();
-        orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync);
-        orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync);
+            .DisableAntiforgery();
+        orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync)
+            .DescribeOrderPaid();
+        orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync)
+            .DescribeOrderRefunded();
         return app;
     }
 

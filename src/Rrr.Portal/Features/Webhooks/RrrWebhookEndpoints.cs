@@ -24,7 +24,7 @@ public static partial class RrrWebhookEndpoints
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
-            .ExcludeFromDescription()
+            .DescribeRrrWebhook()
 
             // Runs straight from routing, skipping status-code pages, authentication, authorization
             // and antiforgery: the signature is this endpoint's only authentication, its errors are
