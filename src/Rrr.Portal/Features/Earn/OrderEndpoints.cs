@@ -25,7 +25,8 @@ public static partial class OrderEndpoints
         var orders = app.MapGroup("/internal/orders")
             .RequireAuthorization(InternalApiKeyHandler.Policy)
             .DisableAntiforgery()
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AddEndpointFilter<AutomaticEarnGate>();
         orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync);
         orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync);
         return app;
