@@ -98,6 +98,50 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     }
 
     [Fact]
+    public async Task Approve_OfARoundOrVersionNoLongerCurrent_IsRefusedWithAClearMessage_AndRecordsNothing()
+    {
+        var id = await SubmittedAsync();
+        var shown = await As(Grace).GetAsync(id, Ct);
+        var (shownRound, shownVersion) = PromotionDecisions.Shown(shown);
+
+        // While Grace reads: Hugo rejects, Ada edits and submits again, so a new round of new content is current.
+        await As(Hugo).RejectAsync(id, "Wrong audience", Ct);
+        var edited = await As(Ada).EditAsync(id, (await As(Ada).GetAsync(id, Ct)).Promotion.Version, Form("Edited"), Ct);
+        var current = await As(Ada).SubmitAsync(id, edited.Version, Ct);
+        var (currentRound, currentVersion) = PromotionDecisions.Shown(current);
+        var logBefore = (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count;
+
+        var staleRound = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, shownRound, shownVersion, Ct));
+        var staleVersion = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, currentRound, shownVersion, Ct));
+        var staleReject = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).RejectAsync(id, shownRound, shownVersion, "late", Ct));
+
+        Assert.All(new[] { staleRound, staleVersion, staleReject }, e => Assert.Equal(PromotionRefusedException.Stale, e.Code));
+        Assert.Contains("changed since you opened it", staleRound.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was recorded", staleRound.Message, StringComparison.Ordinal);
+        var after = await As(Grace).GetAsync(id, Ct);
+        Assert.DoesNotContain(after.Rounds[0].Records, r => r.ActorId == Grace);
+        Assert.Empty(after.Promotion.Approvals);
+        Assert.Equal(logBefore, (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count);
+        Assert.NotEqual(shownVersion, currentVersion);
+
+        // What is shown now is what she approves.
+        var approved = await As(Grace).ApproveAsync(id, currentRound, currentVersion, Ct);
+        Assert.Equal([Grace], approved.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
+    }
+
+    [Fact]
+    public async Task Approve_BySecondAdmin_AfterTheFirstRaisedRrrsVersion_StillCountsForTheRoundShown()
+    {
+        var id = await SubmittedAsync();
+        var (round, version) = PromotionDecisions.Shown(await As(Hugo).GetAsync(id, Ct));
+
+        await As(Grace).ApproveAsync(id, Ct);
+        var second = await As(Hugo).ApproveAsync(id, round, version, Ct);
+
+        Assert.Equal([Grace, Hugo], second.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
+    }
+
+    [Fact]
     public async Task RrrRefusesTheCreatorAndARepeat_AndBothBecomeClearMessages()
     {
         // Straight at RRR, as if the portal's own check were missing: RRR enforces the same rules.
@@ -309,5 +353,25 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         public string? Id { get; set; }
 
         public Task<string?> GetAdminIdAsync(CancellationToken cancellationToken) => Task.FromResult(Id);
+    }
+}
+
+/// <summary>Decisions on what the admin is shown right now: the current round and the version it was submitted with, as the page passes them.</summary>
+internal static class PromotionDecisions
+{
+    public static (string RoundId, long Version) Shown(PromotionDetail detail) => detail.CurrentRound is { } round
+        ? (round.Request.Id, PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion)
+        : ("", 0);
+
+    public static async Task<PromotionDetail> ApproveAsync(this PromotionService service, string promotionId, CancellationToken cancellationToken)
+    {
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        return await service.ApproveAsync(promotionId, round, version, cancellationToken);
+    }
+
+    public static async Task<PromotionDetail> RejectAsync(this PromotionService service, string promotionId, string reason, CancellationToken cancellationToken)
+    {
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        return await service.RejectAsync(promotionId, round, version, reason, cancellationToken);
     }
 }
