@@ -29,7 +29,7 @@ var ct = cts.Token;
 Console.WriteLine($"load average at start: {Machine.LoadAverage()}; {Environment.ProcessorCount} cores; runs {runs}");
 Directory.CreateDirectory(folder);
 using var store = await Seeder.OpenAsync(folder, reseed, Console.Out, ct);
-var engine = new ApprovalEngine(store, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+var engine = new ApprovalEngine(store, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, Seeder.ChainKeys);
 
 var latencies = new List<Latencies>();
 if (only is "all" or "queries")

@@ -202,9 +202,22 @@ public sealed class PromotionService(
 
     private async Task ForwardAsync(string adminId, ApprovalView round, ApprovalDecision decision, string? reason, CancellationToken cancellationToken)
     {
+        var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
+
+        // The round's row names the promotion and version the decision goes to; only the keyed chain vouches for them.
+        var mine = round.Records.LastOrDefault(r =>
+            string.Equals(r.ActorId, adminId, StringComparison.Ordinal) && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected);
+        var problem = mine is null
+            ? "Your decision is not in the approval chain; nothing was sent to RRR."
+            : engine.ProblemForPosting(round, mine);
+        if (problem is not null)
+        {
+            await AuditAsync(adminId, auditKind, round.Request.SubjectId, null, null, "REFUSED:" + PromotionRefusedException.ChainBroken, cancellationToken);
+            throw new PromotionRefusedException(PromotionRefusedException.ChainBroken, problem);
+        }
+
         var payload = PromotionRoundPayload.FromJson(round.Request.PayloadJson);
         var key = IdempotencyKeys.PromotionDecision(payload.PromotionId, payload.SubmittedVersion, adminId);
-        var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
         var after = await CallAsync(adminId, auditKind, payload.PromotionId, key, () => promotions.DecideAsync(
             payload.PromotionId,
             new PromotionDecisionRequest(adminId, ApproverRole.XcnAdmin, decision, decision == ApprovalDecision.Reject ? reason : null),

@@ -11,5 +11,6 @@ public sealed partial class SqliteStore
     private static async Task MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await MigrateEarnOutboxAsync(connection, transaction, cancellationToken);
+        await MigrateApprovalLogAsync(connection, transaction, cancellationToken);
     }
 }

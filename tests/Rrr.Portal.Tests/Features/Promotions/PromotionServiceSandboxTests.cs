@@ -30,6 +30,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     private readonly Admin admin = new();
     private readonly PromotionUpdates updates = new();
     private SqliteStore store = null!;
+    private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private PromotionSync sync = null!;
     private PromotionService service = null!;
 
@@ -39,7 +40,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         store = new SqliteStore(root, "portal.db");
         await store.InitializeAsync(Ct);
-        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         sync = new PromotionSync(store, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
             engine, sync, rrr.Api<IRrrPromotionsApi>(), store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
@@ -94,7 +95,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         Assert.NotNull(graceApproved.TraceId);
         Assert.Single(audit, e => e.Kind == "promotion.submitted");
         Assert.True((await As(Ada).GetAsync(id, Ct)).Rounds[0].Records.Count == 3);
-        Assert.True((await ApprovalChain.VerifyStoreAsync(store, Ct)).Intact);
+        Assert.True((await ApprovalChain.VerifyStoreAsync(store, chainKeys, Ct)).Intact);
     }
 
     [Fact]
@@ -231,7 +232,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var id = await SubmittedAsync();
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
-            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance),
+            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys),
             sync, flaky, store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
         admin.Id = Grace;
 
