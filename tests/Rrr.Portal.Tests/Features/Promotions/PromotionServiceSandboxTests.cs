@@ -131,6 +131,34 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     }
 
     [Fact]
+    public async Task Decision_OnARoundChangedInTheStore_IsNotSentToRrr()
+    {
+        var id = await SubmittedAsync();
+        var other = await SubmittedAsync();
+        var (round, version) = PromotionDecisions.Shown(await As(Grace).GetAsync(id, Ct));
+
+        // Someone with write access points the round at another promotion, so the decision would land there.
+        await using (var connection = new SqliteConnection($"Data Source={store.DatabasePath}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE approval_requests SET payload_json = replace(payload_json, @from, @to) WHERE id = @id;";
+            command.Parameters.AddWithValue("@from", id);
+            command.Parameters.AddWithValue("@to", other);
+            command.Parameters.AddWithValue("@id", round);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+
+        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, round, version, Ct));
+
+        Assert.Equal(PromotionRefusedException.ChainBroken, refused.Code);
+        Assert.Contains("nothing was sent to RRR", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await As(Grace).GetAsync(id, Ct)).Promotion.Approvals);
+        Assert.Empty((await As(Grace).GetAsync(other, Ct)).Promotion.Approvals);
+        Assert.Contains(await AuditForAsync(id), e => e is { Kind: "promotion.approved", Outcome: "REFUSED:chain_broken" });
+    }
+
+    [Fact]
     public async Task Approve_BySecondAdmin_AfterTheFirstRaisedRrrsVersion_StillCountsForTheRoundShown()
     {
         var id = await SubmittedAsync();
