@@ -25,7 +25,17 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 /// </summary>
 internal static class Seeder
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>
+    /// The chain key the seeded log is sealed with: fixed (derived from a phrase), so a cached file still verifies on
+    /// the next run. A bench key, never a deployment's.
+    /// </summary>
+    public static ApprovalChainKeys ChainKeys { get; } = new(Options.Create(new ApprovalChainOptions
+    {
+        ChainKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("rrr audit bench approval chain key"u8)),
+        ChainKeyId = "bench",
+    }));
 
     public static readonly DateTimeOffset Now = new(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -186,11 +196,11 @@ internal static class Seeder
 
         ApprovalRecordDraft Requested(ApprovalRequest r) =>
             new(r.Id, ApprovalAction.Requested, r.MakerId, ApprovalRoles.XcnAdmin, 1, null, r.CreatedAt,
-                $"kind={r.Kind};subject={r.SubjectId};payload_sha256={ApprovalChain.PayloadHash(r.PayloadJson)}");
+                ApprovalChain.RequestDetail(r));
 
         ApprovalRecordDraft Approved(ApprovalRequest r, int k) =>
             new(r.Id, ApprovalAction.Approved, admins[(Array.IndexOf(admins, r.MakerId) + 1 + k) % admins.Length], ApprovalRoles.XcnAdmin, 1, null,
-                r.CreatedAt.AddMinutes(10 + k));
+                r.CreatedAt.AddMinutes(10 + k), ApprovalChain.ApprovalDetail(r));
 
         var n = 0;
         for (var i = 0; i < DecidedRequests; i++, n++)
@@ -256,14 +266,14 @@ internal static class Seeder
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO approval_log (seq, request_id, action, actor_id, actor_role, payload_version, reason, at, detail, previous_hash, hash)
-                VALUES (@seq, @requestId, @action, @actorId, @actorRole, @payloadVersion, @reason, @at, @detail, @previousHash, @hash);
+                INSERT INTO approval_log (seq, request_id, action, actor_id, actor_role, payload_version, reason, at, detail, previous_hash, hash, key_id)
+                VALUES (@seq, @requestId, @action, @actorId, @actorRole, @payloadVersion, @reason, @at, @detail, @previousHash, @hash, @keyId);
                 """;
             var previous = ApprovalChain.Genesis;
             long seq = 0;
             foreach (var draft in log)
             {
-                var record = ApprovalChain.Seal(draft, ++seq, previous);
+                var record = ChainKeys.Seal(draft, ++seq, previous);
                 previous = record.Hash;
                 insert.Parameters.Clear();
                 insert.Parameters.AddWithValue("@seq", record.Sequence);
@@ -277,6 +287,7 @@ internal static class Seeder
                 insert.Parameters.AddWithValue("@detail", (object?)record.Detail ?? DBNull.Value);
                 insert.Parameters.AddWithValue("@previousHash", record.PreviousHash);
                 insert.Parameters.AddWithValue("@hash", record.Hash);
+                insert.Parameters.AddWithValue("@keyId", record.KeyId);
                 await insert.ExecuteNonQueryAsync(ct);
             }
         }
@@ -287,7 +298,7 @@ internal static class Seeder
     /// <summary>The last few requests and events go through the real calls, appended after the bulk rows.</summary>
     private static async Task ThroughTheRealCallsAsync(SqliteStore store, CancellationToken ct)
     {
-        var engine = new ApprovalEngine(store, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        var engine = new ApprovalEngine(store, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, ChainKeys);
         for (var i = 0; i < ThroughRealCalls; i++)
         {
             var view = await engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":1}""", new ApprovalPolicy(1, false), "xcn_u_9001", ct);

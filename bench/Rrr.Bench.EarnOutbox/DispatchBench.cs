@@ -67,7 +67,7 @@ internal static class DispatchBench
             }
 
             var settings = new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency };
-            var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance);
+            var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn);
             // The hosted loop (RunAsync), as in the portal: it overlaps batches, which RunOnceAsync alone does not.
             var dispatch = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
@@ -151,7 +151,7 @@ internal static class DispatchBench
 
         var before = await store.CountByStatusAsync(CancellationToken.None);
         var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System,
-            Options.Create(new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency }), NullLogger<EarnDispatcher>.Instance);
+            Options.Create(new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency }), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn);
         var watch = Stopwatch.StartNew();
         while (await dispatcher.RunOnceAsync(CancellationToken.None) > 0)
         {

@@ -104,7 +104,8 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
     }
 
     private EarnDispatcher Dispatcher() => new(
-        store, client.GetRequiredService<IRrrEarnApi>(), new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance);
+        store, client.GetRequiredService<IRrrEarnApi>(), new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance,
+        Features.Earn.FeatureSwitch.AutomaticEarnOn());
 
     private static EarnOrder Paid(string order, string user = "xcn_u_1001") =>
         new(order, OrderEventKind.Paid, user, EarnProduct.Tokens, new Money(10.99m, "USD"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);

@@ -12,6 +12,8 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private ApprovalChainKeys Chain { get; } = Support.TestChainKeys.Create();
+
     protected abstract ApprovalStoreUnderTest OpenStore();
 
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -36,37 +38,37 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     {
         var store = await ReadyAsync();
 
-        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
 
         Assert.Equal(Request("apr_1"), await store.GetAsync("apr_1", Ct));
         var record = Assert.Single(await store.GetRecordsAsync("apr_1", Ct));
         Assert.Equal((1L, ApprovalChain.Genesis), (record.Sequence, record.PreviousHash));
-        Assert.Equal(ApprovalChain.ComputeHash(record), record.Hash);
+        Assert.Equal((RecordSeal.Valid, "k1"), (Chain.Check(record), record.KeyId));
     }
 
     [Fact]
     public async Task Update_AtTheExpectedRevision_IsStored_AndAtAStaleOneIsRefusedWithoutARecord()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
         var approved = Request("apr_1") with { Status = ApprovalStatus.Approved, Revision = 2 };
 
-        var first = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Ct);
-        var stale = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "hugo"), Ct);
+        var first = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Chain, Ct);
+        var stale = await store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "hugo"), Chain, Ct);
 
         Assert.True(first);
         Assert.False(stale);
         Assert.Equal(approved, await store.GetAsync("apr_1", Ct));
         Assert.Equal(["ada", "grace"], (await store.GetRecordsAsync("apr_1", Ct)).Select(r => r.ActorId));
-        Assert.True(ApprovalChain.Verify(await store.ReadLogAsync(0, 10, Ct)).Intact);
+        Assert.True(ApprovalChain.Verify(await store.ReadLogAsync(0, 10, Ct), Chain).Intact);
     }
 
     [Fact]
     public async Task Log_SpansRequests_InOneChain_NewestRequestListedFirst()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_2") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "grace"), Ct);
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_2") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "grace"), Chain, Ct);
 
         var log = await store.ReadLogAsync(0, 10, Ct);
 
@@ -80,10 +82,10 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     public async Task ASubjectsRequests_AreListedNewestFirst_WithoutOtherSubjectsOrKinds()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_1") with { Kind = "promotion", SubjectId = "promo_a" }, Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_2") with { Kind = "promotion", SubjectId = "promo_b", CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_3") with { Kind = "promotion", SubjectId = "promo_a", CreatedAt = T0.AddMinutes(2) }, Draft("apr_3", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_4") with { SubjectId = "promo_a", CreatedAt = T0.AddMinutes(3) }, Draft("apr_4", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_1") with { Kind = "promotion", SubjectId = "promo_a" }, Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_2") with { Kind = "promotion", SubjectId = "promo_b", CreatedAt = T0.AddMinutes(1) }, Draft("apr_2", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_3") with { Kind = "promotion", SubjectId = "promo_a", CreatedAt = T0.AddMinutes(2) }, Draft("apr_3", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_4") with { SubjectId = "promo_a", CreatedAt = T0.AddMinutes(3) }, Draft("apr_4", ApprovalAction.Requested, "ada"), Chain, Ct);
 
         Assert.Equal(["apr_3", "apr_1"], (await store.ListForSubjectAsync("promotion", "promo_a", 10, Ct)).Select(r => r.Id));
         Assert.Equal(["apr_3"], (await store.ListForSubjectAsync("promotion", "promo_a", 1, Ct)).Select(r => r.Id));
@@ -94,7 +96,7 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     public async Task Outcome_IsFoundByExternalId_AndAnOlderVersionNeverOverwritesANewerOne()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
 
         Assert.True(await store.SetOutcomeAsync("apr_1", new ApprovalOutcome("adj_1", "PENDING_RRR_APPROVAL", 1, null, T0), Ct));
         Assert.True(await store.SetOutcomeAsync("apr_1", new ApprovalOutcome("adj_1", "POSTED", 2, null, T0), Ct));
@@ -111,9 +113,9 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     {
         var store = await ReadyAsync();
         await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Task.Run(
-            () => store.CreateAsync(Request($"apr_{i}"), Draft($"apr_{i}", ApprovalAction.Requested, "ada"), Ct), Ct)));
+            () => store.CreateAsync(Request($"apr_{i}"), Draft($"apr_{i}", ApprovalAction.Requested, "ada"), Chain, Ct), Ct)));
 
-        var result = ApprovalChain.Verify(await store.ReadLogAsync(0, 100, Ct));
+        var result = ApprovalChain.Verify(await store.ReadLogAsync(0, 100, Ct), Chain);
 
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(10, result.RecordsChecked);
@@ -123,15 +125,15 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     public async Task ListPending_IsOldestFirst_WithoutDecidedOrExpired_AndFiltersByKind()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_b") with { CreatedAt = T0.AddMinutes(2) }, Draft("apr_b", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_a") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_a", ApprovalAction.Requested, "ada"), Ct);
+        await store.CreateAsync(Request("apr_b") with { CreatedAt = T0.AddMinutes(2) }, Draft("apr_b", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_a") with { CreatedAt = T0.AddMinutes(1) }, Draft("apr_a", ApprovalAction.Requested, "ada"), Chain, Ct);
         await store.CreateAsync(
-            Request("apr_p") with { Kind = "promotion", CreatedAt = T0.AddMinutes(3) }, Draft("apr_p", ApprovalAction.Requested, "ada"), Ct);
+            Request("apr_p") with { Kind = "promotion", CreatedAt = T0.AddMinutes(3) }, Draft("apr_p", ApprovalAction.Requested, "ada"), Chain, Ct);
         await store.CreateAsync(
-            Request("apr_x") with { CreatedAt = T0, ExpiresAt = T0.AddHours(1) }, Draft("apr_x", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_d") with { CreatedAt = T0 }, Draft("apr_d", ApprovalAction.Requested, "ada"), Ct);
+            Request("apr_x") with { CreatedAt = T0, ExpiresAt = T0.AddHours(1) }, Draft("apr_x", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_d") with { CreatedAt = T0 }, Draft("apr_d", ApprovalAction.Requested, "ada"), Chain, Ct);
         await store.UpdateAsync(
-            Request("apr_d") with { CreatedAt = T0, Status = ApprovalStatus.Approved, Revision = 2 }, 1, Draft("apr_d", ApprovalAction.Approved, "grace"), Ct);
+            Request("apr_d") with { CreatedAt = T0, Status = ApprovalStatus.Approved, Revision = 2 }, 1, Draft("apr_d", ApprovalAction.Approved, "grace"), Chain, Ct);
         var now = T0.AddHours(1);
 
         var all = await store.ListPendingAsync(new ApprovalQueueQuery(now), Ct);
@@ -149,7 +151,7 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
         var store = await ReadyAsync();
         foreach (var (id, minute) in new[] { ("apr_3", 0), ("apr_1", 0), ("apr_2", 0), ("apr_5", 1), ("apr_4", 2) })
         {
-            await store.CreateAsync(Request(id) with { CreatedAt = T0.AddMinutes(minute) }, Draft(id, ApprovalAction.Requested, "ada"), Ct);
+            await store.CreateAsync(Request(id) with { CreatedAt = T0.AddMinutes(minute) }, Draft(id, ApprovalAction.Requested, "ada"), Chain, Ct);
         }
 
         var seen = new List<string>();
@@ -173,10 +175,10 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
     public async Task GetRecordsFor_ReadsSeveralRequestsRecords_InSequenceOrder()
     {
         var store = await ReadyAsync();
-        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Ct);
-        await store.CreateAsync(Request("apr_2"), Draft("apr_2", ApprovalAction.Requested, "grace"), Ct);
-        await store.CreateAsync(Request("apr_3"), Draft("apr_3", ApprovalAction.Requested, "hugo"), Ct);
-        await store.UpdateAsync(Request("apr_1") with { Revision = 2 }, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Ct);
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
+        await store.CreateAsync(Request("apr_2"), Draft("apr_2", ApprovalAction.Requested, "grace"), Chain, Ct);
+        await store.CreateAsync(Request("apr_3"), Draft("apr_3", ApprovalAction.Requested, "hugo"), Chain, Ct);
+        await store.UpdateAsync(Request("apr_1") with { Revision = 2 }, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Chain, Ct);
 
         var records = await store.GetRecordsForAsync(["apr_1", "apr_3"], Ct);
 

@@ -202,4 +202,80 @@ public abstract class EarnOutboxContract : IAsyncLifetime
         var counts = await store.Outbox.CountByStatusAsync(Ct);
         Assert.Equal((3L, 2L, 0L), (counts[OutboxStatus.Pending], counts[OutboxStatus.Posted], counts[OutboxStatus.Dead]));
     }
+
+    [Fact]
+    public async Task Retry_RaisesTheKeyGeneration_WhichStartsAtZero_AndAutomaticRetriesKeepIt()
+    {
+        var store = await ReadyStoreAsync();
+        await store.Outbox.TryAddManyAsync([Paid("d1"), Paid("d2"), Paid("w")], Ct);
+        Assert.Equal(0, (await store.Outbox.GetAsync(PaidKey("d1"), Ct))!.KeyGeneration);
+        await store.Outbox.ClaimBatchAsync("a", 10, T0, T0 + Lease, Ct);
+        await store.Outbox.CompleteManyAsync(
+            "a",
+            [
+                new OutboxCompletion(PaidKey("d1"), CompletionKind.Dead, ErrorCode: "not_linked"),
+                new OutboxCompletion(PaidKey("d2"), CompletionKind.Dead, ErrorCode: "not_linked"),
+                new OutboxCompletion(PaidKey("w"), CompletionKind.Retry, ErrorCode: "request_in_progress", RetryAt: T0.AddSeconds(2)),
+            ],
+            T0,
+            Ct);
+
+        Assert.True(await store.Outbox.RetryAsync(PaidKey("d1"), T0.AddMinutes(1), Ct));
+        Assert.Equal(1, await store.Outbox.RetryAllDeadAsync(T0.AddMinutes(1), Ct));
+        await store.Outbox.ClaimBatchAsync("a", 10, T0.AddMinutes(1), T0.AddMinutes(1) + Lease, Ct);
+        await store.Outbox.CompleteManyAsync("a", [new OutboxCompletion(PaidKey("d1"), CompletionKind.Dead, ErrorCode: "not_linked")], T0.AddMinutes(1), Ct);
+        Assert.True(await store.Outbox.RetryAsync(PaidKey("d1"), T0.AddMinutes(2), Ct));
+
+        Assert.Equal(2, (await store.Outbox.GetAsync(PaidKey("d1"), Ct))!.KeyGeneration);
+        Assert.Equal(1, (await store.Outbox.GetAsync(PaidKey("d2"), Ct))!.KeyGeneration);
+        Assert.Equal(0, (await store.Outbox.GetAsync(PaidKey("w"), Ct))!.KeyGeneration);
+    }
+
+    [Fact]
+    public async Task Complete_PaidPosted_ReopensItsRefundThatWaitedInVain_WithANewKeyGenerationOnlyWhenRrrHadRefusedIt()
+    {
+        var store = await ReadyStoreAsync();
+        OutboxKey RefundKey(string order) => new(order, OrderEventKind.Refunded);
+        await store.Outbox.TryAddManyAsync([Refunded("a"), Refunded("b"), Refunded("c"), Refunded("d"), Refunded("e")], Ct);
+        await store.Outbox.ClaimBatchAsync("a", 10, T0, T0 + Lease, Ct);
+        await store.Outbox.CompleteManyAsync(
+            "a",
+            [
+                new OutboxCompletion(RefundKey("a"), CompletionKind.Dead, ErrorCode: "paid_order_unknown"),
+                new OutboxCompletion(RefundKey("b"), CompletionKind.Dead, ErrorCode: "invalid_state"),
+                new OutboxCompletion(RefundKey("c"), CompletionKind.Posted, new EarnPostResult(null, null, EarnPostResult.NothingToReverse)),
+                new OutboxCompletion(RefundKey("d"), CompletionKind.Dead, ErrorCode: "paid_order_unknown"),
+                new OutboxCompletion(RefundKey("e"), CompletionKind.Posted, new EarnPostResult("ee_e", 12, EarnPostResult.Reversed)),
+            ],
+            T0,
+            Ct);
+        await store.Outbox.TryAddManyAsync([Paid("a"), Paid("b"), Paid("c"), Paid("d"), Paid("e")], Ct);
+        Assert.Equal(5, (await store.Outbox.ClaimBatchAsync("b", 10, T0, T0 + Lease, Ct)).Count);
+
+        var settledAt = T0.AddSeconds(5);
+        var marked = await store.Outbox.CompleteManyAsync(
+            "b",
+            [
+                new OutboxCompletion(PaidKey("a"), CompletionKind.Posted, new EarnPostResult("ee_a", 12, "POSTED")),
+                new OutboxCompletion(PaidKey("b"), CompletionKind.Posted, new EarnPostResult("ee_b", 12, "POSTED")),
+                new OutboxCompletion(PaidKey("c"), CompletionKind.Posted, new EarnPostResult("ee_c", 12, EarnPostResult.Duplicate)),
+                new OutboxCompletion(PaidKey("d"), CompletionKind.Retry, ErrorCode: "request_in_progress", RetryAt: T0.AddSeconds(9)),
+                new OutboxCompletion(PaidKey("e"), CompletionKind.Posted, new EarnPostResult("ee_e", 12, "POSTED")),
+            ],
+            settledAt,
+            Ct);
+
+        Assert.All(marked, m => Assert.True(m));
+        var a = (await store.Outbox.GetAsync(RefundKey("a"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 0, settledAt, 0, (EarnPostResult?)null), (a.Status, a.Attempts, a.NextAttemptAt, a.KeyGeneration, a.Result));
+        var b = (await store.Outbox.GetAsync(RefundKey("b"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 1), (b.Status, b.KeyGeneration));
+        var c = (await store.Outbox.GetAsync(RefundKey("c"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 0, (EarnPostResult?)null), (c.Status, c.KeyGeneration, c.Result));
+        Assert.Equal(OutboxStatus.Dead, (await store.Outbox.GetAsync(RefundKey("d"), Ct))!.Status);
+        var e = (await store.Outbox.GetAsync(RefundKey("e"), Ct))!;
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.Reversed), (e.Status, e.Result!.Status));
+        Assert.Equal(["a", "b", "c"], (await store.Outbox.ClaimBatchAsync("c", 10, settledAt, settledAt + Lease, Ct))
+            .Where(r => r.Order.Kind == OrderEventKind.Refunded).Select(r => r.Order.OrderNumber).Order());
+    }
 }

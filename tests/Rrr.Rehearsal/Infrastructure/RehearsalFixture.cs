@@ -165,6 +165,7 @@ public sealed class RehearsalFixture : IAsyncLifetime
             ["Webhooks__Secrets__0"] = WebhookSecret,
             ["Internal__ApiKeys__0"] = InternalKey,
             ["Metrics__ScrapeKeys__0"] = ScrapeKey,
+            ["Approvals__ChainKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Store__DataFolder"] = Directory.CreateDirectory(Path.Combine(_work, "portal-data")).FullName,
             ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
             ["DataProtection__CertificatePath"] = tls.KeyProtectionCert,

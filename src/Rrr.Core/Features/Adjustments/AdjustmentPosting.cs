@@ -29,7 +29,8 @@ public sealed partial class AdjustmentPosting(
     IAuditStore audit,
     AdjustmentUpdates updates,
     TimeProvider time,
-    ILogger<AdjustmentPosting> logger)
+    ILogger<AdjustmentPosting> logger,
+    ApprovalChainKeys chain)
 {
     public async Task<ApprovalOutcome> PostAsync(ApprovalView view, string actorId, CancellationToken cancellationToken)
     {
@@ -40,11 +41,27 @@ public sealed partial class AdjustmentPosting(
             throw new ApprovalRuleException(ApprovalErrors.NotPending, "Only an approved request is posted to RRR.");
         }
 
-        var payload = AdjustmentPayload.FromJson(request.PayloadJson);
         var key = IdempotencyKeys.AdjustmentCreate(request.Id);
         using var activity = Activity.Current is null ? new Activity("adjustment.post").Start() : null;
         var traceId = Activity.Current?.TraceId.ToHexString();
         ApprovalOutcome outcome;
+
+        // The row says what to post; the keyed chain says whether that is what was approved. Someone who can write
+        // the store could change points, member or reason and recompute plain hashes, but not reseal the records.
+        if (chain.ProblemForPosting(view) is not null)
+        {
+            outcome = new ApprovalOutcome(null, AdjustmentOutcomes.PostFailed, 0, AdjustmentOutcomes.ChainBroken, time.GetUtcNow());
+            LogChainRefused(logger, request.Id);
+            await store.SetOutcomeAsync(request.Id, outcome, cancellationToken);
+            await audit.AppendAsync(
+                new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), time.GetUtcNow(), actorId, "adjustment.posted", request.Id, traceId, null,
+                    $"REFUSED:{AdjustmentOutcomes.ChainBroken}"),
+                cancellationToken);
+            updates.Publish(request.Id);
+            return outcome;
+        }
+
+        var payload = AdjustmentPayload.FromJson(request.PayloadJson);
         try
         {
             var created = await adjustments.CreateAsync(
@@ -101,6 +118,9 @@ public sealed partial class AdjustmentPosting(
 
         return stored;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Adjustment request {RequestId} does not match its approval chain: not posted to RRR")]
+    private static partial void LogChainRefused(ILogger logger, string requestId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adjustment request {RequestId}: RRR refused the post ({Code})")]
     private static partial void LogPostRefused(ILogger logger, string requestId, string code);

@@ -64,6 +64,9 @@ public static class AdjustmentOutcomes
     public const string Rejected = "REJECTED";
     public const string PostFailed = "POST_FAILED";
 
+    /// <summary>The error code of a post refused because the request no longer matches its approval chain.</summary>
+    public const string ChainBroken = "chain_broken";
+
     public static string Text(AdjustmentStatus status) => status switch
     {
         AdjustmentStatus.Posted => Posted,

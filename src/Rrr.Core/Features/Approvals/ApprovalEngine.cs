@@ -57,7 +57,8 @@ public sealed partial class ApprovalEngine(
     IApprovalStore store,
     TimeProvider time,
     IOptions<ApprovalOptions> options,
-    ILogger<ApprovalEngine> logger)
+    ILogger<ApprovalEngine> logger,
+    ApprovalChainKeys chain)
 {
     public const int MaxReasonLength = 500;
 
@@ -77,7 +78,8 @@ public sealed partial class ApprovalEngine(
             ApprovalStatus.Pending, now, now + options.Value.RequestLifetime, 1);
         await store.CreateAsync(
             request,
-            new ApprovalRecordDraft(request.Id, ApprovalAction.Requested, makerId, ApprovalRoles.XcnAdmin, 1, null, now, Detail(request)),
+            new ApprovalRecordDraft(request.Id, ApprovalAction.Requested, makerId, ApprovalRoles.XcnAdmin, 1, null, now, ApprovalChain.RequestDetail(request)),
+            chain,
             cancellationToken);
         LogRequested(logger, request.Id, kind, makerId);
         return new ApprovalView(request, await store.GetRecordsAsync(request.Id, cancellationToken));
@@ -114,7 +116,9 @@ public sealed partial class ApprovalEngine(
             var approvals = view.CurrentApprovals.Count + 1;
             var status = approvals >= request.Policy.RequiredXcnApprovers ? ApprovalStatus.Approved : ApprovalStatus.Pending;
             return (request with { Status = status },
-                new ApprovalRecordDraft(request.Id, ApprovalAction.Approved, approverId, ApprovalRoles.XcnAdmin, request.PayloadVersion, null, time.GetUtcNow()));
+                new ApprovalRecordDraft(
+                    request.Id, ApprovalAction.Approved, approverId, ApprovalRoles.XcnAdmin, request.PayloadVersion, null, time.GetUtcNow(),
+                    ApprovalChain.ApprovalDetail(request)));
         }, cancellationToken);
 
     public Task<ApprovalView> RejectAsync(string requestId, string approverId, string reason, CancellationToken cancellationToken)
@@ -213,7 +217,8 @@ public sealed partial class ApprovalEngine(
                 PayloadVersion = request.PayloadVersion + 1,
                 ExpiresAt = now + options.Value.RequestLifetime,
             };
-            return (edited, new ApprovalRecordDraft(request.Id, ApprovalAction.Edited, editorId, ApprovalRoles.XcnAdmin, edited.PayloadVersion, null, now, Detail(edited)));
+            return (edited, new ApprovalRecordDraft(
+                request.Id, ApprovalAction.Edited, editorId, ApprovalRoles.XcnAdmin, edited.PayloadVersion, null, now, ApprovalChain.RequestDetail(edited)));
         }, cancellationToken);
     }
 
@@ -237,8 +242,24 @@ public sealed partial class ApprovalEngine(
         return new ApprovalQueuePage(await ViewsAsync(page, cancellationToken), next);
     }
 
+    /// <summary>The whole log against the keys, then every stored request against the records that vouch for it.</summary>
     public Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken) =>
-        ApprovalChain.VerifyStoreAsync(store, cancellationToken);
+        ApprovalChain.VerifyStoreAsync(store, chain, cancellationToken);
+
+    /// <summary>
+    /// Asked right before a request (or one decision on it, <paramref name="decision"/>) is carried out at RRR: null when
+    /// the stored request matches its keyed chain records; otherwise why not, in words for the admin.
+    /// </summary>
+    public string? ProblemForPosting(ApprovalView view, ApprovalRecord? decision = null)
+    {
+        var problem = chain.ProblemForPosting(view, decision);
+        if (problem is not null)
+        {
+            LogChainRefused(logger, view.Request.Id);
+        }
+
+        return problem;
+    }
 
     private async Task<IReadOnlyList<ApprovalView>> ViewsAsync(IReadOnlyList<ApprovalRequest> requests, CancellationToken cancellationToken)
     {
@@ -278,7 +299,7 @@ public sealed partial class ApprovalEngine(
             // Each attempt judges fresh state, so the rules hold for whatever happened in between.
             var view = await GetAsync(requestId, cancellationToken);
             var (updated, record) = decide(view);
-            if (await store.UpdateAsync(updated with { Revision = view.Request.Revision + 1 }, view.Request.Revision, record, cancellationToken))
+            if (await store.UpdateAsync(updated with { Revision = view.Request.Revision + 1 }, view.Request.Revision, record, chain, cancellationToken))
             {
                 LogDecided(logger, requestId, record.Action, actorId, updated.Status);
                 return await GetAsync(requestId, cancellationToken);
@@ -292,9 +313,8 @@ public sealed partial class ApprovalEngine(
         }
     }
 
-    private static string Detail(ApprovalRequest request) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"kind={request.Kind};subject={request.SubjectId};xcn={request.Policy.RequiredXcnApprovers};rrr={(request.Policy.RequiresRrrAdmin ? 1 : 0)};expires={request.ExpiresAt.ToUnixTimeMilliseconds()};payload_sha256={ApprovalChain.PayloadHash(request.PayloadJson)}");
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Approval request {RequestId} does not match its approval chain: not carried out at RRR")]
+    private static partial void LogChainRefused(ILogger logger, string requestId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {RequestId} ({Kind}) made by {MakerId}")]
     private static partial void LogRequested(ILogger logger, string requestId, string kind, string makerId);

@@ -81,21 +81,27 @@ public record ApprovalRecordDraft(
     string? Detail = null);
 
 /// <summary>
-/// One append-only log record: the entry as drafted, numbered and linked. <see cref="Hash"/> is SHA-256 over
-/// <see cref="PreviousHash"/> and the canonical form of every other field (<see cref="ApprovalChain"/>), so
-/// changing, removing or reordering any stored record breaks the chain from that record on.
+/// One append-only log record: the entry as drafted, numbered and linked. <see cref="Hash"/> is HMAC-SHA256 under the
+/// key <see cref="KeyId"/> names, over <see cref="PreviousHash"/> and the canonical form of every other field
+/// (<see cref="ApprovalChain"/>, <see cref="ApprovalChainKeys"/>), so changing, removing or reordering any stored record
+/// breaks the chain from that record on, and without the key nobody can reseal it. A null <see cref="KeyId"/> marks a
+/// legacy record (plain SHA-256, from before the chain was keyed).
 /// <see cref="ApprovalRecordDraft.Detail"/> holds feature facts the record vouches for (e.g. the policy and
 /// payload hash of a request or edit).
 /// </summary>
 public sealed record ApprovalRecord : ApprovalRecordDraft
 {
-    public ApprovalRecord(long sequence, ApprovalRecordDraft entry, string previousHash, string hash)
+    public ApprovalRecord(long sequence, ApprovalRecordDraft entry, string previousHash, string hash, string? keyId = null)
         : base(entry)
     {
         Sequence = sequence;
         PreviousHash = previousHash;
         Hash = hash;
+        KeyId = keyId;
     }
+
+    /// <summary>Which chain key sealed it; null for a legacy (plain SHA-256) record.</summary>
+    public string? KeyId { get; init; }
 
     public long Sequence { get; init; }
 
@@ -127,14 +133,20 @@ public sealed record ApprovalView(ApprovalRequest Request, IReadOnlyList<Approva
 /// <summary>Where a stored request lives; one log for every kind, so one chain covers them all.</summary>
 public interface IApprovalStore
 {
-    /// <summary>Stores a new request (revision 1) and appends its first record, atomically where the backend allows.</summary>
-    Task CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new request (revision 1) and appends its first record, atomically where the backend allows. The
+    /// record is sealed by <paramref name="chain"/> once its place in the log is known: the key stays with the caller.
+    /// </summary>
+    Task CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces the request if it still has <paramref name="expectedRevision"/> (it is stored with the next one)
-    /// and appends <paramref name="record"/>. False when someone else changed the request first.
+    /// and appends <paramref name="record"/>, sealed by <paramref name="chain"/>. False when someone else changed the request first.
     /// </summary>
-    Task<bool> UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken);
+    Task<bool> UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken);
+
+    /// <summary>Every request, ordered by id, after <paramref name="afterId"/> (null: from the start), at most <paramref name="take"/>: the chain check's walk.</summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListByIdAsync(string? afterId, int take, CancellationToken cancellationToken);
 
     Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken);
 

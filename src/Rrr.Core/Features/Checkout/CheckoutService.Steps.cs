@@ -199,7 +199,7 @@ public sealed partial class CheckoutService
         }
         else
         {
-            paymentRef = PaymentRefFor(order.OrderNumber);
+            paymentRef = PaymentRefFor(order.OrderNumber, due);
             var charge = await payments.ChargeAsync(new XcnCharge(paymentRef, order.XcnUserId, due, card), cancellationToken);
             outcome = charge.Approved ? PaymentOutcome.Approved : PaymentOutcome.Declined;
         }
@@ -272,7 +272,7 @@ public sealed partial class CheckoutService
     private async Task<CheckoutOrder> CommitTopupAsync(CheckoutOrder order, string quoteId, CancellationToken cancellationToken)
     {
         var commit = await topups.CommitAsync(
-            quoteId, new CommitTopupRequest(order.PaymentRef ?? PaymentRefFor(order.OrderNumber)),
+            quoteId, new CommitTopupRequest(order.PaymentRef ?? PaymentRefFor(order.OrderNumber, order.AmountDue)),
             IdempotencyKeys.TopupCommit(quoteId), cancellationToken);
         return order with { TopupId = commit.TopupId };
     }

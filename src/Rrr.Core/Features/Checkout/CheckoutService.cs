@@ -44,7 +44,20 @@ public sealed partial class CheckoutService(
 
     public string Currency => Settings.Currency;
 
-    public static string PaymentRefFor(string orderNumber) => "xcn_pay_" + orderNumber;
+    /// <summary>
+    /// The gateway's idempotency reference for charging <paramref name="amount"/> on an order. It binds the amount and
+    /// currency, not only the order: gateways answer a repeated reference with the first charge, so a per-order reference
+    /// would replay an earlier, different amount (a hold changed after a crash between charge and store, or another
+    /// instance). The same amount again (a double click, a retry after a lost answer) is the same reference: one charge.
+    /// The amount is written without trailing zeros, so 5.90 and 5.9 are one reference.
+    /// </summary>
+    public static string PaymentRefFor(string orderNumber, Money amount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        ArgumentNullException.ThrowIfNull(amount);
+        var normalized = amount.Amount.ToString("0.############################", CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"xcn_pay_{orderNumber}_{amount.Currency}_{normalized}");
+    }
 
     public static bool IsOrderNumber(string? value) => value is not null && OrderNumberPattern().IsMatch(value);
 

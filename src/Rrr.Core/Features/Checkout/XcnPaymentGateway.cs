@@ -10,7 +10,8 @@ public enum SandboxCard
     Declines,
 }
 
-/// <param name="PaymentRef">Derived from the order number, so a repeated charge is the same charge (gateways dedupe on it).</param>
+/// <param name="PaymentRef">Derived from the order number and the amount (<see cref="CheckoutService.PaymentRefFor"/>), so a
+/// repeated charge of the same amount is the same charge (gateways dedupe on it) and another amount never replays it.</param>
 public sealed record XcnCharge(string PaymentRef, string XcnUserId, Money Amount, SandboxCard Card);
 
 public sealed record XcnChargeResult(string PaymentRef, bool Approved);
@@ -36,6 +37,7 @@ public sealed class SimulatedXcnPaymentGateway : IXcnPaymentGateway
 {
     private readonly ConcurrentDictionary<string, XcnChargeResult> charges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> refunds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Money> amounts = new(StringComparer.Ordinal);
 
     /// <summary>Charges actually made (not replays), for tests and the demo.</summary>
     public int ChargeCount => charges.Count;
@@ -45,9 +47,17 @@ public sealed class SimulatedXcnPaymentGateway : IXcnPaymentGateway
     public Task<XcnChargeResult> ChargeAsync(XcnCharge charge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(charge);
-        var result = charges.GetOrAdd(charge.PaymentRef, _ => new XcnChargeResult(charge.PaymentRef, charge.Card == SandboxCard.Approves));
+        var result = charges.GetOrAdd(charge.PaymentRef, _ =>
+        {
+            // Like a real gateway: a repeated reference replays the first charge, whatever amount it carries now.
+            amounts.TryAdd(charge.PaymentRef, charge.Amount);
+            return new XcnChargeResult(charge.PaymentRef, charge.Card == SandboxCard.Approves);
+        });
         return Task.FromResult(result);
     }
+
+    /// <summary>What was really charged under <paramref name="paymentRef"/> (the first charge's amount); null when nothing.</summary>
+    public Money? ChargedAmount(string paymentRef) => amounts.TryGetValue(paymentRef, out var amount) ? amount : null;
 
     public Task RefundAsync(string paymentRef, CancellationToken cancellationToken)
     {

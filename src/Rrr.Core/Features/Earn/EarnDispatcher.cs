@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
@@ -47,6 +48,10 @@ public sealed class EarnSignal
 /// (capped by <see cref="EarnOptions.MaxRetryDelay"/>), and nothing dead-letters however long RRR is down.
 /// Anything else counts an attempt, with exponential backoff, and dead-letters after MaxAttempts.
 /// </para>
+/// <para>
+/// The <see cref="PortalFeatures.AutomaticEarn"/> flag gates every pass: while it is off nothing is claimed,
+/// so accepted rows stay PENDING untouched (no attempt, no lease) and post on the first pass after it is on.
+/// </para>
 /// </summary>
 // CA1001: callSlots is a SemaphoreSlim whose wait handle is never asked for, so there is nothing to dispose.
 #pragma warning disable CA1001
@@ -56,7 +61,8 @@ public sealed partial class EarnDispatcher(
     EarnSignal signal,
     TimeProvider time,
     IOptions<EarnOptions> options,
-    ILogger<EarnDispatcher> logger)
+    ILogger<EarnDispatcher> logger,
+    IFeatureManager features)
 #pragma warning restore CA1001
 {
     /// <summary>Refused for good: trying again with the same body cannot succeed.</summary>
@@ -178,6 +184,12 @@ public sealed partial class EarnDispatcher(
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (!await features.IsEnabledAsync(PortalFeatures.AutomaticEarn))
+        {
+            LogFlagOff(logger);
+            return 0;
+        }
+
         var now = time.GetUtcNow();
         var claimed = await outbox.ClaimBatchAsync(owner, settings.BatchSize, now, now + settings.Lease, cancellationToken);
         if (claimed.Count == 0)
@@ -340,9 +352,10 @@ public sealed partial class EarnDispatcher(
         // response) answers request_in_progress until it expires (24 h). After two such answers a fresh key
         // asks again; RRR's one-earn-per-order rule makes that safe: duplicate_order hands back the event,
         // or, if the first request never committed, this one earns it.
+        var generation = GenerationPart(order.OrderNumber, row.KeyGeneration);
         var keyPart = row.LastError == RrrErrorCodes.RequestInProgress && row.Attempts >= StuckKeyAttempts
-            ? string.Create(CultureInfo.InvariantCulture, $"{order.OrderNumber}_r{row.Attempts}")
-            : order.OrderNumber;
+            ? string.Create(CultureInfo.InvariantCulture, $"{generation}_r{row.Attempts}")
+            : generation;
         var key = order.Product == EarnProduct.Tokens ? IdempotencyKeys.EarnTokens(keyPart) : IdempotencyKeys.EarnMembership(keyPart);
         var request = new EarnEventRequest(
             order.XcnUserId, order.OrderNumber, order.Product, amount, settings.PostingMode, settings.ExpectedPoints(order.Product, amount.Amount));
@@ -365,14 +378,15 @@ public sealed partial class EarnDispatcher(
         {
             case null:
                 // A refund ahead of its payment (or of an order we never saw): wait a while, then dead-letter.
-                return Failed(row, "paid_order_unknown", settings);
+                return Failed(row, OutboxCodes.PaidOrderUnknown, settings);
             case { Status: OutboxStatus.Dead }:
                 return Posted(row.Key, new EarnPostResult(null, null, EarnPostResult.NothingToReverse));
             case { Status: OutboxStatus.Posted, Result.EarnEventId: { } earnEventId }:
                 try
                 {
                     var reversed = await rrr.ReverseAsync(
-                        earnEventId, new ReverseEarnRequest("ORDER_REFUNDED"), IdempotencyKeys.EarnReverse(earnEventId), cancellationToken);
+                        earnEventId, new ReverseEarnRequest("ORDER_REFUNDED"),
+                        IdempotencyKeys.EarnReverse(GenerationPart(earnEventId, row.KeyGeneration)), cancellationToken);
                     return Posted(row.Key, new EarnPostResult(earnEventId, reversed.PointsReversed, EarnPostResult.Reversed));
                 }
                 catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.AlreadyReversed))
@@ -387,6 +401,13 @@ public sealed partial class EarnDispatcher(
                     RetryAt: time.GetUtcNow() + settings.FirstRetryDelay, CountsAsAttempt: false));
         }
     }
+
+    /// <summary>
+    /// The key's business part in a key generation: generation 0 is the bare id (the keys rows always had), a later one
+    /// appends <c>_g{n}</c>. Not <c>_r</c>: that suffix marks a stuck key's replacement within a generation.
+    /// </summary>
+    internal static string GenerationPart(string id, int generation) =>
+        generation <= 0 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}_g{generation}");
 
     private Outcome Failed(OutboxRow row, string code, EarnOptions settings)
     {
@@ -458,6 +479,9 @@ public sealed partial class EarnDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Earn dispatcher could not release its claims on shutdown ({ErrorClass}); they free up when the lease ends")]
     private static partial void LogReleaseFailed(ILogger logger, string errorClass);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Earn dispatcher idle: the AutomaticEarn flag is off, accepted orders wait")]
+    private static partial void LogFlagOff(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Earn dispatcher pass failed ({ErrorClass}); retrying on the next wake-up")]
     private static partial void LogLoopFailed(ILogger logger, string errorClass);

@@ -23,7 +23,12 @@ public interface IEarnOutbox
     Task<IReadOnlyList<OutboxRow>> ClaimBatchAsync(
         string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Settles claimed rows in one write; one flag per completion (false: the lease was lost meanwhile).</summary>
+    /// <summary>
+    /// Settles claimed rows in one write; one flag per completion (false: the lease was lost meanwhile). A paid
+    /// order settled as posted with its earn event (<see cref="OutboxCompletion.ReopensRefund"/>) reopens its refund
+    /// if that is DEAD or resolved as nothing-to-reverse: PENDING, due now, attempts reset, and a new key generation
+    /// when RRR had refused it (not when it only waited for the payment).
+    /// </summary>
     Task<IReadOnlyList<bool>> CompleteManyAsync(
         string owner, IReadOnlyList<OutboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -39,8 +44,9 @@ public interface IEarnOutbox
     Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Puts a DEAD row back to PENDING, due at <paramref name="now"/>, with its attempts reset; also a refund
-    /// resolved as nothing-to-reverse (its paid order may post after all). False when the row is neither.
+    /// Puts a DEAD row back to PENDING, due at <paramref name="now"/>, with its attempts reset and its key generation
+    /// raised by one; also a refund resolved as nothing-to-reverse (its paid order may post after all). False when the
+    /// row is neither.
     /// </summary>
     Task<bool> RetryAsync(OutboxKey key, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -104,6 +110,9 @@ public sealed record EarnPostResult(string? EarnEventId, long? Points, string St
     public const string Reversed = "REVERSED";
 }
 
+/// <param name="KeyGeneration">Raised by every admin retry (and by reopening a refused refund): the idempotency key
+/// carries it from generation 1 on, so RRR sees a new request instead of replaying the refusal it stored for the old
+/// key. Generation 0 keys are the plain order keys, so automatic retries within a generation still share one key.</param>
 public sealed record OutboxRow(
     EarnOrder Order,
     OutboxStatus Status,
@@ -113,7 +122,8 @@ public sealed record OutboxRow(
     DateTimeOffset? LeaseUntil,
     EarnPostResult? Result,
     string? LastError,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    int KeyGeneration = 0)
 {
     public OutboxKey Key => Order.Key;
 }
@@ -140,11 +150,21 @@ public sealed record OutboxCompletion(
     EarnPostResult? Result = null,
     string? ErrorCode = null,
     DateTimeOffset? RetryAt = null,
-    bool CountsAsAttempt = true);
+    bool CountsAsAttempt = true)
+{
+    /// <summary>
+    /// A paid order posting with its earn event: its refund, if it waited in vain (dead-lettered or resolved as
+    /// nothing-to-reverse before the payment arrived), is reopened in the same write (<see cref="IEarnOutbox.CompleteManyAsync"/>).
+    /// </summary>
+    public bool ReopensRefund => Kind == CompletionKind.Posted && Key.Kind == OrderEventKind.Paid && Result?.EarnEventId is not null;
+}
 
 /// <summary>Stored text of the enums, shared by both adapters.</summary>
 public static class OutboxCodes
 {
+    /// <summary>A refund's error while its paid order is not in the outbox: nothing was sent to RRR for it.</summary>
+    public const string PaidOrderUnknown = "paid_order_unknown";
+
     public static string KindText(OrderEventKind kind) => kind == OrderEventKind.Paid ? "PAID" : "REFUNDED";
 
     public static OrderEventKind ParseKind(string text) => text == "PAID" ? OrderEventKind.Paid : OrderEventKind.Refunded;

@@ -159,6 +159,9 @@ public sealed class PromotionRefusedException(string code, string message, IRead
     public const string RrrRefused = "rrr_refused";
     public const string RrrUnavailable = "rrr_unavailable";
 
+    /// <summary>The round no longer matches its keyed approval chain records; nothing goes to RRR.</summary>
+    public const string ChainBroken = "chain_broken";
+
     public string Code { get; } = code;
 
     /// <summary>Messages per form field (<see cref="PromotionForm"/> property names) for <see cref="Invalid"/>.</summary>

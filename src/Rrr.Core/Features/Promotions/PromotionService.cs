@@ -129,14 +129,21 @@ public sealed class PromotionService(
     }
 
     /// <summary>
-    /// An XCN admin approves: the engine records it in the chain first (refusing the maker and a repeat), then it
-    /// goes to RRR under a key made of the promotion, the round and the approver, so a retry never counts twice.
+    /// An XCN admin approves what they were shown: the engine records it in the chain first (refusing the maker and a
+    /// repeat), then it goes to RRR under a key made of the promotion, the round and the approver, so a retry never
+    /// counts twice.
     /// </summary>
-    public Task<PromotionDetail> ApproveAsync(string promotionId, CancellationToken cancellationToken) =>
-        DecideAsync(promotionId, ApprovalDecision.Approve, null, cancellationToken);
+    /// <param name="seenRoundId">The approval round (request id) the page showed.</param>
+    /// <param name="seenVersion">The promotion version that round was submitted with (<see cref="PromotionRoundPayload.SubmittedVersion"/>),
+    /// i.e. the content the page showed. Not RRR's current version: RRR raises that with every decision, so the second
+    /// approver would always look stale. A new round or content since then (rejected, edited, submitted again) refuses
+    /// the decision before anything is recorded: an approval is of what was read.</param>
+    public Task<PromotionDetail> ApproveAsync(string promotionId, string seenRoundId, long seenVersion, CancellationToken cancellationToken) =>
+        DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Approve, null, cancellationToken);
 
-    public Task<PromotionDetail> RejectAsync(string promotionId, string reason, CancellationToken cancellationToken) =>
-        DecideAsync(promotionId, ApprovalDecision.Reject, reason, cancellationToken);
+    /// <inheritdoc cref="ApproveAsync" path="/param"/>
+    public Task<PromotionDetail> RejectAsync(string promotionId, string seenRoundId, long seenVersion, string reason, CancellationToken cancellationToken) =>
+        DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Reject, reason, cancellationToken);
 
     /// <summary>Sends the signed-in admin's recorded decision to RRR again (after RRR was unreachable); same key.</summary>
     public async Task<PromotionDetail> ResendDecisionAsync(string promotionId, CancellationToken cancellationToken)
@@ -152,7 +159,8 @@ public sealed class PromotionService(
         return await GetAsync(promotionId, cancellationToken);
     }
 
-    private async Task<PromotionDetail> DecideAsync(string promotionId, ApprovalDecision decision, string? reason, CancellationToken cancellationToken)
+    private async Task<PromotionDetail> DecideAsync(
+        string promotionId, string seenRoundId, long seenVersion, ApprovalDecision decision, string? reason, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
@@ -162,6 +170,17 @@ public sealed class PromotionService(
         {
             await AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + PromotionRefusedException.WrongState, cancellationToken);
             throw new PromotionRefusedException(PromotionRefusedException.WrongState, "The promotion is not waiting for approval.");
+        }
+
+        var submitted = PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion;
+        if (!string.Equals(round.Request.Id, seenRoundId, StringComparison.Ordinal) || submitted != seenVersion)
+        {
+            await AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + PromotionRefusedException.Stale, cancellationToken);
+            throw new PromotionRefusedException(
+                PromotionRefusedException.Stale,
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"The promotion changed since you opened it: version {submitted} is in a new approval round now. Nothing was recorded; review it again before deciding."));
         }
 
         try
@@ -183,9 +202,22 @@ public sealed class PromotionService(
 
     private async Task ForwardAsync(string adminId, ApprovalView round, ApprovalDecision decision, string? reason, CancellationToken cancellationToken)
     {
+        var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
+
+        // The round's row names the promotion and version the decision goes to; only the keyed chain vouches for them.
+        var mine = round.Records.LastOrDefault(r =>
+            string.Equals(r.ActorId, adminId, StringComparison.Ordinal) && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected);
+        var problem = mine is null
+            ? "Your decision is not in the approval chain; nothing was sent to RRR."
+            : engine.ProblemForPosting(round, mine);
+        if (problem is not null)
+        {
+            await AuditAsync(adminId, auditKind, round.Request.SubjectId, null, null, "REFUSED:" + PromotionRefusedException.ChainBroken, cancellationToken);
+            throw new PromotionRefusedException(PromotionRefusedException.ChainBroken, problem);
+        }
+
         var payload = PromotionRoundPayload.FromJson(round.Request.PayloadJson);
         var key = IdempotencyKeys.PromotionDecision(payload.PromotionId, payload.SubmittedVersion, adminId);
-        var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
         var after = await CallAsync(adminId, auditKind, payload.PromotionId, key, () => promotions.DecideAsync(
             payload.PromotionId,
             new PromotionDecisionRequest(adminId, ApproverRole.XcnAdmin, decision, decision == ApprovalDecision.Reject ? reason : null),

@@ -48,18 +48,21 @@ public sealed partial class MongoStore : IApprovalStore
             cancellationToken: cancellationToken);
     }
 
-    async Task IApprovalStore.CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, CancellationToken cancellationToken)
+    async Task IApprovalStore.CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(chain);
         await ApprovalRequests.InsertOneAsync(ApprovalRequestDocument.From(request), cancellationToken: cancellationToken);
-        await AppendApprovalLogAsync(record, cancellationToken);
+        await AppendApprovalLogAsync(record, chain, cancellationToken);
     }
 
-    async Task<bool> IApprovalStore.UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken)
+    async Task<bool> IApprovalStore.UpdateAsync(
+        ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updated);
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(chain);
         var filter = Builders<ApprovalRequestDocument>.Filter;
         var update = Builders<ApprovalRequestDocument>.Update
             .Set(d => d.PayloadJson, updated.PayloadJson)
@@ -76,7 +79,7 @@ public sealed partial class MongoStore : IApprovalStore
             return false;
         }
 
-        await AppendApprovalLogAsync(record, cancellationToken);
+        await AppendApprovalLogAsync(record, chain, cancellationToken);
         return true;
     }
 
@@ -166,13 +169,18 @@ public sealed partial class MongoStore : IApprovalStore
         (await ApprovalLog.Find(d => d.Sequence > afterSequence).SortBy(d => d.Sequence).Limit(take).ToListAsync(cancellationToken))
             .ConvertAll(d => d.ToRecord());
 
-    private async Task AppendApprovalLogAsync(ApprovalRecordDraft draft, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListByIdAsync(string? afterId, int take, CancellationToken cancellationToken) =>
+        (await ApprovalRequests.Find(Builders<ApprovalRequestDocument>.Filter.Gt(d => d.Id, afterId ?? ""))
+            .SortBy(d => d.Id).Limit(take).ToListAsync(cancellationToken))
+            .ConvertAll(d => d.ToRequest());
+
+    private async Task AppendApprovalLogAsync(ApprovalRecordDraft draft, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         while (true)
         {
             var last = await ApprovalLog.Find(FilterDefinition<ApprovalLogDocument>.Empty)
                 .SortByDescending(d => d.Sequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
-            var record = ApprovalChain.Seal(draft, (last?.Sequence ?? 0) + 1, last?.Hash ?? ApprovalChain.Genesis);
+            var record = chain.Seal(draft, (last?.Sequence ?? 0) + 1, last?.Hash ?? ApprovalChain.Genesis);
             try
             {
                 await ApprovalLog.InsertOneAsync(ApprovalLogDocument.From(record), cancellationToken: cancellationToken);
@@ -304,6 +312,11 @@ internal sealed class ApprovalLogDocument
     [BsonElement("hash")]
     public string Hash { get; set; } = "";
 
+    /// <summary>Absent on records from before the keyed chain: they read as legacy (plain SHA-256).</summary>
+    [BsonElement("key_id")]
+    [BsonIgnoreIfNull]
+    public string? KeyId { get; set; }
+
     public static ApprovalLogDocument From(ApprovalRecord record) => new()
     {
         Sequence = record.Sequence,
@@ -317,11 +330,13 @@ internal sealed class ApprovalLogDocument
         Detail = record.Detail,
         PreviousHash = record.PreviousHash,
         Hash = record.Hash,
+        KeyId = record.KeyId,
     };
 
     public ApprovalRecord ToRecord() => new(
         Sequence,
         new ApprovalRecordDraft(RequestId, ApprovalCodes.ParseAction(Action), ActorId, ActorRole, PayloadVersion, Reason, new DateTimeOffset(At, TimeSpan.Zero), Detail),
         PreviousHash,
-        Hash);
+        Hash,
+        KeyId);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MongoDB.Bson;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 
@@ -123,6 +124,7 @@ public sealed partial class MongoStore : IEarnOutbox
         ArgumentNullException.ThrowIfNull(completions);
         var filter = Builders<OutboxDocument>.Filter;
         var results = new bool[completions.Count];
+        var reopen = new List<OutboxKeyDocument>();
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
@@ -154,6 +156,16 @@ public sealed partial class MongoStore : IEarnOutbox
                 & filter.Eq(d => d.LeaseOwner, owner)
                 & filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Claimed));
             results[i] = (await Outbox.UpdateOneAsync(owned, update, cancellationToken: cancellationToken)).ModifiedCount == 1;
+            if (results[i] && completion.ReopensRefund)
+            {
+                reopen.Add(OutboxKeyDocument.From(completion.Key with { Kind = OrderEventKind.Refunded }));
+            }
+        }
+
+        if (reopen.Count > 0)
+        {
+            // One write for the batch's refunds that waited in vain; conditional on the stored state, like SQLite's.
+            await Outbox.UpdateManyAsync(filter.In(d => d.Id, reopen) & Retryable, ReopenRefundUpdate(now), cancellationToken: cancellationToken);
         }
 
         return results;
@@ -201,13 +213,8 @@ public sealed partial class MongoStore : IEarnOutbox
     public async Task<bool> RetryAsync(OutboxKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var filter = Builders<OutboxDocument>.Filter;
-        var retryable = filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead))
-            | (filter.Eq(d => d.Id.Kind, OutboxCodes.KindText(OrderEventKind.Refunded))
-                & filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Posted))
-                & filter.Eq(d => d.ResultStatus, EarnPostResult.NothingToReverse));
         var result = await Outbox.UpdateOneAsync(
-            filter.Eq(d => d.Id, OutboxKeyDocument.From(key)) & retryable, RetryUpdate(now), cancellationToken: cancellationToken);
+            Builders<OutboxDocument>.Filter.Eq(d => d.Id, OutboxKeyDocument.From(key)) & Retryable, RetryUpdate(now), cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
 
@@ -220,10 +227,56 @@ public sealed partial class MongoStore : IEarnOutbox
         return result.ModifiedCount;
     }
 
+    /// <summary>A dead letter, or a refund resolved as nothing-to-reverse (its paid order may post after all).</summary>
+    private static FilterDefinition<OutboxDocument> Retryable
+    {
+        get
+        {
+            var filter = Builders<OutboxDocument>.Filter;
+            return filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead))
+                | (filter.Eq(d => d.Id.Kind, OutboxCodes.KindText(OrderEventKind.Refunded))
+                    & filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Posted))
+                    & filter.Eq(d => d.ResultStatus, EarnPostResult.NothingToReverse));
+        }
+    }
+
+    /// <summary>
+    /// Reopens a refund whose paid order has posted. A pipeline update, so the new key generation is decided on the
+    /// stored row: raised only when the refund was dead for a reason other than waiting for its payment (RRR refused it).
+    /// </summary>
+    private static UpdateDefinition<OutboxDocument> ReopenRefundUpdate(DateTimeOffset now)
+    {
+        var refused = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { "$status", OutboxCodes.StatusText(OutboxStatus.Dead) }),
+            new BsonDocument("$ne", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$last_error", "" }), OutboxCodes.PaidOrderUnknown }),
+        });
+        var at = new BsonDateTime(BsonTime.From(now));
+        BsonDocument[] stages =
+        [
+            new("$set", new BsonDocument
+            {
+                ["key_generation"] = new BsonDocument("$add", new BsonArray
+                {
+                    new BsonDocument("$ifNull", new BsonArray { "$key_generation", 0 }),
+                    new BsonDocument("$cond", new BsonArray { refused, 1, 0 }),
+                }),
+                ["status"] = OutboxCodes.StatusText(OutboxStatus.Pending),
+                ["attempts"] = 0,
+                ["next_attempt_at"] = at,
+                ["updated_at"] = at,
+            }),
+            new("$unset", new BsonArray { "earn_event_id", "points", "result_status", "lease_owner", "lease_until" }),
+        ];
+        return Builders<OutboxDocument>.Update.Pipeline(new BsonDocumentStagePipelineDefinition<OutboxDocument, OutboxDocument>(stages));
+    }
+
+    /// <summary>An operator's retry: a new key generation, since RRR would replay its stored refusal for the old key.</summary>
     private static UpdateDefinition<OutboxDocument> RetryUpdate(DateTimeOffset now) =>
         Builders<OutboxDocument>.Update
             .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Pending))
             .Set(d => d.Attempts, 0)
+            .Inc(d => d.KeyGeneration, 1)
             .Set(d => d.NextAttemptAt, BsonTime.From(now))
             .Set(d => d.UpdatedAt, BsonTime.From(now))
             .Unset(d => d.EarnEventId)
@@ -314,6 +367,11 @@ internal sealed class OutboxDocument
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>Absent on documents from before key generations, which reads as 0: their keys are unchanged.</summary>
+    [BsonElement("key_generation")]
+    [BsonIgnoreIfDefault]
+    public int KeyGeneration { get; set; }
+
     public static OutboxDocument From(EarnOrder order) => new()
     {
         Id = OutboxKeyDocument.From(order.Key),
@@ -344,7 +402,8 @@ internal sealed class OutboxDocument
         LeaseUntil is { } lease ? Utc(lease) : null,
         ResultStatus is null ? null : new EarnPostResult(EarnEventId, Points, ResultStatus),
         LastError,
-        Utc(UpdatedAt));
+        Utc(UpdatedAt),
+        KeyGeneration);
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc), TimeSpan.Zero);
 }

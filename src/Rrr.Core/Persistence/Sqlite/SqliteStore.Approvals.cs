@@ -49,7 +49,8 @@ public sealed partial class SqliteStore : IApprovalStore
             at              INTEGER NOT NULL,
             detail          TEXT NULL,
             previous_hash   TEXT NOT NULL,
-            hash            TEXT NOT NULL
+            hash            TEXT NOT NULL,
+            key_id          TEXT NULL
         );
         CREATE INDEX IF NOT EXISTS ix_approval_log_request ON approval_log (request_id, seq);
         CREATE TRIGGER IF NOT EXISTS approval_log_no_update BEFORE UPDATE ON approval_log
@@ -70,12 +71,13 @@ public sealed partial class SqliteStore : IApprovalStore
         """;
 
     private const string LogColumns =
-        "seq, request_id, action, actor_id, actor_role, payload_version, reason, at, detail, previous_hash, hash";
+        "seq, request_id, action, actor_id, actor_role, payload_version, reason, at, detail, previous_hash, hash, key_id";
 
-    async Task IApprovalStore.CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, CancellationToken cancellationToken)
+    async Task IApprovalStore.CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(chain);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = connection.CreateCommand())
@@ -86,14 +88,16 @@ public sealed partial class SqliteStore : IApprovalStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await AppendLogAsync(connection, transaction, record, cancellationToken);
+        await AppendLogAsync(connection, transaction, record, chain, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    async Task<bool> IApprovalStore.UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken)
+    async Task<bool> IApprovalStore.UpdateAsync(
+        ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updated);
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(chain);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = connection.CreateCommand())
@@ -113,7 +117,7 @@ public sealed partial class SqliteStore : IApprovalStore
             }
         }
 
-        await AppendLogAsync(connection, transaction, record, cancellationToken);
+        await AppendLogAsync(connection, transaction, record, chain, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -211,6 +215,27 @@ public sealed partial class SqliteStore : IApprovalStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListByIdAsync(string? afterId, int take, CancellationToken cancellationToken) =>
+        await QueryRequestsAsync(
+            $"SELECT {RequestColumns} FROM approval_requests WHERE id > @after ORDER BY id LIMIT @take;",
+            [new("@after", afterId ?? ""), new("@take", take)],
+            cancellationToken);
+
+    /// <summary>Files from before the keyed chain get the key id column; their records keep NULL there and verify as legacy.</summary>
+    private static async Task MigrateApprovalLogAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('approval_log') WHERE name = 'key_id';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            await using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = "ALTER TABLE approval_log ADD COLUMN key_id TEXT NULL;";
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.ReadLogAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         await QueryLogAsync(
             $"SELECT {LogColumns} FROM approval_log WHERE seq > @after ORDER BY seq LIMIT @take;",
@@ -218,7 +243,7 @@ public sealed partial class SqliteStore : IApprovalStore
             cancellationToken);
 
     private static async Task AppendLogAsync(
-        SqliteConnection connection, SqliteTransaction transaction, ApprovalRecordDraft draft, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, ApprovalRecordDraft draft, ApprovalChainKeys chain, CancellationToken cancellationToken)
     {
         long lastSequence = 0;
         var previousHash = ApprovalChain.Genesis;
@@ -234,13 +259,14 @@ public sealed partial class SqliteStore : IApprovalStore
             }
         }
 
-        var record = ApprovalChain.Seal(draft, lastSequence + 1, previousHash);
+        var record = chain.Seal(draft, lastSequence + 1, previousHash);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = $"""
             INSERT INTO approval_log ({LogColumns})
-            VALUES (@seq, @requestId, @action, @actorId, @actorRole, @payloadVersion, @reason, @at, @detail, @previousHash, @hash);
+            VALUES (@seq, @requestId, @action, @actorId, @actorRole, @payloadVersion, @reason, @at, @detail, @previousHash, @hash, @keyId);
             """;
+        insert.Parameters.AddWithValue("@keyId", (object?)record.KeyId ?? DBNull.Value);
         insert.Parameters.AddWithValue("@seq", record.Sequence);
         insert.Parameters.AddWithValue("@requestId", record.RequestId);
         insert.Parameters.AddWithValue("@action", ApprovalCodes.ActionText(record.Action));
@@ -315,7 +341,7 @@ public sealed partial class SqliteStore : IApprovalStore
                     reader.GetString(1), ApprovalCodes.ParseAction(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
                     reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), FromUnixMs(reader.GetInt64(7)),
                     reader.IsDBNull(8) ? null : reader.GetString(8)),
-                reader.GetString(9), reader.GetString(10)));
+                reader.GetString(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return rows;

@@ -32,6 +32,7 @@ public sealed partial class SqliteStore : IEarnOutbox
             result_status   TEXT NULL,
             last_error      TEXT NULL,
             updated_at      INTEGER NOT NULL,
+            key_generation  INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (order_number, kind)
         );
         CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
@@ -40,10 +41,37 @@ public sealed partial class SqliteStore : IEarnOutbox
 
     private const string OutboxColumns =
         "order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at, status, attempts, "
-        + "next_attempt_at, lease_owner, lease_until, earn_event_id, points, result_status, last_error, updated_at";
+        + "next_attempt_at, lease_owner, lease_until, earn_event_id, points, result_status, last_error, updated_at, key_generation";
 
     private const string RetryableCondition =
         "(status = 'DEAD' OR (kind = 'REFUNDED' AND status = 'POSTED' AND result_status = 'NOTHING_TO_REVERSE'))";
+
+    /// <summary>
+    /// A refund that waited in vain (dead-lettered, or resolved as nothing-to-reverse) goes back to PENDING once its
+    /// paid order has posted. Only one RRR refused needs a new key generation: its key would replay the refusal.
+    /// </summary>
+    private static readonly string ReopenRefundSql = $"""
+        UPDATE earn_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = @now,
+            key_generation = key_generation + CASE WHEN status = 'DEAD' AND COALESCE(last_error, '') <> '{OutboxCodes.PaidOrderUnknown}' THEN 1 ELSE 0 END,
+            earn_event_id = NULL, points = NULL, result_status = NULL,
+            lease_owner = NULL, lease_until = NULL, updated_at = @now
+        WHERE order_number = @order AND kind = 'REFUNDED' AND {RetryableCondition};
+        """;
+
+    /// <summary>Files from before key generations get the column (every existing row is generation 0, its keys unchanged).</summary>
+    private static async Task MigrateEarnOutboxAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('earn_outbox') WHERE name = 'key_generation';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            await using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = "ALTER TABLE earn_outbox ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 0;";
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
     {
@@ -178,6 +206,7 @@ public sealed partial class SqliteStore : IEarnOutbox
         var error = command.Parameters.Add("@error", SqliteType.Text);
         var order = command.Parameters.Add("@order", SqliteType.Text);
         var kind = command.Parameters.Add("@kind", SqliteType.Text);
+        await using var reopen = PrepareReopen(connection, transaction, now);
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
@@ -192,6 +221,11 @@ public sealed partial class SqliteStore : IEarnOutbox
             order.Value = completion.Key.OrderNumber;
             kind.Value = OutboxCodes.KindText(completion.Key.Kind);
             results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            if (results[i] && completion.ReopensRefund)
+            {
+                reopen.Parameters["@order"].Value = completion.Key.OrderNumber;
+                await reopen.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -260,6 +294,16 @@ public sealed partial class SqliteStore : IEarnOutbox
             cancellationToken) == 1;
     }
 
+    private static SqliteCommand PrepareReopen(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    {
+        var reopen = connection.CreateCommand();
+        reopen.Transaction = transaction;
+        reopen.CommandText = ReopenRefundSql;
+        reopen.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        reopen.Parameters.Add("@order", SqliteType.Text);
+        return reopen;
+    }
+
     public Task<long> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         RetryWhereAsync("status = 'DEAD'", now, [], cancellationToken);
 
@@ -268,11 +312,14 @@ public sealed partial class SqliteStore : IEarnOutbox
         await webhookWriteGate.WaitAsync(cancellationToken);
         using var release = new GateRelease(webhookWriteGate);
 
-        // A retry is an operator's decision: it gets the durable connection.
+        // A retry is an operator's decision: it gets the durable connection. It opens a new key generation, since
+        // RRR keeps answering the old key with the refusal it stored (24 h); RRR's one-earn-per-order and
+        // one-reversal-per-event rules keep a new key from earning or reversing twice.
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             UPDATE earn_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = @now,
+                key_generation = key_generation + 1,
                 earn_event_id = NULL, points = NULL, result_status = NULL,
                 lease_owner = NULL, lease_until = NULL, updated_at = @now
             WHERE {where};
@@ -319,6 +366,7 @@ public sealed partial class SqliteStore : IEarnOutbox
             reader.IsDBNull(12) ? null : FromUnixMs(reader.GetInt64(12)),
             result,
             reader.IsDBNull(16) ? null : reader.GetString(16),
-            FromUnixMs(reader.GetInt64(17)));
+            FromUnixMs(reader.GetInt64(17)),
+            reader.GetInt32(18));
     }
 }

@@ -82,6 +82,7 @@ public sealed partial class SqliteStore : IStoreLifecycle, IKeyRingStore, IAudit
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await MigrateAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         // Table statistics let the planner tell a selective index (actor + kind) from a broad one (kind) with the same

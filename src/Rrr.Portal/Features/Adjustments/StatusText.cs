@@ -18,6 +18,7 @@ public static class StatusText
             AdjustmentOutcomes.PendingRrrApproval => "Waiting for RRR approval",
             AdjustmentOutcomes.Posted => "Posted",
             AdjustmentOutcomes.Rejected => "Rejected",
+            AdjustmentOutcomes.PostFailed when view.Outcome?.ErrorCode == AdjustmentOutcomes.ChainBroken => "Not posted: does not match the approval chain",
             AdjustmentOutcomes.PostFailed => view.Outcome?.ErrorCode is { } code ? $"Refused by RRR ({code})" : "Refused by RRR",
             var other => other,
         };

@@ -25,7 +25,8 @@ public static partial class OrderEndpoints
     {
         var orders = app.MapGroup("/internal/orders")
             .RequireAuthorization(InternalApiKeyHandler.Policy)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .AddEndpointFilter<AutomaticEarnGate>();
         orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync)
             .DescribeOrderPaid();
         orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync)

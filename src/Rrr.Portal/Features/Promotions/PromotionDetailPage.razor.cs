@@ -118,14 +118,28 @@ public sealed partial class PromotionDetailPage
         Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal);
     });
 
-    private Task ApproveAsync() => RunAsync(async () =>
+    /// <summary>The round and version on screen now: a decision is about what the admin read, not what is current by the time it lands.</summary>
+    private (string RoundId, long Version)? Shown =>
+        Round is { } round ? (round.Request.Id, PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion) : null;
+
+    private Task ApproveAsync()
     {
-        var after = await Promotions.ApproveAsync(PromotionId, _stop.Token);
-        Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal);
-    });
+        var shown = Shown;
+        return shown is not { } seen ? Task.CompletedTask : RunAsync(async () =>
+        {
+            var after = await Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, _stop.Token);
+            Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal);
+        });
+    }
 
     private async Task RejectAsync()
     {
+        // Taken before the dialog opens: the page may reload while the reason is typed.
+        if (Shown is not { } seen)
+        {
+            return;
+        }
+
         var dialog = await Dialogs.ShowAsync<RejectPromotionDialog>(
             "Reject promotion",
             new DialogParameters<RejectPromotionDialog> { { d => d.Name, _detail!.Promotion.Name } },
@@ -138,7 +152,7 @@ public sealed partial class PromotionDetailPage
 
         await RunAsync(async () =>
         {
-            await Promotions.RejectAsync(PromotionId, reason, _stop.Token);
+            await Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, _stop.Token);
             Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal);
         });
     }

@@ -26,6 +26,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
     private readonly Admin admin = new() { Id = Ada };
     private readonly FakeLinkFlowApi links = new();
     private SqliteStore store = null!;
+    private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private ApprovalEngine engine = null!;
     private AdjustmentService service = null!;
     private IRenderedComponent<MudDialogProvider> provider = null!;
@@ -38,9 +39,9 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         store = new SqliteStore(root, "portal.db");
         await store.InitializeAsync(Ct);
         links.Link("xcn_u_1001", "rrr_m_1001");
-        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         var updates = new AdjustmentUpdates();
-        var posting = new AdjustmentPosting(store, new UnusedAdjustmentsApi(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance);
+        var posting = new AdjustmentPosting(store, new UnusedAdjustmentsApi(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(engine, posting, links, store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
         Services.AddSingleton(service);
         Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());

@@ -30,7 +30,9 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     private readonly Admin admin = new();
     private readonly AdjustmentUpdates updates = new();
     private SqliteStore store = null!;
+    private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private AdjustmentPosting posting = null!;
+    private ApprovalEngine engine = null!;
     private AdjustmentService service = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -39,8 +41,8 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     {
         store = new SqliteStore(root, "portal.db");
         await store.InitializeAsync(Ct);
-        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
-        posting = new AdjustmentPosting(store, rrr.Api<IRrrAdjustmentsApi>(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance);
+        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        posting = new AdjustmentPosting(store, rrr.Api<IRrrAdjustmentsApi>(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(
             engine, posting, rrr.Api<IRrrLinksApi>(), store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
     }
@@ -271,6 +273,43 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         var refused = await Assert.ThrowsAsync<AdjustmentRefusedException>(() => As(null).ListAsync(Ct));
 
         Assert.Equal(AdjustmentRefusedException.NotAdmin, refused.Code);
+    }
+
+    [Fact]
+    public async Task ApprovedRequest_ChangedInTheStoreBeforePosting_IsNotPosted_AndRrrIsNeverAsked()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var other = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 300), Ct);
+
+        // Approved by two admins (straight on the engine, so nothing is posted yet: as if RRR had been down).
+        await engine.ApproveAsync(request.Id, Grace, 1, Ct);
+        await engine.ApproveAsync(request.Id, Hugo, 1, Ct);
+
+        // Someone with write access to the store changes the approved request: ten times the points, to another member.
+        await using (var connection = new SqliteConnection($"Data Source={store.DatabasePath}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE approval_requests SET payload_json = replace(replace(payload_json, '\"points\":300', '\"points\":3000'), @from, @to) WHERE id = @id;";
+            command.Parameters.AddWithValue("@from", member.RrrMemberId);
+            command.Parameters.AddWithValue("@to", other.RrrMemberId);
+            command.Parameters.AddWithValue("@id", request.Id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+
+        var after = await As(Grace).RetryPostAsync(request.Id, Ct);
+        var chain = await As(Grace).VerifyChainAsync(Ct);
+
+        Assert.Equal(3000, after.Payload.Points);
+        Assert.Equal((AdjustmentOutcomes.PostFailed, AdjustmentOutcomes.ChainBroken), (after.Outcome!.Status, after.Outcome.ErrorCode));
+        Assert.DoesNotContain(rrr.CallLog.Records, r => r.IdempotencyKey == IdempotencyKeys.AdjustmentCreate(request.Id));
+        Assert.Equal(0, await AvailableAsync(member.RrrMemberId));
+        Assert.Equal(0, await AvailableAsync(other.RrrMemberId));
+        Assert.Contains((await store.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items,
+            e => e.SubjectId == request.Id && e.Outcome == "REFUSED:" + AdjustmentOutcomes.ChainBroken);
+        Assert.False(chain.Intact);
+        Assert.Equal(request.Id, chain.BrokenRequestId);
     }
 
     [Fact]

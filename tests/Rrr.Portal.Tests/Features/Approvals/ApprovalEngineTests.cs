@@ -249,9 +249,10 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
             return request;
         }
 
-        public override async Task<bool> UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken)
+        public override async Task<bool> UpdateAsync(
+            ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken)
         {
-            var stored = await base.UpdateAsync(updated, expectedRevision, record, cancellationToken);
+            var stored = await base.UpdateAsync(updated, expectedRevision, record, chain, cancellationToken);
             if (!stored)
             {
                 Interlocked.Increment(ref conflicts);
@@ -263,7 +264,8 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
 
     private sealed class AlwaysConflictingStore(IApprovalStore inner) : DelegatingApprovalStore(inner)
     {
-        public override Task<bool> UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken) =>
+        public override Task<bool> UpdateAsync(
+            ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken) =>
             Task.FromResult(false);
     }
 }
@@ -271,11 +273,15 @@ public sealed class ApprovalEngineTests : ApprovalTestBase
 /// <summary>Passes everything through; tests override one call.</summary>
 public class DelegatingApprovalStore(IApprovalStore inner) : IApprovalStore
 {
-    public virtual Task CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, CancellationToken cancellationToken) =>
-        inner.CreateAsync(request, record, cancellationToken);
+    public virtual Task CreateAsync(ApprovalRequest request, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken) =>
+        inner.CreateAsync(request, record, chain, cancellationToken);
 
-    public virtual Task<bool> UpdateAsync(ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, CancellationToken cancellationToken) =>
-        inner.UpdateAsync(updated, expectedRevision, record, cancellationToken);
+    public virtual Task<bool> UpdateAsync(
+        ApprovalRequest updated, long expectedRevision, ApprovalRecordDraft record, ApprovalChainKeys chain, CancellationToken cancellationToken) =>
+        inner.UpdateAsync(updated, expectedRevision, record, chain, cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ListByIdAsync(string? afterId, int take, CancellationToken cancellationToken) =>
+        inner.ListByIdAsync(afterId, take, cancellationToken);
 
     public virtual Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 

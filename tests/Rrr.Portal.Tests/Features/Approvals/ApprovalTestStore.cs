@@ -21,6 +21,9 @@ public abstract class ApprovalTestBase : IAsyncLifetime
 
     protected SqliteStore Store { get; private set; } = null!;
 
+    /// <summary>The chain key of this test's engine, as configuration would hold it.</summary>
+    protected ApprovalChainKeys Keys { get; } = Support.TestChainKeys.Create();
+
     protected string DatabasePath => Store.DatabasePath;
 
     public async ValueTask InitializeAsync()
@@ -46,7 +49,8 @@ public abstract class ApprovalTestBase : IAsyncLifetime
         store ?? Store,
         Time,
         Options.Create(new ApprovalOptions { RequestLifetime = TimeSpan.FromDays(3), ConflictRetries = retries }),
-        NullLogger<ApprovalEngine>.Instance);
+        NullLogger<ApprovalEngine>.Instance,
+        Keys);
 
     protected static Task<ApprovalView> NewRequestAsync(ApprovalEngine engine, ApprovalPolicy? policy = null, string maker = "ada") =>
         engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":300}""", policy ?? Two, maker, Ct);

@@ -20,6 +20,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rrr-approvals-page-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(T0);
     private SqliteStore _store = null!;
+    private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private ApprovalEngine _engine = null!;
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -28,7 +29,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
     {
         _store = new SqliteStore(_root, "portal.db");
         await _store.InitializeAsync(Ct);
-        _engine = new ApprovalEngine(_store, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        _engine = new ApprovalEngine(_store, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         Services.AddSingleton(_engine);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -1,5 +1,6 @@
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Earn;
+using Rrr.Core.Rrr;
 using Rrr.Portal.Tests.Features.Wallet;
 
 namespace Rrr.Portal.Tests.Features.Checkout;
@@ -128,6 +129,48 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         Assert.Equal(quotes, h.Rrr.Count("quote"));
         Assert.Equal(1, h.Rrr.Count("commit"));
         Assert.Equal(850, h.Rrr.Available["rrr_m_1001"]);
+    }
+
+    [Fact]
+    public async Task Pay_AfterACrashBetweenChargeAndStore_WithAnotherAmount_ChargesThatAmount_InsteadOfReplayingTheFirst()
+    {
+        var mia = h.For("xcn_u_1001");
+        var order = await mia.StartAsync("starter", Ct);
+        var held = await mia.HoldPointsAsync(order.OrderNumber, 100, Ct);
+        Assert.Equal(9.99m, held.Order.AmountDue.Amount);
+
+        // The gateway charged 9.99, then the instance died before the order recorded it.
+        h.AfterCharge = () => throw new IOException("instance lost");
+        await Assert.ThrowsAsync<IOException>(() => mia.PayAsync(order.OrderNumber, SandboxCard.Approves, Ct));
+        h.AfterCharge = null;
+        var firstRef = CheckoutService.PaymentRefFor(order.OrderNumber, held.Order.AmountDue);
+        Assert.Equal(9.99m, h.Payments.ChargedAmount(firstRef)!.Amount);
+
+        // The hold runs out; the member comes back and uses more points, so 5.99 is due now.
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Rrr.Expire(held.Order.QuoteId!);
+        Assert.Equal(CheckoutNotice.HoldExpired, (await mia.PayAsync(order.OrderNumber, SandboxCard.Approves, Ct)).Notice);
+        var rehold = await mia.HoldPointsAsync(order.OrderNumber, 500, Ct);
+        Assert.Equal(5.99m, rehold.Order.AmountDue.Amount);
+
+        var paid = await mia.PayAsync(order.OrderNumber, SandboxCard.Approves, Ct);
+
+        Assert.Equal(CheckoutStatus.Completed, paid.Order.Status);
+        Assert.NotEqual(firstRef, paid.Order.PaymentRef);
+        Assert.Equal(new Money(5.99m, "USD"), h.Payments.ChargedAmount(paid.Order.PaymentRef!));
+        Assert.Equal(2, h.Payments.ChargeCount);
+    }
+
+    [Fact]
+    public void PaymentRef_BindsOrderAmountAndCurrency_AndIsStableForTheSameAmount()
+    {
+        var same = CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "USD"));
+
+        Assert.Equal(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.9m, "USD")));
+        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(9.99m, "USD")));
+        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "EUR")));
+        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_fedcba9876543210", new Money(5.90m, "USD")));
+        Assert.True(global::Rrr.Core.Rrr.Http.IdempotencyKeys.IsValid(same));
     }
 
     [Fact]

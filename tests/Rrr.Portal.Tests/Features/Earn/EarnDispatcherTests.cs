@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
@@ -20,6 +21,7 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     private readonly List<SqliteStore> stores = [];
     private readonly FakeTimeProvider time = new(T0);
     private readonly FakeEarnApi rrr = new();
+    private readonly FeatureSwitch features = FeatureSwitch.AutomaticEarnOn();
     private readonly EarnOptions settings = new()
     {
         MaxAttempts = 3,
@@ -64,7 +66,7 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     }
 
     private EarnDispatcher Dispatcher(IEarnOutbox? outbox = null) =>
-        new(outbox ?? store, rrr, new EarnSignal(), time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance);
+        new(outbox ?? store, rrr, new EarnSignal(), time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, features);
 
     private async Task AddAsync(params EarnOrder[] orders) => await store.TryAddManyAsync(orders, Ct);
 
@@ -94,6 +96,28 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Posted, row.Status);
         Assert.Equal("POSTED", row.Result!.Status);
         Assert.StartsWith("ee_", row.Result.EarnEventId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AutomaticEarnOff_LeavesAPendingRowUntouched_AndItPostsOnceTheFlagIsOn()
+    {
+        await AddAsync(Paid("o1"));
+        var before = (await RowAsync("o1"))!;
+        features.Set(PortalFeatures.AutomaticEarn, false);
+        var dispatcher = Dispatcher();
+
+        Assert.Equal(0, await dispatcher.RunOnceAsync(Ct));
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await dispatcher.RunOnceAsync(Ct));
+
+        Assert.Equal(0, rrr.TotalCalls);
+        Assert.Equal(before, await RowAsync("o1"));
+
+        features.Set(PortalFeatures.AutomaticEarn, true);
+        Assert.Equal(1, await dispatcher.RunOnceAsync(Ct));
+
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(OutboxStatus.Posted, (await RowAsync("o1"))!.Status);
     }
 
     [Fact]
@@ -158,7 +182,91 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
         await Dispatcher().RunOnceAsync(Ct);
 
         Assert.Equal(OutboxStatus.Posted, (await RowAsync("o1"))!.Status);
-        Assert.Equal(2, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1_g1"]);
+    }
+
+    [Fact]
+    public async Task AdminRetryOfADeadLetter_PostsUnderANewKeyGeneration_SoRrrsStoredRefusalIsNotReplayed()
+    {
+        rrr.ReplaysRefusals = true;
+        await AddAsync(Paid("o1"));
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
+        await Dispatcher().RunOnceAsync(Ct);
+        Assert.Equal(OutboxStatus.Dead, (await RowAsync("o1"))!.Status);
+
+        // The viewer links their account; the operator retries the dead letter.
+        rrr.Behaviour = null;
+        var admin = new EarnAdmin(store, new EarnSignal(), time);
+        Assert.True(await admin.RetryAsync(new OutboxKey("o1", OrderEventKind.Paid), Ct));
+        await Dispatcher().RunOnceAsync(Ct);
+
+        var row = (await RowAsync("o1"))!;
+        Assert.Equal((OutboxStatus.Posted, 1), (row.Status, row.KeyGeneration));
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1"]);
+        Assert.Equal(1, rrr.CallsPerKey["earn_token_o1_g1"]);
+
+        // Within the new generation, an automatic retry keeps its key: a lost answer is replayed, never earned twice.
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
+        await AddAsync(Paid("o2"));
+        await Dispatcher().RunOnceAsync(Ct);
+        rrr.Behaviour = null;
+        await admin.RetryAsync(new OutboxKey("o2", OrderEventKind.Paid), Ct);
+        rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.RequestInProgress, 409);
+        await Dispatcher().RunOnceAsync(Ct);
+        rrr.Behaviour = null;
+        time.Advance(settings.MaxRetryDelay);
+        await Dispatcher().RunOnceAsync(Ct);
+        Assert.Equal(2, rrr.CallsPerKey["earn_token_o2_g1"]);
+        Assert.Equal(OutboxStatus.Posted, (await RowAsync("o2"))!.Status);
+    }
+
+    [Fact]
+    public async Task Refund_ArrivingLongBeforeItsPaidOrder_DeadLetters_ThenReopensAndPostsTheReversalWhenThePaidOrderPosts()
+    {
+        await AddAsync(Refunded("o1"));
+        var dispatcher = Dispatcher();
+        for (var pass = 0; pass < settings.MaxAttempts; pass++)
+        {
+            await dispatcher.RunOnceAsync(Ct);
+            time.Advance(settings.MaxRetryDelay);
+        }
+
+        var dead = (await RowAsync("o1", OrderEventKind.Refunded))!;
+        Assert.Equal((OutboxStatus.Dead, OutboxCodes.PaidOrderUnknown), (dead.Status, dead.LastError));
+
+        // Days later the payment report arrives and earns; the refund must not stay dead.
+        await AddAsync(Paid("o1"));
+        await dispatcher.RunOnceAsync(Ct);
+        var reopened = (await RowAsync("o1", OrderEventKind.Refunded))!;
+        Assert.Equal((OutboxStatus.Pending, 0, 0), (reopened.Status, reopened.Attempts, reopened.KeyGeneration));
+        await dispatcher.RunOnceAsync(Ct);
+
+        var earnEventId = (await RowAsync("o1"))!.Result!.EarnEventId!;
+        Assert.Equal((earnEventId, "earn_reverse_" + earnEventId), Assert.Single(rrr.Reversals));
+        var refund = (await RowAsync("o1", OrderEventKind.Refunded))!;
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.Reversed), (refund.Status, refund.Result!.Status));
+    }
+
+    [Fact]
+    public async Task Refund_RefusedByRrr_AnAdminRetryReversesUnderANewKeyGeneration()
+    {
+        await AddAsync(Paid("o1"), Refunded("o1"));
+        await Dispatcher().RunOnceAsync(Ct);
+        rrr.ReverseBehaviour = _ => throw FakeEarnApi.Problem(RrrErrorCodes.InvalidState, 409);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Dispatcher().RunOnceAsync(Ct);
+        Assert.Equal(OutboxStatus.Dead, (await RowAsync("o1", OrderEventKind.Refunded))!.Status);
+
+        rrr.ReverseBehaviour = null;
+        Assert.True(await new EarnAdmin(store, new EarnSignal(), time).RetryAsync(new OutboxKey("o1", OrderEventKind.Refunded), Ct));
+        await Dispatcher().RunOnceAsync(Ct);
+
+        var earnEventId = (await RowAsync("o1"))!.Result!.EarnEventId!;
+        Assert.Equal(
+            ["earn_reverse_" + earnEventId, "earn_reverse_" + earnEventId + "_g1"],
+            rrr.Reversals.Select(r => r.Key));
+        Assert.Equal(OutboxStatus.Posted, (await RowAsync("o1", OrderEventKind.Refunded))!.Status);
     }
 
     [Fact]

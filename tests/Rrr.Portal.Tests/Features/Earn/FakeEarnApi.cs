@@ -27,14 +27,35 @@ internal sealed class FakeEarnApi : IRrrEarnApi
 
     public int TotalCalls => CallsPerKey.Values.Sum();
 
+    /// <summary>
+    /// Like RRR, keep a refusal (a problem answer) per key and answer every later call with that key with it, whatever
+    /// <see cref="Behaviour"/> says by then (RRR keeps it 24 h). Off by default: most tests script each call.
+    /// </summary>
+    public bool ReplaysRefusals { get; set; }
+
+    private readonly ConcurrentDictionary<string, RrrProblemException> refusals = new(StringComparer.Ordinal);
+
     public async Task<EarnEvent> PostEarnEventAsync(EarnEventRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         CallsPerKey.AddOrUpdate(idempotencyKey, 1, (_, n) => n + 1);
         Requests.Enqueue(request);
+        if (ReplaysRefusals && refusals.TryGetValue(idempotencyKey, out var stored))
+        {
+            throw stored;
+        }
+
         if (Behaviour is { } behaviour)
         {
-            // Like an HTTP call, a call still waiting gives up when the caller cancels.
-            await behaviour(request, idempotencyKey).WaitAsync(cancellationToken);
+            try
+            {
+                // Like an HTTP call, a call still waiting gives up when the caller cancels.
+                await behaviour(request, idempotencyKey).WaitAsync(cancellationToken);
+            }
+            catch (RrrProblemException ex) when (ReplaysRefusals && ex.Code != RrrErrorCodes.RequestInProgress)
+            {
+                refusals.TryAdd(idempotencyKey, ex);
+                throw;
+            }
         }
 
         await Task.Yield();

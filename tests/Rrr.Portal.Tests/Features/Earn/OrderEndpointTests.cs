@@ -233,4 +233,40 @@ public sealed class OrderEndpointTests : IClassFixture<PortalFactory>, IDisposab
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("refunded_at", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PaidAndRefunded_WhileAutomaticEarnIsOff_Are503WithAProblemAndRetryAfter_AndStoreNothing()
+    {
+        using var off = factory.WithWebHostBuilder(b => b.UseSetting("FeatureManagement:AutomaticEarn", "false"));
+        using var client = off.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(InternalApiKeyHandler.HeaderName, Key);
+        var order = NewOrder();
+
+        var paid = await PostAsync(client, OrderEndpoints.PaidPath, PaidBody(order));
+        var refunded = await PostAsync(client, OrderEndpoints.RefundedPath,
+            new { order_number = order, xcn_user_id = "xcn_u_1001", product = "TOKENS", refunded_at = "2025-03-02T12:00:00Z" });
+
+        foreach (var response in new[] { paid, refunded })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromMinutes(5), response.Headers.RetryAfter?.Delta);
+            Assert.Contains("AutomaticEarn", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        var outbox = off.Services.GetRequiredService<IEarnOutbox>();
+        Assert.Null(await outbox.GetAsync(new OutboxKey(order, OrderEventKind.Paid), Ct));
+        Assert.Null(await outbox.GetAsync(new OutboxKey(order, OrderEventKind.Refunded), Ct));
+    }
+
+    [Fact]
+    public async Task Paid_WhileAutomaticEarnIsOff_WithoutAKey_IsStill401()
+    {
+        using var off = factory.WithWebHostBuilder(b => b.UseSetting("FeatureManagement:AutomaticEarn", "false"));
+        using var client = off.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await PostAsync(client, OrderEndpoints.PaidPath, PaidBody(NewOrder()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 }

@@ -30,6 +30,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     private readonly Admin admin = new();
     private readonly PromotionUpdates updates = new();
     private SqliteStore store = null!;
+    private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private PromotionSync sync = null!;
     private PromotionService service = null!;
 
@@ -39,7 +40,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         store = new SqliteStore(root, "portal.db");
         await store.InitializeAsync(Ct);
-        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance);
+        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         sync = new PromotionSync(store, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
             engine, sync, rrr.Api<IRrrPromotionsApi>(), store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
@@ -94,7 +95,79 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         Assert.NotNull(graceApproved.TraceId);
         Assert.Single(audit, e => e.Kind == "promotion.submitted");
         Assert.True((await As(Ada).GetAsync(id, Ct)).Rounds[0].Records.Count == 3);
-        Assert.True((await ApprovalChain.VerifyStoreAsync(store, Ct)).Intact);
+        Assert.True((await ApprovalChain.VerifyStoreAsync(store, chainKeys, Ct)).Intact);
+    }
+
+    [Fact]
+    public async Task Approve_OfARoundOrVersionNoLongerCurrent_IsRefusedWithAClearMessage_AndRecordsNothing()
+    {
+        var id = await SubmittedAsync();
+        var shown = await As(Grace).GetAsync(id, Ct);
+        var (shownRound, shownVersion) = PromotionDecisions.Shown(shown);
+
+        // While Grace reads: Hugo rejects, Ada edits and submits again, so a new round of new content is current.
+        await As(Hugo).RejectAsync(id, "Wrong audience", Ct);
+        var edited = await As(Ada).EditAsync(id, (await As(Ada).GetAsync(id, Ct)).Promotion.Version, Form("Edited"), Ct);
+        var current = await As(Ada).SubmitAsync(id, edited.Version, Ct);
+        var (currentRound, currentVersion) = PromotionDecisions.Shown(current);
+        var logBefore = (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count;
+
+        var staleRound = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, shownRound, shownVersion, Ct));
+        var staleVersion = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, currentRound, shownVersion, Ct));
+        var staleReject = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).RejectAsync(id, shownRound, shownVersion, "late", Ct));
+
+        Assert.All(new[] { staleRound, staleVersion, staleReject }, e => Assert.Equal(PromotionRefusedException.Stale, e.Code));
+        Assert.Contains("changed since you opened it", staleRound.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was recorded", staleRound.Message, StringComparison.Ordinal);
+        var after = await As(Grace).GetAsync(id, Ct);
+        Assert.DoesNotContain(after.Rounds[0].Records, r => r.ActorId == Grace);
+        Assert.Empty(after.Promotion.Approvals);
+        Assert.Equal(logBefore, (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count);
+        Assert.NotEqual(shownVersion, currentVersion);
+
+        // What is shown now is what she approves.
+        var approved = await As(Grace).ApproveAsync(id, currentRound, currentVersion, Ct);
+        Assert.Equal([Grace], approved.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
+    }
+
+    [Fact]
+    public async Task Decision_OnARoundChangedInTheStore_IsNotSentToRrr()
+    {
+        var id = await SubmittedAsync();
+        var other = await SubmittedAsync();
+        var (round, version) = PromotionDecisions.Shown(await As(Grace).GetAsync(id, Ct));
+
+        // Someone with write access points the round at another promotion, so the decision would land there.
+        await using (var connection = new SqliteConnection($"Data Source={store.DatabasePath}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE approval_requests SET payload_json = replace(payload_json, @from, @to) WHERE id = @id;";
+            command.Parameters.AddWithValue("@from", id);
+            command.Parameters.AddWithValue("@to", other);
+            command.Parameters.AddWithValue("@id", round);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+
+        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, round, version, Ct));
+
+        Assert.Equal(PromotionRefusedException.ChainBroken, refused.Code);
+        Assert.Contains("nothing was sent to RRR", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await As(Grace).GetAsync(id, Ct)).Promotion.Approvals);
+        Assert.Empty((await As(Grace).GetAsync(other, Ct)).Promotion.Approvals);
+        Assert.Contains(await AuditForAsync(id), e => e is { Kind: "promotion.approved", Outcome: "REFUSED:chain_broken" });
+    }
+
+    [Fact]
+    public async Task Approve_BySecondAdmin_AfterTheFirstRaisedRrrsVersion_StillCountsForTheRoundShown()
+    {
+        var id = await SubmittedAsync();
+        var (round, version) = PromotionDecisions.Shown(await As(Hugo).GetAsync(id, Ct));
+
+        await As(Grace).ApproveAsync(id, Ct);
+        var second = await As(Hugo).ApproveAsync(id, round, version, Ct);
+
+        Assert.Equal([Grace, Hugo], second.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
     }
 
     [Fact]
@@ -187,7 +260,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var id = await SubmittedAsync();
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
-            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance),
+            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys),
             sync, flaky, store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
         admin.Id = Grace;
 
@@ -309,5 +382,25 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         public string? Id { get; set; }
 
         public Task<string?> GetAdminIdAsync(CancellationToken cancellationToken) => Task.FromResult(Id);
+    }
+}
+
+/// <summary>Decisions on what the admin is shown right now: the current round and the version it was submitted with, as the page passes them.</summary>
+internal static class PromotionDecisions
+{
+    public static (string RoundId, long Version) Shown(PromotionDetail detail) => detail.CurrentRound is { } round
+        ? (round.Request.Id, PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion)
+        : ("", 0);
+
+    public static async Task<PromotionDetail> ApproveAsync(this PromotionService service, string promotionId, CancellationToken cancellationToken)
+    {
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        return await service.ApproveAsync(promotionId, round, version, cancellationToken);
+    }
+
+    public static async Task<PromotionDetail> RejectAsync(this PromotionService service, string promotionId, string reason, CancellationToken cancellationToken)
+    {
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        return await service.RejectAsync(promotionId, round, version, reason, cancellationToken);
     }
 }
