@@ -176,17 +176,3 @@ public sealed class ProxyTests(PortalFactory factory) : IClassFixture<PortalFact
         Assert.Contains("ReverseProxy:KnownNetworks:0", message, StringComparison.Ordinal);
     }
 }
-
-/// <summary>Real-looking (never the sandbox's published) settings a Production portal needs to start in tests.</summary>
-public static class ProductionSettings
-{
-    public static readonly IReadOnlyList<(string Key, string Value)> Values =
-    [
-        ("Sandbox:Enabled", "false"),
-        ("Rrr:BaseUrl", "https://rrr.example.test/"),
-        ("Rrr:ApiKey", "prod-tests-rrr-api-key-0f3c9a7d5b1e48c2"),
-        ("Webhooks:Secrets:0", "whsec_" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray())),
-        ("Internal:ApiKeys:0", "prod-tests-internal-key-6d2b8e0a4f1c4e97a3"),
-        ("Oidc:ClientSecret", "prod-tests-oidc-client-secret-9b7e"),
-    ];
-}

@@ -139,6 +139,7 @@ public sealed class KeyProtectionTests : IDisposable
         ("Rrr:ApiKey", "a-real-rrr-key"),
         ("Internal:ApiKeys:0", new string('k', 40)),
         ("Webhooks:Secrets:0", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+        ("Approvals:ChainKey", ProductionSettings.ChainKey),
     ];
 
     private static string Keys(RunningPortal app) =>

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Rrr.Core.Features.Checkout;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Features.Checkout;
-using Rrr.Portal.Tests.Api;
 using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Checkout;
