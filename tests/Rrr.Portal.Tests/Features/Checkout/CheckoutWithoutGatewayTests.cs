@@ -42,6 +42,22 @@ public sealed class CheckoutWithoutGatewayTests(PortalFactory factory) : IClassF
         Assert.DoesNotContain("pack-starter", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Production_MemberHome_DoesNotLeadToACheckoutThatCannotTakeMoney()
+    {
+        await using var portal = Production();
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, PortalRoles.Member);
+
+        using var response = await client.GetAsync(new Uri("/member", UriKind.Relative), Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Use points at checkout", html, StringComparison.Ordinal);
+        Assert.Contains("Not available yet", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"member/checkout\"", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Production", false)]
     [InlineData("Staging", false)]
