@@ -221,21 +221,6 @@ public sealed partial class SqliteStore : IApprovalStore
             [new("@after", afterId ?? ""), new("@take", take)],
             cancellationToken);
 
-    /// <summary>Files from before the keyed chain get the key id column; their records keep NULL there and verify as legacy.</summary>
-    private static async Task MigrateApprovalLogAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var probe = connection.CreateCommand();
-        probe.Transaction = transaction;
-        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('approval_log') WHERE name = 'key_id';";
-        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-        {
-            await using var alter = connection.CreateCommand();
-            alter.Transaction = transaction;
-            alter.CommandText = "ALTER TABLE approval_log ADD COLUMN key_id TEXT NULL;";
-            await alter.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
     async Task<IReadOnlyList<ApprovalRecord>> IApprovalStore.ReadLogAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         await QueryLogAsync(
             $"SELECT {LogColumns} FROM approval_log WHERE seq > @after ORDER BY seq LIMIT @take;",

@@ -58,21 +58,6 @@ public sealed partial class SqliteStore : IEarnOutbox
         WHERE order_number = @order AND kind = 'REFUNDED' AND {RetryableCondition};
         """;
 
-    /// <summary>Files from before key generations get the column (every existing row is generation 0, its keys unchanged).</summary>
-    private static async Task MigrateEarnOutboxAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var probe = connection.CreateCommand();
-        probe.Transaction = transaction;
-        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('earn_outbox') WHERE name = 'key_generation';";
-        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-        {
-            await using var alter = connection.CreateCommand();
-            alter.Transaction = transaction;
-            alter.CommandText = "ALTER TABLE earn_outbox ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 0;";
-            await alter.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
     public async Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);

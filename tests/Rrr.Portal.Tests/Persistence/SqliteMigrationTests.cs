@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Rrr.Core.Persistence.Sqlite;
+
+namespace Rrr.Portal.Tests.Persistence;
+
+/// <summary>A file written by an earlier version gets the columns added since, and starting twice changes nothing.</summary>
+public sealed class SqliteMigrationTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-migration-tests", Guid.NewGuid().ToString("N"));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AFileFromBeforeKeyGenerationsAndTheKeyedChain_GetsBothColumns_AndASecondStartIsANoOp()
+    {
+        var path = Path.Combine(root, "portal.db");
+        using (var first = new SqliteStore(root, "portal.db"))
+        {
+            await first.InitializeAsync(Ct);
+        }
+
+        // Take the file back to what an earlier version left: no key_generation, no key_id.
+        await using (var old = new SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync(Ct);
+            await using var drop = old.CreateCommand();
+            drop.CommandText = "ALTER TABLE earn_outbox DROP COLUMN key_generation; ALTER TABLE approval_log DROP COLUMN key_id;";
+            await drop.ExecuteNonQueryAsync(Ct);
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.False(await HasColumnAsync(path, "earn_outbox", "key_generation"));
+        using (var upgraded = new SqliteStore(root, "portal.db"))
+        {
+            await upgraded.InitializeAsync(Ct);
+        }
+
+        using (var again = new SqliteStore(root, "portal.db"))
+        {
+            await again.InitializeAsync(Ct);
+        }
+
+        Assert.True(await HasColumnAsync(path, "earn_outbox", "key_generation"));
+        Assert.True(await HasColumnAsync(path, "approval_log", "key_id"));
+    }
+
+    private static async Task<bool> HasColumnAsync(string path, string table, string column)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync(Ct);
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column;";
+        probe.Parameters.AddWithValue("@column", column);
+        return Convert.ToInt64(await probe.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
