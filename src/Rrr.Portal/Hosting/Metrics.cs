@@ -106,6 +106,7 @@ internal sealed record OperationsFigures(
     double EarnOldestAgeSeconds,
     long EarnDeadLetters,
     long InboxPending,
+    double InboxOldestAgeSeconds,
     long InboxFailed,
     long ApprovalsWaiting);
 
@@ -126,7 +127,7 @@ internal sealed partial class OperationsSnapshot(
     public const int ApprovalsCountCap = 1000;
 
     private readonly Lock gate = new();
-    private OperationsFigures figures = new(0, 0, 0, 0, 0, 0);
+    private OperationsFigures figures = new(0, 0, 0, 0, 0, 0, 0);
     private DateTimeOffset? readAt;
 
     public long Reads { get; private set; }
@@ -164,6 +165,7 @@ internal sealed partial class OperationsSnapshot(
         var counts = await outbox.CountByStatusAsync(ct);
         var oldest = await outbox.OldestWaitingAcceptedAtAsync(ct);
         var pending = await inbox.CountAsync(InboxStatus.Pending, ct);
+        var oldestEvent = await inbox.OldestPendingReceivedAtAsync(ct);
         var failed = await inbox.CountAsync(InboxStatus.Failed, ct);
         long waiting = 0;
         ApprovalQueueCursor? after = null;
@@ -180,6 +182,7 @@ internal sealed partial class OperationsSnapshot(
             oldest is { } accepted ? Math.Max(0, (now - accepted).TotalSeconds) : 0,
             counts.GetValueOrDefault(OutboxStatus.Dead),
             pending,
+            oldestEvent is { } received ? Math.Max(0, (now - received).TotalSeconds) : 0,
             failed,
             Math.Min(waiting, ApprovalsCountCap));
     }
@@ -191,7 +194,8 @@ internal sealed partial class OperationsSnapshot(
 /// <summary>
 /// The portal's business gauges on the <c>Rrr.Portal</c> meter (Prometheus names in brackets): earn backlog
 /// [rrr_earn_backlog], oldest waiting order [rrr_earn_oldest_age_seconds], dead letters [rrr_earn_dead_letters],
-/// webhook inbox pending and failed [rrr_webhooks_inbox_pending, rrr_webhooks_inbox_failed], approvals waiting
+/// webhook inbox pending, its oldest event's age and failed [rrr_webhooks_inbox_pending,
+/// rrr_webhooks_inbox_oldest_age_seconds, rrr_webhooks_inbox_failed], approvals waiting
 /// [rrr_approvals_waiting], the RRR circuit [rrr_client_circuit_open] and open Blazor circuits
 /// [rrr_blazor_circuits_open]. RRR call latency is <see cref="RrrClientMetrics"/>; webhook answers by status are
 /// ASP.NET Core's own http_server_request_duration_seconds (http_route="/webhooks/rrr").
@@ -207,6 +211,7 @@ internal sealed class PortalMetrics : IHostedService
         meter.CreateObservableGauge("rrr.earn.oldest_age", () => snapshot.Current().EarnOldestAgeSeconds, "s", "Age of the oldest order waiting for RRR; 0 when none waits.");
         meter.CreateObservableGauge("rrr.earn.dead_letters", () => snapshot.Current().EarnDeadLetters, "{order}", "Earn dead letters waiting for an admin (/admin/earn).");
         meter.CreateObservableGauge("rrr.webhooks.inbox.pending", () => snapshot.Current().InboxPending, "{event}", "Webhook events received and not yet processed (the inbox lag).");
+        meter.CreateObservableGauge("rrr.webhooks.inbox.oldest_age", () => snapshot.Current().InboxOldestAgeSeconds, "s", "Age of the oldest webhook event waiting for processing (the inbox lag in time); 0 when none waits.");
         meter.CreateObservableGauge("rrr.webhooks.inbox.failed", () => snapshot.Current().InboxFailed, "{event}", "Webhook events whose processing failed.");
         meter.CreateObservableGauge("rrr.approvals.waiting", () => snapshot.Current().ApprovalsWaiting, "{request}", "Approval requests waiting for a decision (capped at 1000).");
         meter.CreateObservableGauge("rrr.client.circuit.open", () => rrrCircuit.IsOpen ? 1 : 0, null, "1 while the RRR circuit breaker is open (calls fail fast).");

@@ -113,7 +113,7 @@ public sealed class MetricsTests : IDisposable
         foreach (var name in new[]
         {
             "rrr_earn_backlog", "rrr_earn_oldest_age_seconds", "rrr_earn_dead_letters", "rrr_webhooks_inbox_pending",
-            "rrr_webhooks_inbox_failed", "rrr_approvals_waiting", "rrr_client_circuit_open", "rrr_blazor_circuits_open",
+            "rrr_webhooks_inbox_oldest_age_seconds", "rrr_webhooks_inbox_failed", "rrr_approvals_waiting", "rrr_client_circuit_open", "rrr_blazor_circuits_open",
         })
         {
             Assert.Contains("\n" + name + "{", "\n" + text, StringComparison.Ordinal);

@@ -178,6 +178,20 @@ public abstract class WebhookInboxContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OldestPending_IsTheEarliestWaitingEvent_LeasedOrNot_AndNullWhenNoneWaits()
+    {
+        var store = await ReadyStoreAsync();
+        Assert.Null(await store.Inbox.OldestPendingReceivedAtAsync(Ct));
+
+        await store.Inbox.TryAddManyAsync([Event("evt_b", T0.AddSeconds(5)), Event("evt_a", T0.AddSeconds(2)), Event("evt_c", T0.AddSeconds(9))], Ct);
+        var claimed = await store.Inbox.ClaimAsync("owner-1", 1, T0.AddSeconds(10), T0.AddSeconds(10) + Lease, Ct);
+        Assert.Equal(T0.AddSeconds(2), await store.Inbox.OldestPendingReceivedAtAsync(Ct));
+
+        await store.Inbox.MarkProcessedAsync(claimed[0].Event.EventId, "owner-1", InboxOutcome.Applied, T0.AddSeconds(11), Ct);
+        Assert.Equal(T0.AddSeconds(5), await store.Inbox.OldestPendingReceivedAtAsync(Ct));
+    }
+
+    [Fact]
     public async Task MarkFailed_WithoutRetryTime_IsDead()
     {
         var store = await ReadyStoreAsync();

@@ -48,6 +48,9 @@ public interface IWebhookInbox
     /// <summary>How many events are stored, optionally only those with <paramref name="status"/>.</summary>
     Task<long> CountAsync(InboxStatus? status, CancellationToken cancellationToken);
 
+    /// <summary>When the oldest event still waiting for processing (pending, leased or not) was received; null when none waits.</summary>
+    Task<DateTimeOffset?> OldestPendingReceivedAtAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes events received before <paramref name="receivedBefore"/> whatever their status (30-day retention).</summary>
     Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken);
 }

@@ -165,6 +165,14 @@ public sealed partial class MongoStore : IWebhookInbox, IResourceVersions
                 : Builders<InboxDocument>.Filter.Empty,
             cancellationToken: cancellationToken);
 
+    public async Task<DateTimeOffset?> OldestPendingReceivedAtAsync(CancellationToken cancellationToken)
+    {
+        var oldest = await Inbox.Find(Builders<InboxDocument>.Filter.Eq(d => d.Status, InboxCodes.StatusText(InboxStatus.Pending)))
+            .Sort(Builders<InboxDocument>.Sort.Ascending(d => d.ReceivedAt)).Limit(1)
+            .Project(d => d.ReceivedAt).ToListAsync(cancellationToken);
+        return oldest.Count == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(oldest[0], DateTimeKind.Utc));
+    }
+
     public async Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
         var result = await Inbox.DeleteManyAsync(

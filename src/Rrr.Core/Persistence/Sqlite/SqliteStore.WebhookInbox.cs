@@ -235,6 +235,16 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
+    public async Task<DateTimeOffset?> OldestPendingReceivedAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // ix_webhook_inbox_due starts with status, so only the waiting rows are read.
+        command.CommandText = "SELECT MIN(received_at) FROM webhook_inbox WHERE status = @status;";
+        command.Parameters.AddWithValue("@status", InboxCodes.StatusText(InboxStatus.Pending));
+        return await command.ExecuteScalarAsync(cancellationToken) is long oldest ? FromUnixMs(oldest) : null;
+    }
+
     public async Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
         await webhookWriteGate.WaitAsync(cancellationToken);
