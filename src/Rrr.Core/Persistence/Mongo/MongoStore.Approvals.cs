@@ -1,3 +1,5 @@
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Core.Persistence.Mongo;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 

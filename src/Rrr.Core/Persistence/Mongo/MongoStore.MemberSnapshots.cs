@@ -1,3 +1,5 @@
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 

@@ -1,3 +1,5 @@
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
 using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Core.Persistence.Mongo;

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace Rrr.Core.Persistence.Mongo;
 

@@ -68,8 +68,8 @@ public sealed partial class SqliteStore : IEarnOutbox
         }
 
         // The same in-process writer turn as the webhook inbox: one SQLite file has one writer.
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
 
         // The ordinary (synchronous = FULL) connection: this commit is the promise behind the 202.
         await using var connection = await OpenAsync(cancellationToken);
@@ -117,8 +117,8 @@ public sealed partial class SqliteStore : IEarnOutbox
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
 
         // Claims and completions may be lost to a power cut (synchronous = NORMAL): the row is then
         // posted again with the same idempotency key, and RRR replays its first answer.
@@ -162,8 +162,8 @@ public sealed partial class SqliteStore : IEarnOutbox
             return results;
         }
 
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -294,8 +294,8 @@ public sealed partial class SqliteStore : IEarnOutbox
 
     private async Task<long> RetryWhereAsync(string where, DateTimeOffset now, SqliteParameter[] parameters, CancellationToken cancellationToken)
     {
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
 
         // A retry is an operator's decision: it gets the durable connection. It opens a new key generation, since
         // RRR keeps answering the old key with the refusal it stored (24 h); RRR's one-earn-per-order and

@@ -37,8 +37,8 @@ public sealed partial class SqliteStore : IRrrCallLog
         ArgumentNullException.ThrowIfNull(record);
         // A diagnostic row, written once per RRR call: through the store's writer gate (no SQLite busy
         // sleeps against the outbox's writes) and without a disk sync of its own (see OpenProcessingAsync).
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""

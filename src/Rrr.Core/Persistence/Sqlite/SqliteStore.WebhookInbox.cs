@@ -36,12 +36,6 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
         );
         """;
 
-    // SQLite has one writer at a time, and a writer that finds the lock taken sleeps in the busy
-    // handler (1, 2, 5, 10 … 100 ms steps), which under load turns into long tail latencies. The
-    // inbox writer and the processor therefore queue here, in process, and take turns at once;
-    // the busy timeout still covers other processes and the store's other writes.
-    private readonly SemaphoreSlim webhookWriteGate = new(1, 1);
-
     private string? processingConnectionString;
 
     private const string InboxColumns =
@@ -59,8 +53,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
             return results;
         }
 
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenAsync(cancellationToken);
 
         // One transaction, so a batch costs one commit (one WAL sync) however many events it holds.
@@ -96,8 +90,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
 
@@ -150,8 +144,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
             return results;
         }
 
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -179,8 +173,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
     public async Task<bool> MarkFailedAsync(
         string eventId, string owner, string errorClass, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -247,8 +241,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
 
     public async Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM webhook_inbox WHERE received_at < @before;";
@@ -268,8 +262,8 @@ public sealed partial class SqliteStore : IWebhookInbox, IResourceVersions
             return results;
         }
 
-        await webhookWriteGate.WaitAsync(cancellationToken);
-        using var release = new GateRelease(webhookWriteGate);
+        await writeGate.WaitAsync(cancellationToken);
+        using var release = new GateRelease(writeGate);
         await using var connection = await OpenProcessingAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
