@@ -3,7 +3,9 @@
 #
 #  1. makes sure chromium is there for the Playwright E2E tests (.ci/ensure-chromium.sh);
 #  2. dotnet build Rrr.Portal.sln -c Release (once);
-#  3. dotnet test Rrr.Portal.sln -c Release --no-build --logger trx --results-directory TestResults
+#  3. dotnet test Rrr.Portal.sln -c Release --no-build -m:1 --logger trx --results-directory TestResults
+#     (-m:1: one test project at a time. In parallel, the browser suite, the production rehearsal and the bench
+#     smoke runs shared 2 cores with the sandbox-backed API tests, and a sandbox call once stalled past its 30 s timeout.)
 #     (VSTest + xunit.runner.visualstudio; see IsTestingPlatformApplication in Directory.Build.props);
 #  4. prints the failing tests and, as the last line, the tally read from the TRX files:
 #       N passed, N failed[, N skipped]
@@ -40,8 +42,8 @@ CONFIGURATION="$CONFIGURATION" bash "$REPO/.ci/rehearsal-prepare.sh"
 run_tests() {
   rm -rf "$RESULTS"
   mkdir -p "$RESULTS"
-  echo "== dotnet test Rrr.Portal.sln -c $CONFIGURATION --no-build --logger trx --results-directory TestResults"
-  dotnet test Rrr.Portal.sln -c "$CONFIGURATION" --no-build --logger trx --results-directory "$RESULTS" \
+  echo "== dotnet test Rrr.Portal.sln -c $CONFIGURATION --no-build -m:1 --logger trx --results-directory TestResults"
+  dotnet test Rrr.Portal.sln -c "$CONFIGURATION" --no-build -m:1 --logger trx --results-directory "$RESULTS" \
     2>&1 | tee "$RESULTS/dotnet-test.log"
   test_rc=${PIPESTATUS[0]}
   mapfile -t trx_files < <(find "$RESULTS" -name '*.trx' -type f | sort)
