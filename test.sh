@@ -7,6 +7,9 @@
 #     (-m:1: one test project at a time. In parallel, the browser suite, the production rehearsal and the bench
 #     smoke runs shared 2 cores with the sandbox-backed API tests, and a sandbox call once stalled past its 30 s timeout.)
 #     (VSTest + xunit.runner.visualstudio; see IsTestingPlatformApplication in Directory.Build.props);
+#     This runs every benchmark in --smoke mode too: tests/Rrr.Portal.Tests/Bench/BenchSmokeTests.cs starts
+#     `dotnet bench/<each>/bin/Release/net10.0/<each>.dll --smoke` and fails on a crash or a miscount, so a
+#     bench that rots shows up in the tally (bench/Rrr.Bench.{WebhookIngest,EarnOutbox,PanelLatency,AuditQueries}).
 #  4. prints the failing tests and, as the last line, the tally read from the TRX files:
 #       N passed, N failed[, N skipped]
 #
