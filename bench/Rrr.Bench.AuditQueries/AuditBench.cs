@@ -1,4 +1,4 @@
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 
 namespace Rrr.Bench.AuditQueries;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Bench.AuditQueries;
 

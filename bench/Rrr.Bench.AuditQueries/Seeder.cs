@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Approvals;
-using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Core.Features.Audit;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Bench.AuditQueries;
 

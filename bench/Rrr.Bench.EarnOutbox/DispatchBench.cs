@@ -7,10 +7,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
+using Rrr.Persistence.Sqlite;
 using Rrr.Sandbox;
 
 namespace Rrr.Bench.EarnOutbox;

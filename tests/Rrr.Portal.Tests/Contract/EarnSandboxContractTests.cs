@@ -12,9 +12,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
+using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Tests.Rrr;
 using Rrr.Sandbox;
 

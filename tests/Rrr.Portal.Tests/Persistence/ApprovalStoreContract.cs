@@ -1,12 +1,12 @@
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
 
-public sealed record ApprovalStoreUnderTest(IStoreLifecycle Lifecycle, IApprovalStore Approvals);
-
 /// <summary>Behaviour every adapter's approval store shares: revisions, the chained log, outcomes.</summary>
-public abstract class ApprovalStoreContract : IAsyncLifetime
+public abstract class ApprovalStoreContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -14,11 +14,18 @@ public abstract class ApprovalStoreContract : IAsyncLifetime
 
     private ApprovalChainKeys Chain { get; } = Support.TestChainKeys.Create();
 
-    protected abstract ApprovalStoreUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<IApprovalStore> ReadyAsync()
     {

@@ -1,23 +1,30 @@
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
 
-public sealed record CheckoutStoreUnderTest(IStoreLifecycle Lifecycle, ICheckoutOrderStore Orders);
-
 /// <summary>Behaviour every adapter's checkout order store must share; several adapter instances over one storage stand for several portal instances.</summary>
-public abstract class CheckoutOrdersContract : IAsyncLifetime
+public abstract class CheckoutOrdersContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract CheckoutStoreUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<ICheckoutOrderStore> ReadyAsync()
     {

@@ -2,29 +2,36 @@ using Rrr.Core.Features.Earn;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
-
-public sealed record OutboxUnderTest(IStoreLifecycle Lifecycle, IEarnOutbox Outbox);
 
 /// <summary>
 /// Behaviour every adapter's earn outbox must share. Each test has its own storage; several adapter
 /// instances over it stand for several portal instances.
 /// </summary>
-public abstract class EarnOutboxContract : IAsyncLifetime
+public abstract class EarnOutboxContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract OutboxUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    private async Task<OutboxUnderTest> ReadyStoreAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<PortalStores> ReadyStoreAsync()
     {
         var store = OpenStore();
         await store.Lifecycle.InitializeAsync(Ct);

@@ -1,27 +1,33 @@
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
 
-/// <summary>The wallet and link snapshot ports of one adapter instance.</summary>
-public sealed record SnapshotsUnderTest(IStoreLifecycle Lifecycle, IWalletSnapshotStore Wallets, ILinkSnapshotStore Links);
-
 /// <summary>Behaviour every adapter's wallet and link caches must share: per key, the newest answer wins.</summary>
-public abstract class MemberSnapshotsContract : IAsyncLifetime
+public abstract class MemberSnapshotsContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A new adapter instance over this test's storage; may skip when the backend is unavailable.</summary>
-    protected abstract SnapshotsUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    private async Task<SnapshotsUnderTest> ReadyStoreAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<PortalStores> ReadyStoreAsync()
     {
         var store = OpenStore();
         await store.Lifecycle.InitializeAsync(Ct);

@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
-using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Mongo;
+using Rrr.Core.Features.Audit;
+using Rrr.Persistence.Mongo;
 
 namespace Rrr.Portal.Tests.Persistence;
 

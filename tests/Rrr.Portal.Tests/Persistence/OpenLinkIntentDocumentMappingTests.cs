@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using Rrr.Core.Features.Links;
-using Rrr.Core.Persistence.Mongo;
+using Rrr.Persistence.Mongo;
 
 namespace Rrr.Portal.Tests.Persistence;
 

@@ -1,22 +1,29 @@
 using Rrr.Core.Features.Links;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
 
-public sealed record OpenLinkIntentsUnderTest(IStoreLifecycle Lifecycle, IOpenLinkIntentStore Intents);
-
 /// <summary>What every adapter's open link intents must do: one per user, counters atomic and scoped to the intent.</summary>
-public abstract class OpenLinkIntentsContract : IAsyncLifetime
+public abstract class OpenLinkIntentsContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract OpenLinkIntentsUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<IOpenLinkIntentStore> ReadyAsync()
     {

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Persistence;
 

@@ -1,15 +1,15 @@
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
-
-/// <summary>The three ports of one adapter instance.</summary>
-public sealed record StoreUnderTest(IStoreLifecycle Lifecycle, IKeyRingStore Keys, IAuditStore Audit);
 
 /// <summary>
 /// Behaviour every store adapter must share. Each test gets its own storage (a fresh folder or
 /// database), so tests never see each other's rows, and may open several adapter instances on it.
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract class StoreContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -19,14 +19,20 @@ public abstract class StoreContract : IAsyncLifetime
     /// A new adapter instance over this test's storage: the same file or database on every call.
     /// Every test calls it first, so an adapter whose backend is unavailable can skip there.
     /// </summary>
-    protected abstract StoreUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    /// <summary>Whether the backing storage (data folder and file, or database) exists yet.</summary>
-    protected abstract Task<bool> StorageExistsAsync();
+    private Task<bool> StorageExistsAsync() => Adapter.StorageExistsAsync();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Initialize_OnFirstRun_CreatesStorage()
@@ -327,7 +333,7 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal([auditEvent], (await reopened.Audit.QueryAsync(new AuditQuery(), Ct)).Items);
     }
 
-    private async Task<StoreUnderTest> OpenInitializedAsync()
+    private async Task<PortalStores> OpenInitializedAsync()
     {
         var store = OpenStore();
         await store.Lifecycle.InitializeAsync(Ct);
@@ -335,7 +341,7 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     /// <summary>Six events a minute apart, three actors and three kinds, appended out of order.</summary>
-    private async Task<StoreUnderTest> SeedAsync()
+    private async Task<PortalStores> SeedAsync()
     {
         var store = await OpenInitializedAsync();
         AuditEvent[] events =

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Persistence;
 

@@ -6,8 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Persistence.Sqlite;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Persistence;
 

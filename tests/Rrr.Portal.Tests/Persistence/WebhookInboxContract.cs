@@ -1,16 +1,15 @@
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
 namespace Rrr.Portal.Tests.Persistence;
-
-/// <summary>The webhook inbox and resource-version ports of one adapter instance.</summary>
-public sealed record InboxUnderTest(IStoreLifecycle Lifecycle, IWebhookInbox Inbox, IResourceVersions Versions);
 
 /// <summary>
 /// Behaviour every adapter's webhook inbox must share. Each test has its own storage; several
 /// adapter instances over it stand for several portal instances.
 /// </summary>
-public abstract class WebhookInboxContract : IAsyncLifetime
+public abstract class WebhookInboxContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
@@ -18,13 +17,20 @@ public abstract class WebhookInboxContract : IAsyncLifetime
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A new adapter instance over this test's storage; may skip when the backend is unavailable.</summary>
-    protected abstract InboxUnderTest OpenStore();
+    protected PortalStores OpenStore() => Adapter.Open();
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    private async Task<InboxUnderTest> ReadyStoreAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<PortalStores> ReadyStoreAsync()
     {
         var store = OpenStore();
         await store.Lifecycle.InitializeAsync(Ct);

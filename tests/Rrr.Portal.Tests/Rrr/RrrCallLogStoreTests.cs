@@ -1,8 +1,8 @@
 using MongoDB.Driver;
 using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Mongo;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr.Http;
+using Rrr.Persistence.Mongo;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Rrr;
 

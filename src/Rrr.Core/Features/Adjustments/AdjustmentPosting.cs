@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Approvals;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Adjustments;
 using Rrr.Core.Rrr.Http;
 

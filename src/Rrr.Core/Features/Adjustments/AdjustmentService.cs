@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FluentValidation;
 using Rrr.Core.Features.Approvals;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 

@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using FluentValidation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Members;
-using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Awards;
 using Rrr.Core.Rrr.Http;
 

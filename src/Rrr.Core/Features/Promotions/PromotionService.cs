@@ -2,7 +2,7 @@ using System.Diagnostics;
 using FluentValidation;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Promotions;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 
 namespace Rrr.Portal.Features.Audit;
 

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Adjustments;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 using Rrr.Core.Rrr.Wallet;
+using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Tests.Contract;
 
 namespace Rrr.Portal.Tests.Features.Adjustments;

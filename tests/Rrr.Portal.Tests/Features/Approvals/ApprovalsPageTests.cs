@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Features.Approvals;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Features.Approvals;
 using Rrr.Portal.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Features.Audit;
 using Rrr.Portal.Tests.Support;

@@ -1,5 +1,5 @@
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Awards;
-using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Portal.Tests.Features.Awards;

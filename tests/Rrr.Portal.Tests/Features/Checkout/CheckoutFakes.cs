@@ -205,7 +205,7 @@ public sealed class CheckoutHarness : IAsyncDisposable
 
     public EarnIntake Intake { get; }
 
-    public global::Rrr.Core.Persistence.Sqlite.SqliteStore Store => db.Store;
+    public global::Rrr.Persistence.Sqlite.SqliteStore Store => db.Store;
 
     public CheckoutOptions Options { get; } = new()
     {

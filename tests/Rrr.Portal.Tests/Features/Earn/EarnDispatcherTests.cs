@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Earn;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Features.Earn;
 

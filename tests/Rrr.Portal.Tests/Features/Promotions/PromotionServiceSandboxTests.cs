@@ -4,13 +4,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Persistence;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Promotions;
+using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Tests.Contract;
 
 namespace Rrr.Portal.Tests.Features.Promotions;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Members;
-using Rrr.Core.Persistence.Sqlite;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 using Rrr.Core.Rrr.Wallet;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Features.Wallet;
 

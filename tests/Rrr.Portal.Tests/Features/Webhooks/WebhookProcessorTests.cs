@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Persistence.Sqlite;
+using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;
 

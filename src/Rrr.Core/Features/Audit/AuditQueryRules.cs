@@ -1,0 +1,25 @@
+namespace Rrr.Core.Features.Audit;
+
+/// <summary>Paging limits both adapters enforce, so a query behaves the same on either store.</summary>
+internal static class AuditQueryRules
+{
+    /// <summary>Caps one page so an admin screen cannot pull the whole trail into memory at once.</summary>
+    public const int MaxTake = 1000;
+
+    public static void Validate(AuditQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Skip, nameof(query.Skip));
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Take, 1, nameof(query.Take));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake, nameof(query.Take));
+        if (query.CountUpTo is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(query.CountUpTo));
+        }
+
+        if (query.Before is not null && query.Skip != 0)
+        {
+            throw new ArgumentException("Page by cursor or by offset, not both.", nameof(query));
+        }
+    }
+}
