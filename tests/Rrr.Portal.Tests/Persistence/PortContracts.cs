@@ -35,3 +35,7 @@ public sealed class OpenLinkIntentsOnMongo : OpenLinkIntentsContract<MongoAdapte
 public sealed class WebhookInboxOnSqlite : WebhookInboxContract<SqliteAdapter>;
 
 public sealed class WebhookInboxOnMongo : WebhookInboxContract<MongoAdapter>;
+
+public sealed class RrrCallLogOnSqlite : RrrCallLogContract<SqliteAdapter>;
+
+public sealed class RrrCallLogOnMongo : RrrCallLogContract<MongoAdapter>;

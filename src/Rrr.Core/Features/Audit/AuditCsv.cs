@@ -1,5 +1,4 @@
 using System.Globalization;
-using Rrr.Core.Persistence;
 
 namespace Rrr.Core.Features.Audit;
 

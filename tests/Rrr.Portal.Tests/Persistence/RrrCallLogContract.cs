@@ -1,21 +1,34 @@
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Http;
+using Rrr.Portal.Tests.Persistence.Adapters;
 
-namespace Rrr.Portal.Tests.Rrr;
+namespace Rrr.Portal.Tests.Persistence;
 
 /// <summary>Behaviour every <see cref="IRrrCallLog"/> adapter must share; each test gets its own storage.</summary>
-public abstract class RrrCallLogContract : IAsyncLifetime
+public abstract class RrrCallLogContract<TAdapter> : IAsyncLifetime
+    where TAdapter : StoreAdapter, new()
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A new adapter over this test's storage; an adapter whose backend is missing skips here.</summary>
-    protected abstract (IStoreLifecycle Lifecycle, IRrrCallLog Log) OpenStore();
+    protected (IStoreLifecycle Lifecycle, IRrrCallLog Log) OpenStore()
+    {
+        var stores = Adapter.Open();
+        return (stores.Lifecycle, stores.Calls);
+    }
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    /// <summary>This test's storage on the adapter under test.</summary>
+    protected TAdapter Adapter { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<IRrrCallLog> OpenInitializedAsync()
     {
