@@ -19,10 +19,10 @@ internal static class ExportBench
 {
     public static TimeSpan Limit { get; set; } = TimeSpan.FromMinutes(10);
 
-    public static Task<ExportResult> StreamingAsync(SqliteStore store, CancellationToken ct) =>
+    public static Task<ExportResult> StreamingAsync(SqlitePorts store, CancellationToken ct) =>
         MeasureAsync("streaming: AuditCsv.WriteAsync (export endpoint path)", async token =>
         {
-            var counting = new CountingAuditStore(store);
+            var counting = new CountingAuditStore(store.Audit);
             await using var writer = new StreamWriter(Stream.Null, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
             try
             {
@@ -36,7 +36,7 @@ internal static class ExportBench
             return counting.Rows;
         }, ct);
 
-    public static Task<ExportResult> MaterialisedAsync(SqliteStore store, CancellationToken ct) =>
+    public static Task<ExportResult> MaterialisedAsync(SqlitePorts store, CancellationToken ct) =>
         MeasureAsync("baseline: read all rows into a list, build the CSV in memory", async token =>
         {
             var all = new List<AuditEvent>();

@@ -51,13 +51,13 @@ return exitCode;
 async Task<int> RunAsync()
 {
     using var store = await Seeder.OpenAsync(folder, reseed || smoke, Console.Out, ct);
-    var engine = new ApprovalEngine(store, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, Seeder.ChainKeys);
+    var engine = new ApprovalEngine(store.Approvals, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, Seeder.ChainKeys);
 
     var latencies = new List<Latencies>();
     if (only is "all" or "queries")
     {
         await Plans.PrintAsync(store.DatabasePath, Console.Out, ct);
-        latencies.AddRange(await AuditBench.RunAsync(store, runs, ct));
+        latencies.AddRange(await AuditBench.RunAsync(store.Audit, runs, ct));
         latencies.AddRange(await QueueBench.RunAsync(engine, runs, ct));
     }
 

@@ -16,7 +16,7 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 }
 
 /// <summary>
-/// Builds the bench database once: the production schema and indexes (SqliteStore.InitializeAsync), then
+/// Builds the bench database once: the production schema and indexes (SqliteDatabase.InitializeAsync), then
 /// 1,000,000 audit events and the approval requests with their hash-chained log, inserted in large
 /// transactions with the store's own column lists. Chain records are sealed by the real ApprovalChain, and
 /// a few requests and events also go through the real store and engine calls, so the file is what the
@@ -72,7 +72,7 @@ internal static class Seeder
         DecidedRequests = 60;
     }
 
-    public static async Task<SqliteStore> OpenAsync(string folder, bool reseed, TextWriter log, CancellationToken ct)
+    public static async Task<SqlitePorts> OpenAsync(string folder, bool reseed, TextWriter log, CancellationToken ct)
     {
         var file = Small ? $"audit-bench-v{Version}-small.db" : $"audit-bench-v{Version}.db";
         var path = Path.Combine(folder, file);
@@ -86,7 +86,7 @@ internal static class Seeder
         }
 
         var fresh = !File.Exists(path) || !await IsCompleteAsync(path, ct);
-        var store = new SqliteStore(folder, file);
+        var store = SqlitePorts.Open(folder, file);
         var started = Stopwatch.StartNew();
         await store.InitializeAsync(ct);
         if (!fresh)
@@ -137,7 +137,7 @@ internal static class Seeder
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
 
-            // The column list and ON CONFLICT of SqliteStore.AppendAsync.
+            // The column list and ON CONFLICT of SqliteAuditStore.AppendAsync.
             insert.CommandText = """
                 INSERT INTO audit_events (id, occurred_at, actor_id, kind, subject_id, trace_id, idempotency_key, outcome)
                 VALUES (@id, @occurredAt, @actorId, @kind, @subjectId, @traceId, @idempotencyKey, @outcome)
@@ -253,11 +253,11 @@ internal static class Seeder
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = SqliteStore.InsertRequestSql;
+            insert.CommandText = SqliteApprovalStore.InsertRequestSql;
             foreach (var (r, _) in requests)
             {
                 insert.Parameters.Clear();
-                SqliteStore.AddRequestParameters(insert, r);
+                SqliteApprovalStore.AddRequestParameters(insert.Parameters, r);
                 await insert.ExecuteNonQueryAsync(ct);
             }
         }
@@ -296,14 +296,14 @@ internal static class Seeder
     }
 
     /// <summary>The last few requests and events go through the real calls, appended after the bulk rows.</summary>
-    private static async Task ThroughTheRealCallsAsync(SqliteStore store, CancellationToken ct)
+    private static async Task ThroughTheRealCallsAsync(SqlitePorts store, CancellationToken ct)
     {
-        var engine = new ApprovalEngine(store, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, ChainKeys);
+        var engine = new ApprovalEngine(store.Approvals, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, ChainKeys);
         for (var i = 0; i < ThroughRealCalls; i++)
         {
             var view = await engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":1}""", new ApprovalPolicy(1, false), "xcn_u_9001", ct);
             await engine.ApproveAsync(view.Request.Id, "xcn_u_9002", 1, ct);
-            await store.AppendAsync(
+            await store.Audit.AppendAsync(
                 new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), Now.AddMinutes(-30 + i), "xcn_u_9002", "adjustment.approved", view.Request.Id, null, null, "ok"),
                 ct);
         }

@@ -28,12 +28,13 @@ internal static class DispatchBench
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var sandbox = SandboxApp.Build(new SandboxSettings { Url = url, DataFolder = Path.Combine(folder, "sandbox") });
         await sandbox.StartAsync();
-        var store = new SqliteStore(Path.Combine(folder, "portal"), "portal.db");
-        await store.InitializeAsync(CancellationToken.None);
+        var sqlite = SqlitePorts.Open(Path.Combine(folder, "portal"), "portal.db");
+        await sqlite.InitializeAsync(CancellationToken.None);
+        var store = sqlite.Outbox;
         var services = new ServiceCollection();
         services.AddLogging();
         // The portal records every RRR call in its store; --no-call-log shows what that costs.
-        services.AddSingleton<IRrrCallLog>(callLog ? store : new NullCallLog());
+        services.AddSingleton<IRrrCallLog>(callLog ? sqlite.Calls : new NullCallLog());
         services.AddRrrClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Rrr:BaseUrl"] = url.ToString(),
@@ -103,14 +104,14 @@ internal static class DispatchBench
                 $"verify: outbox POSTED {counts[OutboxStatus.Posted]}/{orders}, dead {counts[OutboxStatus.Dead]}; RRR earn events {total}, distinct orders {distinct}, EARN entries {entries}; RRR calls {outboxCalls.Count}"));
             var exact = counts[OutboxStatus.Posted] == orders && total == orders && distinct == orders && entries == orders;
             Console.WriteLine(exact ? "none lost, none doubled" : "MISMATCH: lost or doubled events");
-            var stubOk = await StubRunAsync(store, orders, concurrency, batchSize, callLog);
+            var stubOk = await StubRunAsync(sqlite, orders, concurrency, batchSize, callLog);
             return exact && stubOk && (smoke || outboxRate >= 500);
         }
         finally
         {
             await sandbox.StopAsync();
             await sandbox.DisposeAsync();
-            store.Dispose();
+            sqlite.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
@@ -124,12 +125,13 @@ internal static class DispatchBench
     }
 
     /// <summary>The same dispatcher and outbox against <see cref="StubRrr"/>: the ceiling without the sandbox's ledger.</summary>
-    private static async Task<bool> StubRunAsync(SqliteStore store, int orders, int concurrency, int batchSize, bool callLog)
+    private static async Task<bool> StubRunAsync(SqlitePorts sqlite, int orders, int concurrency, int batchSize, bool callLog)
     {
+        var store = sqlite.Outbox;
         await using var stub = await StubRrr.StartAsync();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IRrrCallLog>(callLog ? store : new NullCallLog());
+        services.AddSingleton<IRrrCallLog>(callLog ? sqlite.Calls : new NullCallLog());
         services.AddRrrClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Rrr:BaseUrl"] = stub.Url.ToString(),

@@ -21,19 +21,21 @@ public sealed class EarnOutboxHealthTests : IAsyncLifetime
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-outbox-health-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider time = new(T0);
-    private SqliteStore store = null!;
+    private SqlitePorts sqlite = null!;
+    private SqliteEarnOutbox store = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(root, "portal.db");
-        await store.InitializeAsync(Ct);
+        sqlite = SqlitePorts.Open(root, "portal.db");
+        await sqlite.InitializeAsync(Ct);
+        store = sqlite.Outbox;
     }
 
     public ValueTask DisposeAsync()
     {
-        store.Dispose();
+        sqlite.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
         return ValueTask.CompletedTask;

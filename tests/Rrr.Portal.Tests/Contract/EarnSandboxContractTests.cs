@@ -34,7 +34,8 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
     private WebApplication sandbox = null!;
     private WebApplication portal = null!;
     private ServiceProvider client = null!;
-    private SqliteStore store = null!;
+    private SqlitePorts sqlite = null!;
+    private SqliteEarnOutbox store = null!;
     private HttpClient extras = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -79,8 +80,9 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
             ["Rrr:CircuitBreaker:BreakDuration"] = "00:00:00.500",
         }).Build());
         client = services.BuildServiceProvider();
-        store = new SqliteStore(Path.Combine(folder, "portal"), "portal.db");
-        await store.InitializeAsync(Ct);
+        sqlite = SqlitePorts.Open(Path.Combine(folder, "portal"), "portal.db");
+        await sqlite.InitializeAsync(Ct);
+        store = sqlite.Outbox;
     }
 
     public async ValueTask DisposeAsync()
@@ -91,7 +93,7 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
         await portal.DisposeAsync();
         await sandbox.StopAsync();
         await sandbox.DisposeAsync();
-        store.Dispose();
+        sqlite.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

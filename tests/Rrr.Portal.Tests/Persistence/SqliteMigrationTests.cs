@@ -14,7 +14,7 @@ public sealed class SqliteMigrationTests : IDisposable
     public async Task AFileFromBeforeKeyGenerationsAndTheKeyedChain_GetsBothColumns_AndASecondStartIsANoOp()
     {
         var path = Path.Combine(root, "portal.db");
-        using (var first = new SqliteStore(root, "portal.db"))
+        using (var first = SqlitePorts.Open(root, "portal.db"))
         {
             await first.InitializeAsync(Ct);
         }
@@ -30,12 +30,12 @@ public sealed class SqliteMigrationTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         Assert.False(await HasColumnAsync(path, "earn_outbox", "key_generation"));
-        using (var upgraded = new SqliteStore(root, "portal.db"))
+        using (var upgraded = SqlitePorts.Open(root, "portal.db"))
         {
             await upgraded.InitializeAsync(Ct);
         }
 
-        using (var again = new SqliteStore(root, "portal.db"))
+        using (var again = SqlitePorts.Open(root, "portal.db"))
         {
             await again.InitializeAsync(Ct);
         }

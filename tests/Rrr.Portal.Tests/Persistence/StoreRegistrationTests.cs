@@ -38,9 +38,10 @@ public sealed class StoreRegistrationTests : IDisposable
 
         var lifecycle = host.Services.GetRequiredService<IStoreLifecycle>();
 
-        Assert.IsType<SqliteStore>(lifecycle);
-        Assert.Same(lifecycle, host.Services.GetRequiredService<IKeyRingStore>());
-        Assert.Same(lifecycle, host.Services.GetRequiredService<IAuditStore>());
+        // One adapter: the SQLite port classes, over the one database object that is also the lifecycle.
+        Assert.Same(host.Services.GetRequiredService<SqliteDatabase>(), Assert.IsType<SqliteDatabase>(lifecycle));
+        Assert.IsType<SqliteKeyRing>(host.Services.GetRequiredService<IKeyRingStore>());
+        Assert.IsType<SqliteAuditStore>(host.Services.GetRequiredService<IAuditStore>());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-adjustment-dialog-tests", Guid.NewGuid().ToString("N"));
     private readonly Admin admin = new() { Id = Ada };
     private readonly FakeLinkFlowApi links = new();
-    private SqliteStore store = null!;
+    private SqlitePorts store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private ApprovalEngine engine = null!;
     private AdjustmentService service = null!;
@@ -36,13 +36,13 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(root, "portal.db");
+        store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
         links.Link("xcn_u_1001", "rrr_m_1001");
-        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         var updates = new AdjustmentUpdates();
-        var posting = new AdjustmentPosting(store, new UnusedAdjustmentsApi(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
-        service = new AdjustmentService(engine, posting, links, store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+        var posting = new AdjustmentPosting(store.Approvals, new UnusedAdjustmentsApi(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
+        service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
         Services.AddSingleton(service);
         Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -29,7 +29,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-adjustment-tests", Guid.NewGuid().ToString("N"));
     private readonly Admin admin = new();
     private readonly AdjustmentUpdates updates = new();
-    private SqliteStore store = null!;
+    private SqlitePorts store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private AdjustmentPosting posting = null!;
     private ApprovalEngine engine = null!;
@@ -39,12 +39,12 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(root, "portal.db");
+        store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
-        engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
-        posting = new AdjustmentPosting(store, rrr.Api<IRrrAdjustmentsApi>(), store, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
+        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        posting = new AdjustmentPosting(store.Approvals, rrr.Api<IRrrAdjustmentsApi>(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(
-            engine, posting, rrr.Api<IRrrLinksApi>(), store, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+            engine, posting, rrr.Api<IRrrLinksApi>(), store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
     }
 
     public ValueTask DisposeAsync()
@@ -72,11 +72,11 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         Assert.Equal(ApprovalErrors.MakerCannotApprove, maker.Code);
         Assert.Equal(AdjustmentOutcomes.Posted, approved.DisplayStatus);
         Assert.Equal(50, await AvailableAsync(member.RrrMemberId));
-        var posted = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items, e => e.SubjectId == request.Id);
+        var posted = Assert.Single((await store.Audit.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items, e => e.SubjectId == request.Id);
         Assert.Equal(IdempotencyKeys.AdjustmentCreate(request.Id), posted.IdempotencyKey);
         Assert.Equal((Grace, "POSTED"), (posted.ActorId, posted.Outcome));
         Assert.NotNull(posted.TraceId);
-        Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.requested", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
+        Assert.Single((await store.Audit.QueryAsync(new AuditQuery(Kind: "adjustment.requested", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         Assert.Equal(ApprovalErrors.StaleVersion, oldApproval.Code);
         Assert.Equal(AdjustmentOutcomes.Posted, posted.DisplayStatus);
         Assert.Equal(50, await AvailableAsync(member.RrrMemberId));
-        var audit = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
+        var audit = Assert.Single((await store.Audit.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Ada), Ct)).Items, e => e.SubjectId == request.Id);
         Assert.Equal("PENDING:v2", audit.Outcome);
         Assert.Contains(posted.Approval.Records, r => r.Action == ApprovalAction.Edited && r.ActorId == Ada && r.PayloadVersion == 2);
     }
@@ -177,7 +177,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         Assert.Equal(ApprovalErrors.OnlyMakerEdits, refused.Code);
         var unchanged = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
         Assert.Equal((1L, 50L), (unchanged.Approval.Request.PayloadVersion, unchanged.Payload.Points));
-        var audit = Assert.Single((await store.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Grace), Ct)).Items, e => e.SubjectId == request.Id);
+        var audit = Assert.Single((await store.Audit.QueryAsync(new AuditQuery(Kind: "adjustment.edited", ActorId: Grace), Ct)).Items, e => e.SubjectId == request.Id);
         Assert.Equal("REFUSED:only_maker_edits", audit.Outcome);
     }
 
@@ -306,7 +306,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         Assert.DoesNotContain(rrr.CallLog.Records, r => r.IdempotencyKey == IdempotencyKeys.AdjustmentCreate(request.Id));
         Assert.Equal(0, await AvailableAsync(member.RrrMemberId));
         Assert.Equal(0, await AvailableAsync(other.RrrMemberId));
-        Assert.Contains((await store.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items,
+        Assert.Contains((await store.Audit.QueryAsync(new AuditQuery(Kind: "adjustment.posted"), Ct)).Items,
             e => e.SubjectId == request.Id && e.Outcome == "REFUSED:" + AdjustmentOutcomes.ChainBroken);
         Assert.False(chain.Intact);
         Assert.Equal(request.Id, chain.BrokenRequestId);

@@ -19,22 +19,24 @@ public abstract class ApprovalTestBase : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(T0);
 
-    protected SqliteStore Store { get; private set; } = null!;
+    private SqlitePorts sqlite = null!;
+
+    protected SqliteApprovalStore Store => sqlite.Approvals;
 
     /// <summary>The chain key of this test's engine, as configuration would hold it.</summary>
     protected ApprovalChainKeys Keys { get; } = Support.TestChainKeys.Create();
 
-    protected string DatabasePath => Store.DatabasePath;
+    protected string DatabasePath => sqlite.DatabasePath;
 
     public async ValueTask InitializeAsync()
     {
-        Store = new SqliteStore(root, "portal.db");
-        await Store.InitializeAsync(Ct);
+        sqlite = SqlitePorts.Open(root, "portal.db");
+        await sqlite.InitializeAsync(Ct);
     }
 
     public ValueTask DisposeAsync()
     {
-        Store.Dispose();
+        sqlite.Dispose();
         SqliteConnection.ClearAllPools();
         if (Directory.Exists(root))
         {

@@ -19,7 +19,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rrr-approvals-page-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(T0);
-    private SqliteStore _store = null!;
+    private SqlitePorts _store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private ApprovalEngine _engine = null!;
 
@@ -27,9 +27,9 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _store = new SqliteStore(_root, "portal.db");
+        _store = SqlitePorts.Open(_root, "portal.db");
         await _store.InitializeAsync(Ct);
-        _engine = new ApprovalEngine(_store, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        _engine = new ApprovalEngine(_store.Approvals, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
         Services.AddSingleton(_engine);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

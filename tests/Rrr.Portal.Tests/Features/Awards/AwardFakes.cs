@@ -169,15 +169,15 @@ public sealed class AwardHarness : IDisposable
 
     public AwardService CreateService()
     {
-        var links = new LinkStatusService(Identity, Links, Db.Store, Time, NullLogger<LinkStatusService>.Instance);
+        var links = new LinkStatusService(Identity, Links, Db.Store.Links, Time, NullLogger<LinkStatusService>.Instance);
         var members = new CurrentMemberService(Identity, links);
         return new AwardService(
             members,
             new ConfiguredXcnRoomDirectory(new StaticMonitor<XcnRoomOptions>(Rooms)),
             Awards,
             new ViewerLinkHintReader(Links, HintCache),
-            Db.Store,
-            Db.Store,
+            Db.Store.Awards,
+            Db.Store.Audit,
             new AwardRequestValidator(Microsoft.Extensions.Options.Options.Create(Options)),
             Microsoft.Extensions.Options.Options.Create(Options),
             Time,

@@ -25,7 +25,7 @@ public sealed class AwardServiceTests : IDisposable
         var body = Assert.Single(harness.Awards.IntentBodies);
         Assert.Equal(("rrr_m_2001", "xcn_u_1003", 50L, "room_luna", "stream_luna"),
             (body.ModelMemberId, body.ViewerXcnUserId, body.Points, body.RoomId, body.StreamId));
-        var row = await harness.Db.Store.GetAsync("xcn_u_2001", "ca_1", Ct);
+        var row = await harness.Db.Store.Awards.GetAsync("xcn_u_2001", "ca_1", Ct);
         Assert.NotNull(row);
         Assert.Equal(AwardRecordStatus.Committed, row.Status);
         Assert.Equal(("room_luna", "stream_luna", "xcn_u_1003", 50L), (row.RoomId, row.StreamId, row.ViewerXcnUserId, row.Points));
@@ -50,7 +50,7 @@ public sealed class AwardServiceTests : IDisposable
         Assert.All(results.Append(third), r => Assert.Equal(AwardOutcome.Awarded, r.Outcome));
         Assert.Single(harness.Awards.Committed);
         Assert.Equal(9_950, harness.Awards.Balances["rrr_m_2001"]);
-        Assert.Equal(1, (await harness.Db.Store.ListAsync("xcn_u_2001", 0, 10, Ct)).Total);
+        Assert.Equal(1, (await harness.Db.Store.Awards.ListAsync("xcn_u_2001", 0, 10, Ct)).Total);
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class AwardServiceTests : IDisposable
         Assert.True(result.NeedsNewClientAwardId);
         Assert.Empty(harness.Awards.Committed);
         Assert.Equal(10_000, harness.Awards.Balances["rrr_m_2001"]);
-        var row = await harness.Db.Store.GetAsync("xcn_u_2001", "ca_pia", Ct);
+        var row = await harness.Db.Store.Awards.GetAsync("xcn_u_2001", "ca_pia", Ct);
         Assert.Equal((AwardRecordStatus.Refused, "not_linked"), (row!.Status, row.FailureCode));
-        var audit = await harness.Db.Store.QueryAsync(new AuditQuery(ActorId: "xcn_u_2001", Kind: AwardService.AuditKind), Ct);
+        var audit = await harness.Db.Store.Audit.QueryAsync(new AuditQuery(ActorId: "xcn_u_2001", Kind: AwardService.AuditKind), Ct);
         var entry = Assert.Single(audit.Items);
         Assert.Equal(("xcn_u_1004", "not_linked", IdempotencyKeys.AwardIntent("ca_pia")), (entry.SubjectId, entry.Outcome, entry.IdempotencyKey));
     }
@@ -154,7 +154,7 @@ public sealed class AwardServiceTests : IDisposable
         Assert.Equal(AwardOutcome.Unconfirmed, lost.Outcome);
         Assert.Equal(AwardOutcome.Awarded, retried.Outcome);
         Assert.Single(harness.Awards.Committed);
-        Assert.Equal(AwardRecordStatus.Committed, (await harness.Db.Store.GetAsync("xcn_u_2001", "ca_lost", Ct))!.Status);
+        Assert.Equal(AwardRecordStatus.Committed, (await harness.Db.Store.Awards.GetAsync("xcn_u_2001", "ca_lost", Ct))!.Status);
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class CheckoutHarness : IAsyncDisposable
         Links.Links["xcn_u_1003"] = FakeLinksApi.Linked("xcn_u_1003", "rrr_m_1003");
         Rrr.Available["rrr_m_1001"] = 1250;
         Rrr.Available["rrr_m_1003"] = 80;
-        Intake = new EarnIntake(db.Store, new EarnSignal());
+        Intake = new EarnIntake(db.Store.Outbox, new EarnSignal());
     }
 
     public FakeTimeProvider Time { get; } = new(T0);
@@ -205,7 +205,7 @@ public sealed class CheckoutHarness : IAsyncDisposable
 
     public EarnIntake Intake { get; }
 
-    public global::Rrr.Persistence.Sqlite.SqliteStore Store => db.Store;
+    public global::Rrr.Persistence.Sqlite.SqlitePorts Store => db.Store;
 
     public CheckoutOptions Options { get; } = new()
     {
@@ -222,9 +222,9 @@ public sealed class CheckoutHarness : IAsyncDisposable
     public CheckoutService For(string xcnUserId, CheckoutLocks? locks = null)
     {
         var identity = new FixedIdentity(xcnUserId);
-        var links = new LinkStatusService(identity, Links, Store, Time, NullLogger<LinkStatusService>.Instance);
+        var links = new LinkStatusService(identity, Links, Store.Links, Time, NullLogger<LinkStatusService>.Instance);
         return new CheckoutService(
-            identity, new CurrentMemberService(identity, links), Store, Rrr, Rrr, new HookedPayments(this), Intake, locks ?? Locks,
+            identity, new CurrentMemberService(identity, links), Store.Orders, Rrr, Rrr, new HookedPayments(this), Intake, locks ?? Locks,
             new RrrCircuitState(), Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<CheckoutService>.Instance);
     }
 

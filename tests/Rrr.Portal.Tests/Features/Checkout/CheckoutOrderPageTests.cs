@@ -38,9 +38,9 @@ public sealed class CheckoutOrderPageTests : PortalComponentTest
         Services.AddSingleton<TimeProvider>(h.Time);
         Services.AddSingleton<IRrrLinksApi>(h.Links);
         Services.AddSingleton<IRrrWalletApi>(wallets);
-        Services.AddSingleton<IWalletSnapshotStore>(h.Store);
-        Services.AddSingleton<ILinkSnapshotStore>(h.Store);
-        Services.AddSingleton<ICheckoutOrderStore>(h.Store);
+        Services.AddSingleton<IWalletSnapshotStore>(h.Store.Wallets);
+        Services.AddSingleton<ILinkSnapshotStore>(h.Store.Links);
+        Services.AddSingleton<ICheckoutOrderStore>(h.Store.Orders);
         Services.AddSingleton<IRrrRedemptionsApi>(h.Rrr);
         Services.AddSingleton<IRrrTopupsApi>(h.Rrr);
         Services.AddSingleton<IXcnPaymentGateway>(h.Payments);

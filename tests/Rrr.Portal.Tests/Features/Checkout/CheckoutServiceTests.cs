@@ -56,7 +56,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         Assert.Equal(1, h.Rrr.Count("quote"));
         Assert.Equal(steps[0].Order.QuoteId, steps[1].Order.QuoteId);
         Assert.Equal(300, h.Rrr.Escrow("rrr_m_1001"));
-        Assert.Equal(2, (await h.Store.GetCheckoutOrderAsync(order.OrderNumber, Ct))!.Version);
+        Assert.Equal(2, (await h.Store.Orders.GetCheckoutOrderAsync(order.OrderNumber, Ct))!.Version);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         Assert.Equal(1, h.Rrr.Count("commit"));
         Assert.Equal(0, h.Rrr.Escrow("rrr_m_1001"));
         Assert.Equal(1150, h.Rrr.Available["rrr_m_1001"]);
-        var earn = await ((IEarnOutbox)h.Store).GetAsync(new OutboxKey(order.OrderNumber, OrderEventKind.Paid), Ct);
+        var earn = await h.Store.Outbox.GetAsync(new OutboxKey(order.OrderNumber, OrderEventKind.Paid), Ct);
         Assert.NotNull(earn);
         Assert.Equal(9.99m, earn.Order.Amount!.Amount);
         Assert.Equal("xcn_u_1001", earn.Order.XcnUserId);
@@ -96,7 +96,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         Assert.Equal(0, h.Rrr.Count("commit"));
         Assert.Equal(1250, h.Rrr.Available["rrr_m_1001"]);
         Assert.Equal(0, h.Rrr.Escrow("rrr_m_1001"));
-        Assert.Null(await ((IEarnOutbox)h.Store).GetAsync(new OutboxKey(order.OrderNumber, OrderEventKind.Paid), Ct));
+        Assert.Null(await h.Store.Outbox.GetAsync(new OutboxKey(order.OrderNumber, OrderEventKind.Paid), Ct));
 
         // A later click on the finished order changes nothing.
         var again = await mia.PayAsync(order.OrderNumber, SandboxCard.Approves, Ct);
@@ -223,7 +223,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         Assert.Equal(180, h.Rrr.Available["rrr_m_1003"]);
 
         // Points bought with money earn nothing.
-        Assert.Null(await ((IEarnOutbox)h.Store).GetAsync(new OutboxKey(start.Order.OrderNumber, OrderEventKind.Paid), Ct));
+        Assert.Null(await h.Store.Outbox.GetAsync(new OutboxKey(start.Order.OrderNumber, OrderEventKind.Paid), Ct));
 
         var held = await oli.HoldPointsAsync(order.OrderNumber, 100, Ct);
         Assert.Equal(CheckoutStatus.PointsHeld, held.Order.Status);
@@ -240,7 +240,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<CheckoutOrderNotFoundException>(() => oli.HoldPointsAsync(order.OrderNumber, 100, Ct));
         Assert.Null(await oli.FindAsync("../" + order.OrderNumber, Ct));
         Assert.Equal(0, h.Payments.ChargeCount);
-        Assert.Equal(CheckoutStatus.Open, (await h.Store.GetCheckoutOrderAsync(order.OrderNumber, Ct))!.Status);
+        Assert.Equal(CheckoutStatus.Open, (await h.Store.Orders.GetCheckoutOrderAsync(order.OrderNumber, Ct))!.Status);
     }
 
     [Fact]

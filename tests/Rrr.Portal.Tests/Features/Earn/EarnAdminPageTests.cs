@@ -17,14 +17,16 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-admin-earn-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider time = new(T0);
-    private SqliteStore store = null!;
+    private SqlitePorts sqlite = null!;
+    private SqliteEarnOutbox store = null!;
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(root, "portal.db");
-        await store.InitializeAsync(Ct);
+        sqlite = SqlitePorts.Open(root, "portal.db");
+        await sqlite.InitializeAsync(Ct);
+        store = sqlite.Outbox;
         Services.AddSingleton<TimeProvider>(time);
         Services.AddSingleton(new EarnAdmin(store, new EarnSignal(), time));
         SignInAs("Ada", PortalRoles.Admin);
@@ -49,7 +51,7 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
     public new async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        store.Dispose();
+        sqlite.Dispose();
         SqliteConnection.ClearAllPools();
         if (Directory.Exists(root))
         {

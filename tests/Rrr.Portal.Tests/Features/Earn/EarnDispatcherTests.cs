@@ -18,7 +18,7 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-dispatcher-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<SqliteStore> stores = [];
+    private readonly List<SqlitePorts> stores = [];
     private readonly FakeTimeProvider time = new(T0);
     private readonly FakeEarnApi rrr = new();
     private readonly FeatureSwitch features = FeatureSwitch.AutomaticEarnOn();
@@ -32,14 +32,14 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
         MaxConcurrency = 4,
     };
 
-    private SqliteStore store = null!;
+    private SqliteEarnOutbox store = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
         store = OpenStore();
-        await store.InitializeAsync(Ct);
+        await stores[0].InitializeAsync(Ct);
     }
 
     public ValueTask DisposeAsync()
@@ -58,11 +58,11 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private SqliteStore OpenStore()
+    private SqliteEarnOutbox OpenStore()
     {
-        var opened = new SqliteStore(root, "portal.db");
+        var opened = SqlitePorts.Open(root, "portal.db");
         stores.Add(opened);
-        return opened;
+        return opened.Outbox;
     }
 
     private EarnDispatcher Dispatcher(IEarnOutbox? outbox = null) =>

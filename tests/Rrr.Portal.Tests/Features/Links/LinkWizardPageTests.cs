@@ -43,9 +43,9 @@ public sealed class LinkWizardPageTests : PortalComponentTest
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)));
         Services.AddSingleton<IRrrLinksApi>(api);
         Services.AddSingleton<IRrrSsoApi>(new FakeSsoApi());
-        Services.AddSingleton<ILinkSnapshotStore>(db.Store);
-        Services.AddSingleton<IWalletSnapshotStore>(db.Store);
-        Services.AddSingleton<IOpenLinkIntentStore>(db.Store);
+        Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
+        Services.AddSingleton<IWalletSnapshotStore>(db.Store.Wallets);
+        Services.AddSingleton<IOpenLinkIntentStore>(db.Store.Intents);
         Services.AddSingleton<IWebHostEnvironment>(new TestEnvironment());
         Services.AddSingleton(Options.Create(new SandboxHostSettings { Enabled = true, Url = new Uri("http://localhost:5081") }));
         Services.AddSingleton<AntiforgeryStateProvider>(new TestAntiforgery());

@@ -45,9 +45,9 @@ public sealed class LinkWizardRateLimitTests : IDisposable
     private LinkWizardService Circuit(string xcnUserId)
     {
         var identity = new FixedIdentity(xcnUserId);
-        var status = new LinkStatusService(identity, api, db.Store, time, NullLogger<LinkStatusService>.Instance);
+        var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return new LinkWizardService(identity, api, db.Store, status, limiter, time, NullLogger<LinkWizardService>.Instance);
+        return new LinkWizardService(identity, api, db.Store.Intents, status, limiter, time, NullLogger<LinkWizardService>.Instance);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class LinkWizardRateLimitTests : IDisposable
         Assert.Equal(LinkWizardStep.EnterCode, limited.Step);
         Assert.NotNull(limited.RetryAfter);
         Assert.Equal(2, api.Keys.Count(k => k.Operation == "confirm"));
-        Assert.NotNull(await db.Store.GetOpenLinkIntentAsync(Noah, Ct));
+        Assert.NotNull(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
     }
 
     [Fact]

@@ -25,9 +25,9 @@ public sealed class LinkWizardServiceTests : IDisposable
     /// <summary>A new circuit: its own status service and wizard over the same store and RRR.</summary>
     private (LinkWizardService Wizard, LinkStatusService Status) NewCircuit()
     {
-        var status = new LinkStatusService(identity, api, db.Store, time, NullLogger<LinkStatusService>.Instance);
+        var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return (new LinkWizardService(identity, api, db.Store, status, limiter, time, NullLogger<LinkWizardService>.Instance), status);
+        return (new LinkWizardService(identity, api, db.Store.Intents, status, limiter, time, NullLogger<LinkWizardService>.Instance), status);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class LinkWizardServiceTests : IDisposable
         Assert.Equal(
             [("intent", $"link_intent_{Noah}_run1"), ("confirm", "link_confirm_li_1_1")],
             api.Keys.ToArray());
-        Assert.Null(await db.Store.GetOpenLinkIntentAsync(Noah, Ct));
+        Assert.Null(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class LinkWizardServiceTests : IDisposable
         Assert.Equal(4, wrong.AttemptsRemaining);
         Assert.Equal(3, again.AttemptsRemaining);
         Assert.Equal(["link_confirm_li_1_1", "link_confirm_li_1_2"], api.Keys.Where(k => k.Operation == "confirm").Select(k => k.Key));
-        Assert.Equal(3, (await db.Store.GetOpenLinkIntentAsync(Noah, Ct))!.AttemptsRemaining);
+        Assert.Equal(3, (await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct))!.AttemptsRemaining);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class LinkWizardServiceTests : IDisposable
 
         Assert.Equal(LinkWizardStep.Start, state.Step);
         Assert.Equal(LinkWizardProblem.TooManyWrongCodes, state.Problem);
-        Assert.Null(await db.Store.GetOpenLinkIntentAsync(Noah, Ct));
+        Assert.Null(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class LinkWizardServiceTests : IDisposable
         var state = await NewCircuit().Wizard.LoadAsync(Ct);
 
         Assert.Equal(LinkWizardStep.Start, state.Step);
-        Assert.Null(await db.Store.GetOpenLinkIntentAsync(Noah, Ct));
+        Assert.Null(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class LinkWizardServiceTests : IDisposable
 
         Assert.Equal(LinkWizardStep.EnterCode, state.Step);
         Assert.Equal(LinkWizardProblem.RrrUnavailable, state.Problem);
-        Assert.NotNull(await db.Store.GetOpenLinkIntentAsync(Noah, Ct));
+        Assert.NotNull(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
         api.Down = false;
         Assert.Equal(LinkWizardStep.Linked, (await wizard.ConfirmAsync(api.Last.Code, Ct)).Step);
     }

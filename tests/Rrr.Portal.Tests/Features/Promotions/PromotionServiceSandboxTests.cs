@@ -29,7 +29,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-promotion-tests", Guid.NewGuid().ToString("N"));
     private readonly Admin admin = new();
     private readonly PromotionUpdates updates = new();
-    private SqliteStore store = null!;
+    private SqlitePorts store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private PromotionSync sync = null!;
     private PromotionService service = null!;
@@ -38,12 +38,12 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(root, "portal.db");
+        store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
-        var engine = new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
-        sync = new PromotionSync(store, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
+        var engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        sync = new PromotionSync(store.Approvals, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
-            engine, sync, rrr.Api<IRrrPromotionsApi>(), store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
+            engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
     }
 
     public ValueTask DisposeAsync()
@@ -95,7 +95,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         Assert.NotNull(graceApproved.TraceId);
         Assert.Single(audit, e => e.Kind == "promotion.submitted");
         Assert.True((await As(Ada).GetAsync(id, Ct)).Rounds[0].Records.Count == 3);
-        Assert.True((await ApprovalChain.VerifyStoreAsync(store, chainKeys, Ct)).Intact);
+        Assert.True((await ApprovalChain.VerifyStoreAsync(store.Approvals, chainKeys, Ct)).Intact);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var edited = await As(Ada).EditAsync(id, (await As(Ada).GetAsync(id, Ct)).Promotion.Version, Form("Edited"), Ct);
         var current = await As(Ada).SubmitAsync(id, edited.Version, Ct);
         var (currentRound, currentVersion) = PromotionDecisions.Shown(current);
-        var logBefore = (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count;
+        var logBefore = (await store.Approvals.ReadLogAsync(0, 1000, Ct)).Count;
 
         var staleRound = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, shownRound, shownVersion, Ct));
         var staleVersion = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, currentRound, shownVersion, Ct));
@@ -122,7 +122,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var after = await As(Grace).GetAsync(id, Ct);
         Assert.DoesNotContain(after.Rounds[0].Records, r => r.ActorId == Grace);
         Assert.Empty(after.Promotion.Approvals);
-        Assert.Equal(logBefore, (await ((IApprovalStore)store).ReadLogAsync(0, 1000, Ct)).Count);
+        Assert.Equal(logBefore, (await store.Approvals.ReadLogAsync(0, 1000, Ct)).Count);
         Assert.NotEqual(shownVersion, currentVersion);
 
         // What is shown now is what she approves.
@@ -260,8 +260,8 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var id = await SubmittedAsync();
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
-            new ApprovalEngine(store, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys),
-            sync, flaky, store, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
+            new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys),
+            sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
         admin.Id = Grace;
 
         var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => flakyService.ApproveAsync(id, Ct));
@@ -322,7 +322,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     }
 
     private async Task<List<AuditEvent>> AuditForAsync(string promotionId) =>
-        (await store.QueryAsync(new AuditQuery(Take: 200), Ct)).Items.Where(e => e.SubjectId == promotionId).ToList();
+        (await store.Audit.QueryAsync(new AuditQuery(Take: 200), Ct)).Items.Where(e => e.SubjectId == promotionId).ToList();
 
     private Task<Promotion> RitaDecidesAsync(string id, ApprovalDecision decision) =>
         rrr.Api<IRrrPromotionsApi>().DecideAsync(

@@ -46,8 +46,8 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<TimeProvider>(time);
         Services.AddSingleton<IRrrLinksApi>(links);
         Services.AddSingleton<IRrrWalletApi>(wallets);
-        Services.AddSingleton<IWalletSnapshotStore>(db.Store);
-        Services.AddSingleton<ILinkSnapshotStore>(db.Store);
+        Services.AddSingleton<IWalletSnapshotStore>(db.Store.Wallets);
+        Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
         Services.AddSingleton<IRrrEventNotifier>(notifier);
         Services.AddLogging();
         Services.AddMemberExperience();

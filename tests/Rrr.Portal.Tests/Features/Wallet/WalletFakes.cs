@@ -118,11 +118,11 @@ public sealed class TempSqliteStore : IDisposable
 
     public TempSqliteStore()
     {
-        Store = new SqliteStore(root, "portal.db");
+        Store = SqlitePorts.Open(root, "portal.db");
         Store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public SqliteStore Store { get; }
+    public SqlitePorts Store { get; }
 
     public void Dispose()
     {

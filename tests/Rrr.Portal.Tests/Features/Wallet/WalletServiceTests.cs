@@ -31,8 +31,8 @@ public sealed class WalletServiceTests : IDisposable
 
     private WalletService NewService()
     {
-        var linkService = new LinkStatusService(identity, links, db.Store, time, NullLogger<LinkStatusService>.Instance);
-        return new WalletService(new CurrentMemberService(identity, linkService), wallets, db.Store, time, NullLogger<WalletService>.Instance);
+        var linkService = new LinkStatusService(identity, links, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
+        return new WalletService(new CurrentMemberService(identity, linkService), wallets, db.Store.Wallets, time, NullLogger<WalletService>.Instance);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class WalletServiceTests : IDisposable
         Assert.Equal(WalletAvailability.Live, view.Availability);
         Assert.Equal(1250, view.Wallet!.AvailablePoints);
         Assert.Equal(T0, view.FetchedAt);
-        var cached = await db.Store.GetWalletSnapshotAsync("rrr_m_1001", Ct);
+        var cached = await db.Store.Wallets.GetWalletSnapshotAsync("rrr_m_1001", Ct);
         Assert.NotNull(cached);
         Assert.Equal(7, cached.Version);
         Assert.Contains("\"available_points\":1250", cached.WalletJson, StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class WalletServiceTests : IDisposable
 
         Assert.Equal(1250, view.Wallet!.AvailablePoints);
         Assert.Equal(7, view.Wallet.Version);
-        Assert.Equal(7, (await db.Store.GetWalletSnapshotAsync("rrr_m_1001", Ct))!.Version);
+        Assert.Equal(7, (await db.Store.Wallets.GetWalletSnapshotAsync("rrr_m_1001", Ct))!.Version);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class WalletServiceTests : IDisposable
         var view = await NewService().GetAsync(refreshLink: false, Ct);
 
         Assert.Equal(1370, view.Wallet!.AvailablePoints);
-        var cached = await db.Store.GetWalletSnapshotAsync("rrr_m_1001", Ct);
+        var cached = await db.Store.Wallets.GetWalletSnapshotAsync("rrr_m_1001", Ct);
         Assert.Equal((8L, T0.AddMinutes(1)), (cached!.Version, cached.FetchedAt));
     }
 

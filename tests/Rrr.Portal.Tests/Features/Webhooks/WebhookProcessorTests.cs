@@ -16,22 +16,24 @@ public sealed class WebhookProcessorTests : IAsyncLifetime
     private readonly FakeTimeProvider time = new(T0);
     private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
     private readonly System.Collections.Concurrent.ConcurrentQueue<RrrEvent> published = new();
-    private SqliteStore store = null!;
+    private SqlitePorts sqlite = null!;
+    private SqliteWebhookInbox store = null!;
     private FlakyVersions versions = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        store = new SqliteStore(folder, "portal.db");
-        await store.InitializeAsync(Ct);
-        versions = new FlakyVersions(store);
+        sqlite = SqlitePorts.Open(folder, "portal.db");
+        await sqlite.InitializeAsync(Ct);
+        store = sqlite.Inbox;
+        versions = new FlakyVersions(sqlite.Versions);
         notifier.Subscribe(RrrTopic.All, published.Enqueue);
     }
 
     public ValueTask DisposeAsync()
     {
-        store.Dispose();
+        sqlite.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
         return ValueTask.CompletedTask;
@@ -115,7 +117,7 @@ public sealed class WebhookProcessorTests : IAsyncLifetime
         Assert.Equal(40, await store.CountAsync(InboxStatus.Processed, Ct));
         var ids = published.Select(e => e.Id).ToList();
         Assert.Equal(ids.Distinct().Count(), ids.Count);
-        Assert.Equal(40, (await ((IResourceVersions)store).GetAsync("wallet", "rrr_m_1001", Ct))!.Version);
+        Assert.Equal(40, (await sqlite.Versions.GetAsync("wallet", "rrr_m_1001", Ct))!.Version);
     }
 
     [Fact]

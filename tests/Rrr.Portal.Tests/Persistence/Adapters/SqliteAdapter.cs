@@ -9,7 +9,7 @@ public sealed class SqliteAdapter : StoreAdapter
     public const string FileName = "portal.db";
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-store-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<SqliteStore> opened = [];
+    private readonly List<SqlitePorts> opened = [];
     private readonly Lock gate = new();
 
     /// <summary>Nested below the temp root so the adapter, not the test, has to create the folder.</summary>
@@ -19,22 +19,25 @@ public sealed class SqliteAdapter : StoreAdapter
 
     public override PortalStores Open()
     {
-        var store = new SqliteStore(DataFolder, FileName);
+        // Every port class over one database object, as the host's container builds them.
+        var ports = SqlitePorts.Open(DataFolder, FileName);
         lock (gate)
         {
-            opened.Add(store);
+            opened.Add(ports);
         }
 
-        return new PortalStores(store, store, store, store, store, store, store, store, store, store, store, store, store);
+        return new PortalStores(
+            ports.Database, ports.Keys, ports.Audit, ports.Calls, ports.Inbox, ports.Versions, ports.Wallets, ports.Links,
+            ports.Outbox, ports.Awards, ports.Approvals, ports.Orders, ports.Intents);
     }
 
     public override Task<bool> StorageExistsAsync() => Task.FromResult(File.Exists(FilePath));
 
     public override ValueTask DisposeAsync()
     {
-        foreach (var store in opened)
+        foreach (var ports in opened)
         {
-            store.Dispose();
+            ports.Dispose();
         }
 
         SqliteConnection.ClearAllPools();

@@ -1,0 +1,283 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Rrr;
+
+namespace Rrr.Persistence.Sqlite;
+
+/// <summary>
+/// The earn outbox. A claim is one UPDATE … RETURNING, which SQLite runs under its write lock, so two
+/// instances never lease the same row. While a row is CLAIMED its next_attempt_at is the lease end, so
+/// "due" is one condition for fresh rows and for rows of a crashed instance alike.
+/// </summary>
+public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
+{
+    // Key generations came later: every row of an older file is generation 0, so its keys stay what they were.
+    internal static SqliteSchema Schema { get; } = new(
+        """
+        CREATE TABLE IF NOT EXISTS earn_outbox (
+            order_number    TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            xcn_user_id     TEXT NOT NULL,
+            product         TEXT NOT NULL,
+            amount          TEXT NULL,
+            currency        TEXT NULL,
+            occurred_at     INTEGER NOT NULL,
+            accepted_at     INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_owner     TEXT NULL,
+            lease_until     INTEGER NULL,
+            earn_event_id   TEXT NULL,
+            points          INTEGER NULL,
+            result_status   TEXT NULL,
+            last_error      TEXT NULL,
+            updated_at      INTEGER NOT NULL,
+            key_generation  INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (order_number, kind)
+        );
+        CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS ix_earn_outbox_status_updated ON earn_outbox (status, updated_at);
+        """,
+        new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"));
+
+    private const string RetryableCondition =
+        "(status = 'DEAD' OR (kind = 'REFUNDED' AND status = 'POSTED' AND result_status = 'NOTHING_TO_REVERSE'))";
+
+    /// <summary>
+    /// A refund that waited in vain (dead-lettered, or resolved as nothing-to-reverse) goes back to PENDING once its
+    /// paid order has posted. Only one RRR refused needs a new key generation: its key would replay the refusal.
+    /// </summary>
+    private static readonly string ReopenRefundSql = $"""
+        UPDATE earn_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = @now,
+            key_generation = key_generation + CASE WHEN status = 'DEAD' AND COALESCE(last_error, '') <> '{OutboxCodes.PaidOrderUnknown}' THEN 1 ELSE 0 END,
+            earn_event_id = NULL, points = NULL, result_status = NULL,
+            lease_owner = NULL, lease_until = NULL, updated_at = @now
+        WHERE order_number = @order AND kind = 'REFUNDED' AND {RetryableCondition};
+        """;
+
+    public async Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        if (orders.Count == 0)
+        {
+            return [];
+        }
+
+        // The same in-process writer turn as the webhook inbox, on the ordinary (synchronous = FULL) connection:
+        // this commit is the promise behind the 202.
+        return await database.WriteInTransactionAsync(Durability.Full, async (connection, transaction) =>
+        {
+            var results = new OutboxAddOutcome[orders.Count];
+            await using var insert = connection.Command(transaction, """
+                INSERT INTO earn_outbox (order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at,
+                                         status, attempts, next_attempt_at, updated_at)
+                VALUES (@order, @kind, @user, @product, @amount, @currency, @occurredAt, @acceptedAt, 'PENDING', 0, @acceptedAt, @acceptedAt)
+                ON CONFLICT (order_number, kind) DO NOTHING;
+                """);
+            var order = insert.Parameters.Add("@order", SqliteType.Text);
+            var kind = insert.Parameters.Add("@kind", SqliteType.Text);
+            var user = insert.Parameters.Add("@user", SqliteType.Text);
+            var product = insert.Parameters.Add("@product", SqliteType.Text);
+            var amount = insert.Parameters.Add("@amount", SqliteType.Text);
+            var currency = insert.Parameters.Add("@currency", SqliteType.Text);
+            var occurredAt = insert.Parameters.Add("@occurredAt", SqliteType.Integer);
+            var acceptedAt = insert.Parameters.Add("@acceptedAt", SqliteType.Integer);
+            for (var i = 0; i < orders.Count; i++)
+            {
+                var item = orders[i];
+                ArgumentNullException.ThrowIfNull(item);
+                (order.Value, kind.Value, user.Value) = (item.OrderNumber, OutboxCodes.KindText(item.Kind), item.XcnUserId);
+                product.Value = OutboxCodes.ProductText(item.Product);
+                amount.Value = item.Amount is { } money ? money.Amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
+                currency.Value = (item.Amount?.Currency).OrNull();
+                occurredAt.Value = item.OccurredAt.ToUnixTimeMilliseconds();
+                acceptedAt.Value = item.AcceptedAt.ToUnixTimeMilliseconds();
+                var added = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+                var row = await SqliteOutboxRows.ReadAsync(connection, transaction, item.Key, cancellationToken)
+                    ?? throw new InvalidOperationException("An outbox row vanished inside its own transaction.");
+                results[i] = new OutboxAddOutcome(added, row);
+            }
+
+            return results;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxRow>> ClaimBatchAsync(
+        string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+
+        // Claims and completions may be lost to a power cut (synchronous = NORMAL): the row is then
+        // posted again with the same idempotency key, and RRR replays its first answer.
+        var claimed = await database.WriteAsync(Durability.Normal, connection => connection.QueryAsync(
+            null,
+            $"""
+            UPDATE earn_outbox
+            SET status = 'CLAIMED', lease_owner = @owner, lease_until = @leaseUntil, next_attempt_at = @leaseUntil, updated_at = @now
+            WHERE rowid IN (
+                SELECT rowid FROM earn_outbox
+                WHERE status IN ('PENDING', 'CLAIMED') AND next_attempt_at <= @now
+                ORDER BY next_attempt_at, accepted_at
+                LIMIT @max)
+            RETURNING {SqliteOutboxRows.Columns};
+            """,
+            p =>
+            {
+                p.AddWithValue("@owner", owner);
+                p.AddWithValue("@leaseUntil", leaseUntil.ToUnixTimeMilliseconds());
+                p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                p.AddWithValue("@max", max);
+            },
+            SqliteOutboxRows.Read,
+            cancellationToken), cancellationToken);
+
+        // RETURNING gives no order guarantee; the dispatcher works oldest first.
+        claimed.Sort((a, b) => a.Order.AcceptedAt.CompareTo(b.Order.AcceptedAt));
+        return claimed;
+    }
+
+    public async Task<IReadOnlyList<bool>> CompleteManyAsync(
+        string owner, IReadOnlyList<OutboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+
+        return await database.WriteInTransactionAsync(Durability.Normal, async (connection, transaction) =>
+        {
+            var results = new bool[completions.Count];
+            await using var command = connection.Command(transaction, """
+                UPDATE earn_outbox SET
+                    status = @status,
+                    next_attempt_at = COALESCE(@retryAt, next_attempt_at),
+                    attempts = attempts + @increment,
+                    earn_event_id = CASE WHEN @status = 'POSTED' THEN @earnEventId ELSE earn_event_id END,
+                    points = CASE WHEN @status = 'POSTED' THEN @points ELSE points END,
+                    result_status = CASE WHEN @status = 'POSTED' THEN @resultStatus ELSE result_status END,
+                    last_error = @error,
+                    lease_owner = NULL, lease_until = NULL, updated_at = @now
+                WHERE order_number = @order AND kind = @kind AND lease_owner = @owner AND status = 'CLAIMED';
+                """);
+            command.Parameters.AddWithValue("@owner", owner);
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            var status = command.Parameters.Add("@status", SqliteType.Text);
+            var retryAt = command.Parameters.Add("@retryAt", SqliteType.Integer);
+            var increment = command.Parameters.Add("@increment", SqliteType.Integer);
+            var earnEventId = command.Parameters.Add("@earnEventId", SqliteType.Text);
+            var points = command.Parameters.Add("@points", SqliteType.Integer);
+            var resultStatus = command.Parameters.Add("@resultStatus", SqliteType.Text);
+            var error = command.Parameters.Add("@error", SqliteType.Text);
+            var order = command.Parameters.Add("@order", SqliteType.Text);
+            var kind = command.Parameters.Add("@kind", SqliteType.Text);
+            await using var reopen = connection.Command(transaction, ReopenRefundSql);
+            reopen.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            var reopenOrder = reopen.Parameters.Add("@order", SqliteType.Text);
+            for (var i = 0; i < completions.Count; i++)
+            {
+                var completion = completions[i];
+                ArgumentNullException.ThrowIfNull(completion);
+                status.Value = OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind));
+                retryAt.Value = completion.Kind == CompletionKind.Retry && completion.RetryAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+                increment.Value = completion.Kind != CompletionKind.Posted && completion.CountsAsAttempt ? 1 : 0;
+                earnEventId.Value = (completion.Result?.EarnEventId).OrNull();
+                points.Value = (completion.Result?.Points).OrNull();
+                resultStatus.Value = (completion.Result?.Status).OrNull();
+                error.Value = completion.Kind == CompletionKind.Posted ? DBNull.Value : completion.ErrorCode.OrNull();
+                (order.Value, kind.Value) = (completion.Key.OrderNumber, OutboxCodes.KindText(completion.Key.Kind));
+                results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+                if (results[i] && completion.ReopensRefund)
+                {
+                    reopenOrder.Value = completion.Key.OrderNumber;
+                    await reopen.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            return results;
+        }, cancellationToken);
+    }
+
+    public Task<OutboxRow?> GetAsync(OutboxKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return database.WithConnectionAsync(connection => SqliteOutboxRows.ReadAsync(connection, null, key, cancellationToken), cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<OutboxStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        var counts = Enum.GetValues<OutboxStatus>().ToDictionary(s => s, _ => 0L);
+        var rows = await database.QueryAsync(
+            "SELECT status, COUNT(*) FROM earn_outbox GROUP BY status;",
+            _ => { },
+            reader => (Status: OutboxCodes.ParseStatus(reader.GetString(0)), Count: reader.GetInt64(1)),
+            cancellationToken);
+        foreach (var (status, count) in rows)
+        {
+            counts[status] = count;
+        }
+
+        return counts;
+    }
+
+    public Task<DateTimeOffset?> OldestWaitingAcceptedAtAsync(CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async connection =>
+        {
+            // ix_earn_outbox_due narrows the scan to the backlog.
+            await using var command = connection.Command(null, "SELECT MIN(accepted_at) FROM earn_outbox WHERE status IN ('PENDING', 'CLAIMED');");
+            return await command.ExecuteScalarAsync(cancellationToken) is long oldest ? SqliteCommands.FromUnixMs(oldest) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<OutboxRow>> ListAsync(OutboxStatus status, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        return await database.QueryAsync(
+            $"""
+            SELECT {SqliteOutboxRows.Columns} FROM earn_outbox WHERE status = @status
+            ORDER BY updated_at DESC, order_number, kind LIMIT @take;
+            """,
+            p =>
+            {
+                p.AddWithValue("@status", OutboxCodes.StatusText(status));
+                p.AddWithValue("@take", take);
+            },
+            SqliteOutboxRows.Read,
+            cancellationToken);
+    }
+
+    public async Task<bool> RetryAsync(OutboxKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return await RetryWhereAsync(
+            $"order_number = @order AND kind = @kind AND {RetryableCondition}",
+            now,
+            [new SqliteParameter("@order", key.OrderNumber), new SqliteParameter("@kind", OutboxCodes.KindText(key.Kind))],
+            cancellationToken) == 1;
+    }
+
+    public Task<long> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        RetryWhereAsync("status = 'DEAD'", now, [], cancellationToken);
+
+    // A retry is an operator's decision: it gets the durable connection. It opens a new key generation, since
+    // RRR keeps answering the old key with the refusal it stored (24 h); RRR's one-earn-per-order and
+    // one-reversal-per-event rules keep a new key from earning or reversing twice.
+    private Task<long> RetryWhereAsync(string where, DateTimeOffset now, SqliteParameter[] parameters, CancellationToken cancellationToken) =>
+        database.WriteAsync(Durability.Full, async connection => (long)await connection.ExecuteAsync(
+            null,
+            $"""
+            UPDATE earn_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = @now,
+                key_generation = key_generation + 1,
+                earn_event_id = NULL, points = NULL, result_status = NULL,
+                lease_owner = NULL, lease_until = NULL, updated_at = @now
+            WHERE {where};
+            """,
+            cancellationToken,
+            p =>
+            {
+                p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                p.AddRange(parameters);
+            }), cancellationToken);
+}
