@@ -13,55 +13,6 @@ namespace Rrr.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteApprovalStore(SqliteDatabase database) : IApprovalStore
 {
-    // The keyed chain came later: records from before keep NULL in key_id and verify as legacy.
-    internal static SqliteSchema Schema { get; } = new(
-        """
-        CREATE TABLE IF NOT EXISTS approval_requests (
-            id                  TEXT NOT NULL PRIMARY KEY,
-            kind                TEXT NOT NULL,
-            subject_id          TEXT NOT NULL,
-            payload_json        TEXT NOT NULL,
-            payload_version     INTEGER NOT NULL,
-            required_xcn        INTEGER NOT NULL,
-            requires_rrr        INTEGER NOT NULL,
-            maker_id            TEXT NOT NULL,
-            status              TEXT NOT NULL,
-            created_at          INTEGER NOT NULL,
-            expires_at          INTEGER NOT NULL,
-            revision            INTEGER NOT NULL,
-            outcome_external_id TEXT NULL,
-            outcome_status      TEXT NULL,
-            outcome_version     INTEGER NULL,
-            outcome_error       TEXT NULL,
-            outcome_updated_at  INTEGER NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_approval_requests_kind_created ON approval_requests (kind, created_at);
-        CREATE INDEX IF NOT EXISTS ix_approval_requests_external ON approval_requests (kind, outcome_external_id);
-        CREATE INDEX IF NOT EXISTS ix_approval_requests_subject ON approval_requests (kind, subject_id, created_at);
-        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue ON approval_requests (created_at, id, expires_at) WHERE status = 'PENDING';
-        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue_kind ON approval_requests (kind, created_at, id, expires_at) WHERE status = 'PENDING';
-        CREATE TABLE IF NOT EXISTS approval_log (
-            seq             INTEGER NOT NULL PRIMARY KEY,
-            request_id      TEXT NOT NULL,
-            action          TEXT NOT NULL,
-            actor_id        TEXT NOT NULL,
-            actor_role      TEXT NOT NULL,
-            payload_version INTEGER NOT NULL,
-            reason          TEXT NULL,
-            at              INTEGER NOT NULL,
-            detail          TEXT NULL,
-            previous_hash   TEXT NOT NULL,
-            hash            TEXT NOT NULL,
-            key_id          TEXT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_approval_log_request ON approval_log (request_id, seq);
-        CREATE TRIGGER IF NOT EXISTS approval_log_no_update BEFORE UPDATE ON approval_log
-        BEGIN SELECT RAISE(ABORT, 'approval_log is append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS approval_log_no_delete BEFORE DELETE ON approval_log
-        BEGIN SELECT RAISE(ABORT, 'approval_log is append-only'); END;
-        """,
-        new ColumnAddition("approval_log", "key_id", "TEXT NULL"));
-
     private const string RequestColumns =
         "id, kind, subject_id, payload_json, payload_version, required_xcn, requires_rrr, maker_id, status, created_at, expires_at, revision, "
         + "outcome_external_id, outcome_status, outcome_version, outcome_error, outcome_updated_at";
@@ -283,4 +234,53 @@ public sealed class SqliteApprovalStore(SqliteDatabase database) : IApprovalStor
 
     private Task<List<ApprovalRecord>> QueryLogAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken) =>
         database.QueryAsync(sql, p => p.AddRange(parameters), SqliteApprovalRows.ReadRecord, cancellationToken);
+
+    // The keyed chain came later: records from before keep NULL in key_id and verify as legacy.
+    internal static SqliteSchema Schema { get; } = new(
+        """
+        CREATE TABLE IF NOT EXISTS approval_requests (
+            id                  TEXT NOT NULL PRIMARY KEY,
+            kind                TEXT NOT NULL,
+            subject_id          TEXT NOT NULL,
+            payload_json        TEXT NOT NULL,
+            payload_version     INTEGER NOT NULL,
+            required_xcn        INTEGER NOT NULL,
+            requires_rrr        INTEGER NOT NULL,
+            maker_id            TEXT NOT NULL,
+            status              TEXT NOT NULL,
+            created_at          INTEGER NOT NULL,
+            expires_at          INTEGER NOT NULL,
+            revision            INTEGER NOT NULL,
+            outcome_external_id TEXT NULL,
+            outcome_status      TEXT NULL,
+            outcome_version     INTEGER NULL,
+            outcome_error       TEXT NULL,
+            outcome_updated_at  INTEGER NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_kind_created ON approval_requests (kind, created_at);
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_external ON approval_requests (kind, outcome_external_id);
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_subject ON approval_requests (kind, subject_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue ON approval_requests (created_at, id, expires_at) WHERE status = 'PENDING';
+        CREATE INDEX IF NOT EXISTS ix_approval_requests_queue_kind ON approval_requests (kind, created_at, id, expires_at) WHERE status = 'PENDING';
+        CREATE TABLE IF NOT EXISTS approval_log (
+            seq             INTEGER NOT NULL PRIMARY KEY,
+            request_id      TEXT NOT NULL,
+            action          TEXT NOT NULL,
+            actor_id        TEXT NOT NULL,
+            actor_role      TEXT NOT NULL,
+            payload_version INTEGER NOT NULL,
+            reason          TEXT NULL,
+            at              INTEGER NOT NULL,
+            detail          TEXT NULL,
+            previous_hash   TEXT NOT NULL,
+            hash            TEXT NOT NULL,
+            key_id          TEXT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_approval_log_request ON approval_log (request_id, seq);
+        CREATE TRIGGER IF NOT EXISTS approval_log_no_update BEFORE UPDATE ON approval_log
+        BEGIN SELECT RAISE(ABORT, 'approval_log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS approval_log_no_delete BEFORE DELETE ON approval_log
+        BEGIN SELECT RAISE(ABORT, 'approval_log is append-only'); END;
+        """,
+        new ColumnAddition("approval_log", "key_id", "TEXT NULL"));
 }

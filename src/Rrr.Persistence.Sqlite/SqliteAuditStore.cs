@@ -8,29 +8,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>The audit trail: append-only events, read newest first in pages.</summary>
 public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 {
-    // The audit indexes end in (occurred_at, id), the page order, so a page never needs a sort and an offset or cursor
-    // skips along the index alone; the three older (…, occurred_at) indexes they replace are dropped
-    // (bench/Rrr.Bench.AuditQueries).
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS audit_events (
-            id              TEXT NOT NULL PRIMARY KEY,
-            occurred_at     INTEGER NOT NULL,
-            actor_id        TEXT NOT NULL,
-            kind            TEXT NOT NULL,
-            subject_id      TEXT NULL,
-            trace_id        TEXT NULL,
-            idempotency_key TEXT NULL,
-            outcome         TEXT NULL
-        );
-        DROP INDEX IF EXISTS ix_audit_events_occurred_at;
-        DROP INDEX IF EXISTS ix_audit_events_actor_occurred_at;
-        DROP INDEX IF EXISTS ix_audit_events_kind_occurred_at;
-        CREATE INDEX IF NOT EXISTS ix_audit_events_time_id ON audit_events (occurred_at, id);
-        CREATE INDEX IF NOT EXISTS ix_audit_events_actor_time_id ON audit_events (actor_id, occurred_at, id);
-        CREATE INDEX IF NOT EXISTS ix_audit_events_kind_time_id ON audit_events (kind, occurred_at, id);
-        CREATE INDEX IF NOT EXISTS ix_audit_events_actor_kind_time_id ON audit_events (actor_id, kind, occurred_at, id);
-        """);
-
     private const string AuditColumns =
         "id, occurred_at, actor_id, kind, subject_id, trace_id, idempotency_key, outcome";
 
@@ -166,4 +143,27 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         TraceId: reader.GetStringOrNull(5),
         IdempotencyKey: reader.GetStringOrNull(6),
         Outcome: reader.GetStringOrNull(7));
+
+    // The audit indexes end in (occurred_at, id), the page order, so a page never needs a sort and an offset or cursor
+    // skips along the index alone; the three older (…, occurred_at) indexes they replace are dropped
+    // (bench/Rrr.Bench.AuditQueries).
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS audit_events (
+            id              TEXT NOT NULL PRIMARY KEY,
+            occurred_at     INTEGER NOT NULL,
+            actor_id        TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            subject_id      TEXT NULL,
+            trace_id        TEXT NULL,
+            idempotency_key TEXT NULL,
+            outcome         TEXT NULL
+        );
+        DROP INDEX IF EXISTS ix_audit_events_occurred_at;
+        DROP INDEX IF EXISTS ix_audit_events_actor_occurred_at;
+        DROP INDEX IF EXISTS ix_audit_events_kind_occurred_at;
+        CREATE INDEX IF NOT EXISTS ix_audit_events_time_id ON audit_events (occurred_at, id);
+        CREATE INDEX IF NOT EXISTS ix_audit_events_actor_time_id ON audit_events (actor_id, occurred_at, id);
+        CREATE INDEX IF NOT EXISTS ix_audit_events_kind_time_id ON audit_events (kind, occurred_at, id);
+        CREATE INDEX IF NOT EXISTS ix_audit_events_actor_kind_time_id ON audit_events (actor_id, kind, occurred_at, id);
+        """);
 }

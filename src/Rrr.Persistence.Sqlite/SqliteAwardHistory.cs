@@ -6,28 +6,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>Award history: one row per (model, client award id), so a repeated submit finds its first row.</summary>
 public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS award_history (
-            model_xcn_user_id  TEXT NOT NULL,
-            client_award_id    TEXT NOT NULL,
-            model_member_id    TEXT NOT NULL,
-            viewer_xcn_user_id TEXT NOT NULL,
-            points             INTEGER NOT NULL,
-            room_id            TEXT NOT NULL,
-            stream_id          TEXT NOT NULL,
-            status             TEXT NOT NULL,
-            award_intent_id    TEXT NULL,
-            award_id           TEXT NULL,
-            failure_code       TEXT NULL,
-            trace_id           TEXT NULL,
-            created_at         INTEGER NOT NULL,
-            updated_at         INTEGER NOT NULL,
-            committed_at       INTEGER NULL,
-            PRIMARY KEY (model_xcn_user_id, client_award_id)
-        );
-        CREATE INDEX IF NOT EXISTS ix_award_history_model_created_at ON award_history (model_xcn_user_id, created_at);
-        """);
-
     private const string AwardColumns =
         "model_xcn_user_id, client_award_id, model_member_id, viewer_xcn_user_id, points, room_id, stream_id, status, "
         + "award_intent_id, award_id, failure_code, trace_id, created_at, updated_at, committed_at";
@@ -162,4 +140,26 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
         CreatedAt: r.GetTime(12),
         UpdatedAt: r.GetTime(13),
         CommittedAt: r.GetTimeOrNull(14));
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS award_history (
+            model_xcn_user_id  TEXT NOT NULL,
+            client_award_id    TEXT NOT NULL,
+            model_member_id    TEXT NOT NULL,
+            viewer_xcn_user_id TEXT NOT NULL,
+            points             INTEGER NOT NULL,
+            room_id            TEXT NOT NULL,
+            stream_id          TEXT NOT NULL,
+            status             TEXT NOT NULL,
+            award_intent_id    TEXT NULL,
+            award_id           TEXT NULL,
+            failure_code       TEXT NULL,
+            trace_id           TEXT NULL,
+            created_at         INTEGER NOT NULL,
+            updated_at         INTEGER NOT NULL,
+            committed_at       INTEGER NULL,
+            PRIMARY KEY (model_xcn_user_id, client_award_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_award_history_model_created_at ON award_history (model_xcn_user_id, created_at);
+        """);
 }

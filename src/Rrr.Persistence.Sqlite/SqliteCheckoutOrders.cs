@@ -6,19 +6,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>Checkout orders: status and version are columns so every update is one compare-and-set statement.</summary>
 public sealed class SqliteCheckoutOrders(SqliteDatabase database) : ICheckoutOrderStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS checkout_orders (
-            order_number TEXT NOT NULL PRIMARY KEY,
-            xcn_user_id  TEXT NOT NULL,
-            status       TEXT NOT NULL,
-            version      INTEGER NOT NULL,
-            body         TEXT NOT NULL,
-            created_at   INTEGER NOT NULL,
-            updated_at   INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_checkout_orders_owner_created ON checkout_orders (xcn_user_id, created_at);
-        """);
-
     public async Task<bool> TryCreateCheckoutOrderAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
@@ -94,4 +81,17 @@ public sealed class SqliteCheckoutOrders(SqliteDatabase database) : ICheckoutOrd
         p.AddWithValue("@body", CheckoutOrderJson.Serialize(order));
         p.AddWithValue("@updatedAt", order.UpdatedAt.ToUnixTimeMilliseconds());
     }
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS checkout_orders (
+            order_number TEXT NOT NULL PRIMARY KEY,
+            xcn_user_id  TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            version      INTEGER NOT NULL,
+            body         TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_checkout_orders_owner_created ON checkout_orders (xcn_user_id, created_at);
+        """);
 }

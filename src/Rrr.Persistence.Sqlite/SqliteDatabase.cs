@@ -11,8 +11,8 @@ namespace Rrr.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IStoreLifecycle, IDisposable
 {
-    // Each port's statements are idempotent, so InitializeAsync can run on every start-up. The order is the order
-    // the tables were created in before the ports had classes of their own.
+    // Each port class ends with the tables it owns; their statements are idempotent, so InitializeAsync can run on every
+    // start-up. The order is the order the tables were created in before the ports had classes of their own.
     private static readonly SqliteSchema[] Schemas =
     [
         SqliteKeyRing.Schema, SqliteAuditStore.Schema, SqliteRrrCallLog.Schema, SqliteWebhookInbox.Schema,
@@ -172,6 +172,41 @@ public sealed class SqliteDatabase : IStoreLifecycle, IDisposable
         Durability durability, Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         WriteAsync(durability, connection => InTransactionAsync(connection, deferred: false, t => work(connection, t), cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// A batch: the writer's turn, one IMMEDIATE transaction, and one statement per item on one command, each item
+    /// bound afresh. <paramref name="result"/> turns an item and the rows its statement changed into its answer,
+    /// inside the same transaction.
+    /// </summary>
+    internal async Task<IReadOnlyList<TResult>> WriteEachAsync<T, TResult>(
+        Durability durability, string sql, IReadOnlyList<T> items, Action<SqliteParameterCollection, T> bind,
+        Func<SqliteConnection, SqliteTransaction, T, int, Task<TResult>> result, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        return await WriteInTransactionAsync(durability, async (connection, transaction) =>
+        {
+            await using var command = connection.Command(transaction, sql);
+            var results = new TResult[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                command.Parameters.Clear();
+                bind(command.Parameters, items[i]);
+                results[i] = await result(connection, transaction, items[i], await command.ExecuteNonQueryAsync(cancellationToken));
+            }
+
+            return results;
+        }, cancellationToken);
+    }
+
+    /// <summary>A batch whose answer for each item follows from the rows its statement changed alone.</summary>
+    internal Task<IReadOnlyList<TResult>> WriteEachAsync<T, TResult>(
+        Durability durability, string sql, IReadOnlyList<T> items, Action<SqliteParameterCollection, T> bind, Func<int, TResult> result,
+        CancellationToken cancellationToken) =>
+        WriteEachAsync(durability, sql, items, bind, (_, _, _, changed) => Task.FromResult(result(changed)), cancellationToken);
+
     private static async Task<T> InTransactionAsync<T>(
         SqliteConnection connection, bool deferred, Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken,
         Func<T, bool>? commitWhen = null)
@@ -242,14 +277,4 @@ public sealed class SqliteDatabase : IStoreLifecycle, IDisposable
         using var connection = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(connection);
     }
-}
-
-/// <summary>How a connection's commits reach the disk (<c>PRAGMA synchronous</c>).</summary>
-internal enum Durability
-{
-    /// <summary>FULL, the default: a commit is on disk when it returns.</summary>
-    Full,
-
-    /// <summary>NORMAL, for the processors' writes, which are safe to redo (see <see cref="SqliteDatabase"/>).</summary>
-    Normal,
 }

@@ -12,36 +12,6 @@ namespace Rrr.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
 {
-    // Key generations came later: every row of an older file is generation 0, so its keys stay what they were.
-    internal static SqliteSchema Schema { get; } = new(
-        """
-        CREATE TABLE IF NOT EXISTS earn_outbox (
-            order_number    TEXT NOT NULL,
-            kind            TEXT NOT NULL,
-            xcn_user_id     TEXT NOT NULL,
-            product         TEXT NOT NULL,
-            amount          TEXT NULL,
-            currency        TEXT NULL,
-            occurred_at     INTEGER NOT NULL,
-            accepted_at     INTEGER NOT NULL,
-            status          TEXT NOT NULL,
-            attempts        INTEGER NOT NULL,
-            next_attempt_at INTEGER NOT NULL,
-            lease_owner     TEXT NULL,
-            lease_until     INTEGER NULL,
-            earn_event_id   TEXT NULL,
-            points          INTEGER NULL,
-            result_status   TEXT NULL,
-            last_error      TEXT NULL,
-            updated_at      INTEGER NOT NULL,
-            key_generation  INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (order_number, kind)
-        );
-        CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
-        CREATE INDEX IF NOT EXISTS ix_earn_outbox_status_updated ON earn_outbox (status, updated_at);
-        """,
-        new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"));
-
     private const string RetryableCondition =
         "(status = 'DEAD' OR (kind = 'REFUNDED' AND status = 'POSTED' AND result_status = 'NOTHING_TO_REVERSE'))";
 
@@ -57,51 +27,40 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
         WHERE order_number = @order AND kind = 'REFUNDED' AND {RetryableCondition};
         """;
 
-    public async Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
-        if (orders.Count == 0)
-        {
-            return [];
-        }
 
         // The same in-process writer turn as the webhook inbox, on the ordinary (synchronous = FULL) connection:
         // this commit is the promise behind the 202.
-        return await database.WriteInTransactionAsync(Durability.Full, async (connection, transaction) =>
-        {
-            var results = new OutboxAddOutcome[orders.Count];
-            await using var insert = connection.Command(transaction, """
-                INSERT INTO earn_outbox (order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at,
-                                         status, attempts, next_attempt_at, updated_at)
-                VALUES (@order, @kind, @user, @product, @amount, @currency, @occurredAt, @acceptedAt, 'PENDING', 0, @acceptedAt, @acceptedAt)
-                ON CONFLICT (order_number, kind) DO NOTHING;
-                """);
-            var order = insert.Parameters.Add("@order", SqliteType.Text);
-            var kind = insert.Parameters.Add("@kind", SqliteType.Text);
-            var user = insert.Parameters.Add("@user", SqliteType.Text);
-            var product = insert.Parameters.Add("@product", SqliteType.Text);
-            var amount = insert.Parameters.Add("@amount", SqliteType.Text);
-            var currency = insert.Parameters.Add("@currency", SqliteType.Text);
-            var occurredAt = insert.Parameters.Add("@occurredAt", SqliteType.Integer);
-            var acceptedAt = insert.Parameters.Add("@acceptedAt", SqliteType.Integer);
-            for (var i = 0; i < orders.Count; i++)
+        return database.WriteEachAsync(
+            Durability.Full,
+            """
+            INSERT INTO earn_outbox (order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at,
+                                     status, attempts, next_attempt_at, updated_at)
+            VALUES (@order, @kind, @user, @product, @amount, @currency, @occurredAt, @acceptedAt, 'PENDING', 0, @acceptedAt, @acceptedAt)
+            ON CONFLICT (order_number, kind) DO NOTHING;
+            """,
+            orders,
+            (p, item) =>
             {
-                var item = orders[i];
                 ArgumentNullException.ThrowIfNull(item);
-                (order.Value, kind.Value, user.Value) = (item.OrderNumber, OutboxCodes.KindText(item.Kind), item.XcnUserId);
-                product.Value = OutboxCodes.ProductText(item.Product);
-                amount.Value = item.Amount is { } money ? money.Amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
-                currency.Value = (item.Amount?.Currency).OrNull();
-                occurredAt.Value = item.OccurredAt.ToUnixTimeMilliseconds();
-                acceptedAt.Value = item.AcceptedAt.ToUnixTimeMilliseconds();
-                var added = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+                p.AddWithValue("@order", item.OrderNumber);
+                p.AddWithValue("@kind", OutboxCodes.KindText(item.Kind));
+                p.AddWithValue("@user", item.XcnUserId);
+                p.AddWithValue("@product", OutboxCodes.ProductText(item.Product));
+                p.AddWithValue("@amount", item.Amount is { } money ? money.Amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value);
+                p.AddWithValue("@currency", (item.Amount?.Currency).OrNull());
+                p.AddWithValue("@occurredAt", item.OccurredAt.ToUnixTimeMilliseconds());
+                p.AddWithValue("@acceptedAt", item.AcceptedAt.ToUnixTimeMilliseconds());
+            },
+            async (connection, transaction, item, changed) =>
+            {
                 var row = await SqliteOutboxRows.ReadAsync(connection, transaction, item.Key, cancellationToken)
                     ?? throw new InvalidOperationException("An outbox row vanished inside its own transaction.");
-                results[i] = new OutboxAddOutcome(added, row);
-            }
-
-            return results;
-        }, cancellationToken);
+                return new OutboxAddOutcome(changed == 1, row);
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<OutboxRow>> ClaimBatchAsync(
@@ -139,66 +98,54 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
         return claimed;
     }
 
-    public async Task<IReadOnlyList<bool>> CompleteManyAsync(
+    public Task<IReadOnlyList<bool>> CompleteManyAsync(
         string owner, IReadOnlyList<OutboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        if (completions.Count == 0)
-        {
-            return [];
-        }
-
-        return await database.WriteInTransactionAsync(Durability.Normal, async (connection, transaction) =>
-        {
-            var results = new bool[completions.Count];
-            await using var command = connection.Command(transaction, """
-                UPDATE earn_outbox SET
-                    status = @status,
-                    next_attempt_at = COALESCE(@retryAt, next_attempt_at),
-                    attempts = attempts + @increment,
-                    earn_event_id = CASE WHEN @status = 'POSTED' THEN @earnEventId ELSE earn_event_id END,
-                    points = CASE WHEN @status = 'POSTED' THEN @points ELSE points END,
-                    result_status = CASE WHEN @status = 'POSTED' THEN @resultStatus ELSE result_status END,
-                    last_error = @error,
-                    lease_owner = NULL, lease_until = NULL, updated_at = @now
-                WHERE order_number = @order AND kind = @kind AND lease_owner = @owner AND status = 'CLAIMED';
-                """);
-            command.Parameters.AddWithValue("@owner", owner);
-            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-            var status = command.Parameters.Add("@status", SqliteType.Text);
-            var retryAt = command.Parameters.Add("@retryAt", SqliteType.Integer);
-            var increment = command.Parameters.Add("@increment", SqliteType.Integer);
-            var earnEventId = command.Parameters.Add("@earnEventId", SqliteType.Text);
-            var points = command.Parameters.Add("@points", SqliteType.Integer);
-            var resultStatus = command.Parameters.Add("@resultStatus", SqliteType.Text);
-            var error = command.Parameters.Add("@error", SqliteType.Text);
-            var order = command.Parameters.Add("@order", SqliteType.Text);
-            var kind = command.Parameters.Add("@kind", SqliteType.Text);
-            await using var reopen = connection.Command(transaction, ReopenRefundSql);
-            reopen.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-            var reopenOrder = reopen.Parameters.Add("@order", SqliteType.Text);
-            for (var i = 0; i < completions.Count; i++)
+        return database.WriteEachAsync(
+            Durability.Normal,
+            """
+            UPDATE earn_outbox SET
+                status = @status,
+                next_attempt_at = COALESCE(@retryAt, next_attempt_at),
+                attempts = attempts + @increment,
+                earn_event_id = CASE WHEN @status = 'POSTED' THEN @earnEventId ELSE earn_event_id END,
+                points = CASE WHEN @status = 'POSTED' THEN @points ELSE points END,
+                result_status = CASE WHEN @status = 'POSTED' THEN @resultStatus ELSE result_status END,
+                last_error = @error,
+                lease_owner = NULL, lease_until = NULL, updated_at = @now
+            WHERE order_number = @order AND kind = @kind AND lease_owner = @owner AND status = 'CLAIMED';
+            """,
+            completions,
+            (p, completion) =>
             {
-                var completion = completions[i];
                 ArgumentNullException.ThrowIfNull(completion);
-                status.Value = OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind));
-                retryAt.Value = completion.Kind == CompletionKind.Retry && completion.RetryAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
-                increment.Value = completion.Kind != CompletionKind.Posted && completion.CountsAsAttempt ? 1 : 0;
-                earnEventId.Value = (completion.Result?.EarnEventId).OrNull();
-                points.Value = (completion.Result?.Points).OrNull();
-                resultStatus.Value = (completion.Result?.Status).OrNull();
-                error.Value = completion.Kind == CompletionKind.Posted ? DBNull.Value : completion.ErrorCode.OrNull();
-                (order.Value, kind.Value) = (completion.Key.OrderNumber, OutboxCodes.KindText(completion.Key.Kind));
-                results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-                if (results[i] && completion.ReopensRefund)
+                p.AddWithValue("@owner", owner);
+                p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                p.AddWithValue("@status", OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind)));
+                p.AddWithValue("@retryAt", completion.Kind == CompletionKind.Retry && completion.RetryAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+                p.AddWithValue("@increment", completion.Kind != CompletionKind.Posted && completion.CountsAsAttempt ? 1 : 0);
+                p.AddWithValue("@earnEventId", (completion.Result?.EarnEventId).OrNull());
+                p.AddWithValue("@points", (completion.Result?.Points).OrNull());
+                p.AddWithValue("@resultStatus", (completion.Result?.Status).OrNull());
+                p.AddWithValue("@error", completion.Kind == CompletionKind.Posted ? DBNull.Value : completion.ErrorCode.OrNull());
+                p.AddWithValue("@order", completion.Key.OrderNumber);
+                p.AddWithValue("@kind", OutboxCodes.KindText(completion.Key.Kind));
+            },
+            async (connection, transaction, completion, changed) =>
+            {
+                if (changed == 1 && completion.ReopensRefund)
                 {
-                    reopenOrder.Value = completion.Key.OrderNumber;
-                    await reopen.ExecuteNonQueryAsync(cancellationToken);
+                    await connection.ExecuteAsync(transaction, ReopenRefundSql, cancellationToken, p =>
+                    {
+                        p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+                        p.AddWithValue("@order", completion.Key.OrderNumber);
+                    });
                 }
-            }
 
-            return results;
-        }, cancellationToken);
+                return changed == 1;
+            },
+            cancellationToken);
     }
 
     public Task<OutboxRow?> GetAsync(OutboxKey key, CancellationToken cancellationToken)
@@ -280,4 +227,34 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
                 p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
                 p.AddRange(parameters);
             }), cancellationToken);
+
+    // Key generations came later: every row of an older file is generation 0, so its keys stay what they were.
+    internal static SqliteSchema Schema { get; } = new(
+        """
+        CREATE TABLE IF NOT EXISTS earn_outbox (
+            order_number    TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            xcn_user_id     TEXT NOT NULL,
+            product         TEXT NOT NULL,
+            amount          TEXT NULL,
+            currency        TEXT NULL,
+            occurred_at     INTEGER NOT NULL,
+            accepted_at     INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_owner     TEXT NULL,
+            lease_until     INTEGER NULL,
+            earn_event_id   TEXT NULL,
+            points          INTEGER NULL,
+            result_status   TEXT NULL,
+            last_error      TEXT NULL,
+            updated_at      INTEGER NOT NULL,
+            key_generation  INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (order_number, kind)
+        );
+        CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS ix_earn_outbox_status_updated ON earn_outbox (status, updated_at);
+        """,
+        new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"));
 }

@@ -6,14 +6,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>Data-protection keys, one row per key.</summary>
 public sealed class SqliteKeyRing(SqliteDatabase database) : IKeyRingStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS data_protection_keys (
-            friendly_name TEXT NOT NULL PRIMARY KEY,
-            xml           TEXT NOT NULL,
-            created_at    INTEGER NOT NULL
-        );
-        """);
-
     public async Task<IReadOnlyList<StoredKey>> GetAllAsync(CancellationToken cancellationToken) =>
         await database.QueryAsync(
             "SELECT friendly_name, xml, created_at FROM data_protection_keys ORDER BY created_at, friendly_name;",
@@ -38,4 +30,12 @@ public sealed class SqliteKeyRing(SqliteDatabase database) : IKeyRingStore
             },
             cancellationToken);
     }
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS data_protection_keys (
+            friendly_name TEXT NOT NULL PRIMARY KEY,
+            xml           TEXT NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        """);
 }

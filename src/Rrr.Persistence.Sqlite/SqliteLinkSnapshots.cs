@@ -5,15 +5,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>Last known link answers from RRR, versioned so an older answer never replaces a newer one.</summary>
 public sealed class SqliteLinkSnapshots(SqliteDatabase database) : ILinkSnapshotStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS link_snapshots (
-            xcn_user_id TEXT NOT NULL PRIMARY KEY,
-            link        TEXT NOT NULL,
-            fetched_at  INTEGER NOT NULL,
-            version     INTEGER NOT NULL
-        );
-        """);
-
     public Task<LinkSnapshot?> GetLinkSnapshotAsync(string xcnUserId, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
             "SELECT link, fetched_at, version FROM link_snapshots WHERE xcn_user_id = @id;",
@@ -45,4 +36,13 @@ public sealed class SqliteLinkSnapshots(SqliteDatabase database) : ILinkSnapshot
             cancellationToken);
         return saved == 1 ? SnapshotSaveResult.Saved : SnapshotSaveResult.Stale;
     }
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS link_snapshots (
+            xcn_user_id TEXT NOT NULL PRIMARY KEY,
+            link        TEXT NOT NULL,
+            fetched_at  INTEGER NOT NULL,
+            version     INTEGER NOT NULL
+        );
+        """);
 }

@@ -6,17 +6,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>The link intent each XCN user is in the middle of, so the wizard resumes at the code step after a refresh.</summary>
 public sealed class SqliteOpenLinkIntents(SqliteDatabase database) : IOpenLinkIntentStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS open_link_intents (
-            xcn_user_id        TEXT NOT NULL PRIMARY KEY,
-            intent_id          TEXT NOT NULL,
-            expires_at         INTEGER NOT NULL,
-            attempts_remaining INTEGER NOT NULL,
-            confirm_attempts   INTEGER NOT NULL,
-            created_at         INTEGER NOT NULL
-        );
-        """);
-
     public Task<OpenLinkIntent?> GetOpenLinkIntentAsync(string xcnUserId, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
             """
@@ -88,4 +77,15 @@ public sealed class SqliteOpenLinkIntents(SqliteDatabase database) : IOpenLinkIn
                 p.AddWithValue("@id", intentId);
             },
             cancellationToken);
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS open_link_intents (
+            xcn_user_id        TEXT NOT NULL PRIMARY KEY,
+            intent_id          TEXT NOT NULL,
+            expires_at         INTEGER NOT NULL,
+            attempts_remaining INTEGER NOT NULL,
+            confirm_attempts   INTEGER NOT NULL,
+            created_at         INTEGER NOT NULL
+        );
+        """);
 }

@@ -2,38 +2,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Features.Awards;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
-using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Persistence.Sqlite;
 
 public static class SqliteRegistration
 {
-    // The class that implements each port in StorePorts.All; a port missing here fails at registration.
-    private static readonly Dictionary<Type, Type> Implementations = new()
-    {
-        [typeof(IStoreLifecycle)] = typeof(SqliteDatabase),
-        [typeof(IKeyRingStore)] = typeof(SqliteKeyRing),
-        [typeof(IAuditStore)] = typeof(SqliteAuditStore),
-        [typeof(IRrrCallLog)] = typeof(SqliteRrrCallLog),
-        [typeof(IWebhookInbox)] = typeof(SqliteWebhookInbox),
-        [typeof(IResourceVersions)] = typeof(SqliteResourceVersions),
-        [typeof(IWalletSnapshotStore)] = typeof(SqliteWalletSnapshots),
-        [typeof(ILinkSnapshotStore)] = typeof(SqliteLinkSnapshots),
-        [typeof(IEarnOutbox)] = typeof(SqliteEarnOutbox),
-        [typeof(IAwardHistoryStore)] = typeof(SqliteAwardHistory),
-        [typeof(IApprovalStore)] = typeof(SqliteApprovalStore),
-        [typeof(ICheckoutOrderStore)] = typeof(SqliteCheckoutOrders),
-        [typeof(IOpenLinkIntentStore)] = typeof(SqliteOpenLinkIntents),
-    };
+    // The adapter's classes; each port in StorePorts.All is served by the one that implements it.
+    private static readonly Type[] PortClasses =
+    [
+        typeof(SqliteDatabase), typeof(SqliteKeyRing), typeof(SqliteAuditStore), typeof(SqliteRrrCallLog), typeof(SqliteWebhookInbox),
+        typeof(SqliteResourceVersions), typeof(SqliteWalletSnapshots), typeof(SqliteLinkSnapshots), typeof(SqliteEarnOutbox),
+        typeof(SqliteAwardHistory), typeof(SqliteApprovalStore), typeof(SqliteCheckoutOrders), typeof(SqliteOpenLinkIntents),
+    ];
 
     /// <summary>
     /// Registers the SQLite adapter's ports keyed by <see cref="StoreProvider.Sqlite"/>, each a class of its own over
@@ -49,15 +30,17 @@ public static class SqliteRegistration
             var folder = options.ResolveDataFolder(sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
             return new SqliteDatabase(folder, options.SqliteFileName);
         });
+        foreach (var portClass in PortClasses)
+        {
+            services.TryAddSingleton(portClass);
+        }
+
         foreach (var port in StorePorts.All)
         {
-            if (!Implementations.TryGetValue(port, out var implementation))
-            {
-                throw new InvalidOperationException($"The SQLite adapter has no class for the store port {port.Name}.");
-            }
-
-            services.TryAddSingleton(implementation);
-            services.AddKeyedSingleton(port, StoreProvider.Sqlite, (sp, _) => sp.GetRequiredService(implementation));
+            // A port without a class here fails at start-up, not on its first use.
+            var portClass = Array.Find(PortClasses, port.IsAssignableFrom)
+                ?? throw new InvalidOperationException($"The SQLite adapter has no class for the store port {port.Name}.");
+            services.AddKeyedSingleton(port, StoreProvider.Sqlite, (sp, _) => sp.GetRequiredService(portClass));
         }
 
         return services;

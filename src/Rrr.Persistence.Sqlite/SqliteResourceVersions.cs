@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Persistence.Sqlite;
@@ -10,62 +9,38 @@ namespace Rrr.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteResourceVersions(SqliteDatabase database) : IResourceVersions
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS resource_versions (
-            resource_type TEXT NOT NULL,
-            resource_id   TEXT NOT NULL,
-            version       INTEGER NOT NULL,
-            event_id      TEXT NOT NULL,
-            event_type    TEXT NOT NULL,
-            data          TEXT NOT NULL,
-            applied_at    INTEGER NOT NULL,
-            PRIMARY KEY (resource_type, resource_id)
-        );
-        """);
-
     public async Task<ResourceApplyResult> TryApplyAsync(ResourceState state, CancellationToken cancellationToken) =>
         (await TryApplyManyAsync([state], cancellationToken))[0];
 
-    public async Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ResourceApplyResult>> TryApplyManyAsync(IReadOnlyList<ResourceState> states, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(states);
-        if (states.Count == 0)
-        {
-            return [];
-        }
 
-        return await database.WriteInTransactionAsync(Durability.Normal, async (connection, transaction) =>
-        {
-            var results = new ResourceApplyResult[states.Count];
-
-            // The WHERE on the upsert is the whole rule: only a strictly newer version replaces the row.
-            await using var command = connection.Command(transaction, """
-                INSERT INTO resource_versions (resource_type, resource_id, version, event_id, event_type, data, applied_at)
-                VALUES (@type, @id, @version, @eventId, @eventType, @data, @appliedAt)
-                ON CONFLICT (resource_type, resource_id) DO UPDATE SET
-                    version = excluded.version, event_id = excluded.event_id, event_type = excluded.event_type,
-                    data = excluded.data, applied_at = excluded.applied_at
-                WHERE excluded.version > resource_versions.version;
-                """);
-            var type = command.Parameters.Add("@type", SqliteType.Text);
-            var id = command.Parameters.Add("@id", SqliteType.Text);
-            var version = command.Parameters.Add("@version", SqliteType.Integer);
-            var eventId = command.Parameters.Add("@eventId", SqliteType.Text);
-            var eventType = command.Parameters.Add("@eventType", SqliteType.Text);
-            var data = command.Parameters.Add("@data", SqliteType.Text);
-            var appliedAt = command.Parameters.Add("@appliedAt", SqliteType.Integer);
-            for (var i = 0; i < states.Count; i++)
+        // The WHERE on the upsert is the whole rule: only a strictly newer version replaces the row.
+        return database.WriteEachAsync(
+            Durability.Normal,
+            """
+            INSERT INTO resource_versions (resource_type, resource_id, version, event_id, event_type, data, applied_at)
+            VALUES (@type, @id, @version, @eventId, @eventType, @data, @appliedAt)
+            ON CONFLICT (resource_type, resource_id) DO UPDATE SET
+                version = excluded.version, event_id = excluded.event_id, event_type = excluded.event_type,
+                data = excluded.data, applied_at = excluded.applied_at
+            WHERE excluded.version > resource_versions.version;
+            """,
+            states,
+            (p, state) =>
             {
-                var state = states[i];
                 ArgumentNullException.ThrowIfNull(state);
-                (type.Value, id.Value, version.Value) = (state.ResourceType, state.ResourceId, state.Version);
-                (eventId.Value, eventType.Value, data.Value) = (state.EventId, state.EventType, state.Data);
-                appliedAt.Value = state.AppliedAt.ToUnixTimeMilliseconds();
-                results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? ResourceApplyResult.Applied : ResourceApplyResult.Stale;
-            }
-
-            return results;
-        }, cancellationToken);
+                p.AddWithValue("@type", state.ResourceType);
+                p.AddWithValue("@id", state.ResourceId);
+                p.AddWithValue("@version", state.Version);
+                p.AddWithValue("@eventId", state.EventId);
+                p.AddWithValue("@eventType", state.EventType);
+                p.AddWithValue("@data", state.Data);
+                p.AddWithValue("@appliedAt", state.AppliedAt.ToUnixTimeMilliseconds());
+            },
+            changed => changed == 1 ? ResourceApplyResult.Applied : ResourceApplyResult.Stale,
+            cancellationToken);
     }
 
     public async Task<ResourceState?> GetAsync(string resourceType, string resourceId, CancellationToken cancellationToken)
@@ -84,4 +59,17 @@ public sealed class SqliteResourceVersions(SqliteDatabase database) : IResourceV
                 reader.GetString(3), reader.GetTime(4)),
             cancellationToken);
     }
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS resource_versions (
+            resource_type TEXT NOT NULL,
+            resource_id   TEXT NOT NULL,
+            version       INTEGER NOT NULL,
+            event_id      TEXT NOT NULL,
+            event_type    TEXT NOT NULL,
+            data          TEXT NOT NULL,
+            applied_at    INTEGER NOT NULL,
+            PRIMARY KEY (resource_type, resource_id)
+        );
+        """);
 }

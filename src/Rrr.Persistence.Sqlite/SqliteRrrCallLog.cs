@@ -8,27 +8,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>The RRR call log: one row per attempt, read by trace id or idempotency key.</summary>
 public sealed class SqliteRrrCallLog(SqliteDatabase database) : IRrrCallLog
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS rrr_calls (
-            id              TEXT NOT NULL PRIMARY KEY,
-            started_at      INTEGER NOT NULL,
-            operation       TEXT NOT NULL,
-            method          TEXT NOT NULL,
-            path_template   TEXT NOT NULL,
-            idempotency_key TEXT NULL,
-            trace_id        TEXT NOT NULL,
-            attempt         INTEGER NOT NULL,
-            status_code     INTEGER NULL,
-            error_code      TEXT NULL,
-            outcome         TEXT NOT NULL,
-            latency_ms      INTEGER NOT NULL,
-            replayed        INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_rrr_calls_started_at ON rrr_calls (started_at);
-        CREATE INDEX IF NOT EXISTS ix_rrr_calls_trace_started_at ON rrr_calls (trace_id, started_at);
-        CREATE INDEX IF NOT EXISTS ix_rrr_calls_key_started_at ON rrr_calls (idempotency_key, started_at);
-        """);
-
     private const string RrrCallColumns =
         "id, started_at, operation, method, path_template, idempotency_key, trace_id, attempt, status_code, error_code, outcome, latency_ms, replayed";
 
@@ -126,4 +105,25 @@ public sealed class SqliteRrrCallLog(SqliteDatabase database) : IRrrCallLog
         Outcome: Enum.Parse<RrrCallOutcome>(reader.GetString(10)),
         LatencyMs: reader.GetInt64(11),
         Replayed: reader.GetInt64(12) != 0);
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS rrr_calls (
+            id              TEXT NOT NULL PRIMARY KEY,
+            started_at      INTEGER NOT NULL,
+            operation       TEXT NOT NULL,
+            method          TEXT NOT NULL,
+            path_template   TEXT NOT NULL,
+            idempotency_key TEXT NULL,
+            trace_id        TEXT NOT NULL,
+            attempt         INTEGER NOT NULL,
+            status_code     INTEGER NULL,
+            error_code      TEXT NULL,
+            outcome         TEXT NOT NULL,
+            latency_ms      INTEGER NOT NULL,
+            replayed        INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_rrr_calls_started_at ON rrr_calls (started_at);
+        CREATE INDEX IF NOT EXISTS ix_rrr_calls_trace_started_at ON rrr_calls (trace_id, started_at);
+        CREATE INDEX IF NOT EXISTS ix_rrr_calls_key_started_at ON rrr_calls (idempotency_key, started_at);
+        """);
 }

@@ -6,16 +6,6 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>Last known wallet answers from RRR, versioned so an older answer never replaces a newer one.</summary>
 public sealed class SqliteWalletSnapshots(SqliteDatabase database) : IWalletSnapshotStore
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS wallet_snapshots (
-            rrr_member_id TEXT NOT NULL PRIMARY KEY,
-            wallet        TEXT NOT NULL,
-            as_of         INTEGER NOT NULL,
-            fetched_at    INTEGER NOT NULL,
-            version       INTEGER NOT NULL
-        );
-        """);
-
     public Task<WalletSnapshot?> GetWalletSnapshotAsync(string rrrMemberId, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
             "SELECT wallet, as_of, fetched_at, version FROM wallet_snapshots WHERE rrr_member_id = @id;",
@@ -48,4 +38,14 @@ public sealed class SqliteWalletSnapshots(SqliteDatabase database) : IWalletSnap
             cancellationToken);
         return saved == 1 ? SnapshotSaveResult.Saved : SnapshotSaveResult.Stale;
     }
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS wallet_snapshots (
+            rrr_member_id TEXT NOT NULL PRIMARY KEY,
+            wallet        TEXT NOT NULL,
+            as_of         INTEGER NOT NULL,
+            fetched_at    INTEGER NOT NULL,
+            version       INTEGER NOT NULL
+        );
+        """);
 }

@@ -9,62 +9,35 @@ namespace Rrr.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
 {
-    internal static SqliteSchema Schema { get; } = new("""
-        CREATE TABLE IF NOT EXISTS webhook_inbox (
-            event_id        TEXT NOT NULL PRIMARY KEY,
-            type            TEXT NOT NULL,
-            received_at     INTEGER NOT NULL,
-            payload         TEXT NOT NULL,
-            status          TEXT NOT NULL,
-            attempts        INTEGER NOT NULL,
-            next_attempt_at INTEGER NOT NULL,
-            claimed_by      TEXT NULL,
-            lease_until     INTEGER NULL,
-            outcome         TEXT NULL,
-            last_error      TEXT NULL,
-            processed_at    INTEGER NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_webhook_inbox_due ON webhook_inbox (status, next_attempt_at, received_at);
-        CREATE INDEX IF NOT EXISTS ix_webhook_inbox_received_at ON webhook_inbox (received_at);
-        """);
-
     private const string InboxColumns =
         "event_id, type, received_at, payload, status, attempts, outcome, last_error, processed_at, claimed_by, lease_until";
 
     public async Task<InboxAddResult> TryAddAsync(InboxEvent inboxEvent, CancellationToken cancellationToken) =>
         (await TryAddManyAsync([inboxEvent], cancellationToken))[0];
 
-    public async Task<IReadOnlyList<InboxAddResult>> TryAddManyAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<InboxAddResult>> TryAddManyAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            return [];
-        }
 
-        return await database.WriteInTransactionAsync(Durability.Full, async (connection, transaction) =>
-        {
-            var results = new InboxAddResult[events.Count];
-            await using var command = connection.Command(transaction, """
-                INSERT INTO webhook_inbox (event_id, type, received_at, payload, status, attempts, next_attempt_at)
-                VALUES (@id, @type, @receivedAt, @payload, 'pending', 0, @receivedAt)
-                ON CONFLICT (event_id) DO NOTHING;
-                """);
-            var id = command.Parameters.Add("@id", SqliteType.Text);
-            var type = command.Parameters.Add("@type", SqliteType.Text);
-            var receivedAt = command.Parameters.Add("@receivedAt", SqliteType.Integer);
-            var payload = command.Parameters.Add("@payload", SqliteType.Text);
-            for (var i = 0; i < events.Count; i++)
+        // The promise behind the 2xx: the ordinary (synchronous = FULL) connection.
+        return database.WriteEachAsync(
+            Durability.Full,
+            """
+            INSERT INTO webhook_inbox (event_id, type, received_at, payload, status, attempts, next_attempt_at)
+            VALUES (@id, @type, @receivedAt, @payload, 'pending', 0, @receivedAt)
+            ON CONFLICT (event_id) DO NOTHING;
+            """,
+            events,
+            (p, inboxEvent) =>
             {
-                var inboxEvent = events[i];
                 ArgumentNullException.ThrowIfNull(inboxEvent);
-                (id.Value, type.Value, payload.Value) = (inboxEvent.EventId, inboxEvent.Type, inboxEvent.Payload);
-                receivedAt.Value = inboxEvent.ReceivedAt.ToUnixTimeMilliseconds();
-                results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? InboxAddResult.Added : InboxAddResult.Duplicate;
-            }
-
-            return results;
-        }, cancellationToken);
+                p.AddWithValue("@id", inboxEvent.EventId);
+                p.AddWithValue("@type", inboxEvent.Type);
+                p.AddWithValue("@receivedAt", inboxEvent.ReceivedAt.ToUnixTimeMilliseconds());
+                p.AddWithValue("@payload", inboxEvent.Payload);
+            },
+            changed => changed == 1 ? InboxAddResult.Added : InboxAddResult.Duplicate,
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClaimedInboxEvent>> ClaimAsync(
@@ -109,36 +82,27 @@ public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
         string eventId, string owner, InboxOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken) =>
         (await MarkProcessedManyAsync(owner, [new InboxCompletion(eventId, outcome)], processedAt, cancellationToken))[0];
 
-    public async Task<IReadOnlyList<bool>> MarkProcessedManyAsync(
+    public Task<IReadOnlyList<bool>> MarkProcessedManyAsync(
         string owner, IReadOnlyList<InboxCompletion> completions, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        if (completions.Count == 0)
-        {
-            return [];
-        }
-
-        return await database.WriteInTransactionAsync(Durability.Normal, async (connection, transaction) =>
-        {
-            var results = new bool[completions.Count];
-            await using var command = connection.Command(transaction, """
-                UPDATE webhook_inbox
-                SET status = 'processed', outcome = @outcome, processed_at = @processedAt, claimed_by = NULL, lease_until = NULL
-                WHERE event_id = @id AND claimed_by = @owner AND status = 'pending';
-                """);
-            var id = command.Parameters.Add("@id", SqliteType.Text);
-            var outcome = command.Parameters.Add("@outcome", SqliteType.Text);
-            command.Parameters.AddWithValue("@owner", owner);
-            command.Parameters.AddWithValue("@processedAt", processedAt.ToUnixTimeMilliseconds());
-            for (var i = 0; i < completions.Count; i++)
+        return database.WriteEachAsync(
+            Durability.Normal,
+            """
+            UPDATE webhook_inbox
+            SET status = 'processed', outcome = @outcome, processed_at = @processedAt, claimed_by = NULL, lease_until = NULL
+            WHERE event_id = @id AND claimed_by = @owner AND status = 'pending';
+            """,
+            completions,
+            (p, completion) =>
             {
-                id.Value = completions[i].EventId;
-                outcome.Value = InboxCodes.OutcomeText(completions[i].Outcome);
-                results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-            }
-
-            return results;
-        }, cancellationToken);
+                p.AddWithValue("@id", completion.EventId);
+                p.AddWithValue("@outcome", InboxCodes.OutcomeText(completion.Outcome));
+                p.AddWithValue("@owner", owner);
+                p.AddWithValue("@processedAt", processedAt.ToUnixTimeMilliseconds());
+            },
+            changed => changed == 1,
+            cancellationToken);
     }
 
     public async Task<bool> MarkFailedAsync(
@@ -210,4 +174,23 @@ public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
 
     private static InboxEvent ReadEvent(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetString(3));
+
+    internal static SqliteSchema Schema { get; } = new("""
+        CREATE TABLE IF NOT EXISTS webhook_inbox (
+            event_id        TEXT NOT NULL PRIMARY KEY,
+            type            TEXT NOT NULL,
+            received_at     INTEGER NOT NULL,
+            payload         TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            claimed_by      TEXT NULL,
+            lease_until     INTEGER NULL,
+            outcome         TEXT NULL,
+            last_error      TEXT NULL,
+            processed_at    INTEGER NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_webhook_inbox_due ON webhook_inbox (status, next_attempt_at, received_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_inbox_received_at ON webhook_inbox (received_at);
+        """);
 }
