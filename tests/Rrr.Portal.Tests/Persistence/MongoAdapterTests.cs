@@ -22,7 +22,7 @@ public sealed class MongoAdapterTests : IAsyncLifetime
         var store = adapter.Open();
         await store.Lifecycle.InitializeAsync(Ct);
 
-        var indexes = await (await adapter.Database.GetCollection<BsonDocument>(MongoStore.InboxCollection)
+        var indexes = await (await adapter.Database.GetCollection<BsonDocument>(MongoWebhookInbox.InboxCollection)
             .Indexes.ListAsync(Ct)).ToListAsync(Ct);
 
         var ttl = Assert.Single(indexes, i => i["name"] == "ttl_received_at");

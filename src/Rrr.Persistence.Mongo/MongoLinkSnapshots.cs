@@ -1,0 +1,45 @@
+using MongoDB.Driver;
+using Rrr.Core.Features.Links;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>The last link answer from RRR per XCN user (<c>_id</c> = XCN user id); saved only over an older one.</summary>
+public sealed class MongoLinkSnapshots(MongoDatabaseContext context) : ILinkSnapshotStore
+{
+    internal const string CollectionName = "link_snapshots";
+
+    private IMongoCollection<LinkSnapshotDocument> Snapshots => context.Collection<LinkSnapshotDocument>(CollectionName);
+
+    public async Task<LinkSnapshot?> GetLinkSnapshotAsync(string xcnUserId, CancellationToken cancellationToken)
+    {
+        var document = await Snapshots.Find(Builders<LinkSnapshotDocument>.Filter.Eq(d => d.Id, xcnUserId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : new LinkSnapshot(document.Id, document.Link, document.Version, BsonTime.Utc(document.FetchedAt));
+    }
+
+    public Task<SnapshotSaveResult> SaveLinkSnapshotAsync(LinkSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var filter = Builders<LinkSnapshotDocument>.Filter;
+        var fetchedAt = BsonTime.From(snapshot.FetchedAt);
+        var olderThanThis = filter.Eq(d => d.Id, snapshot.XcnUserId)
+            & (filter.Lt(d => d.Version, snapshot.Version)
+               | (filter.Eq(d => d.Version, snapshot.Version) & filter.Lte(d => d.FetchedAt, fetchedAt)));
+        var update = Builders<LinkSnapshotDocument>.Update
+            .Set(d => d.Link, snapshot.LinkJson)
+            .Set(d => d.FetchedAt, fetchedAt)
+            .Set(d => d.Version, snapshot.Version);
+        return SnapshotUpsert.IfOlderAsync(Snapshots, olderThanThis, update, cancellationToken);
+    }
+}
+
+internal sealed class LinkSnapshotDocument
+{
+    /// <summary>The XCN user id.</summary>
+    public string Id { get; set; } = "";
+
+    public string Link { get; set; } = "";
+
+    public DateTime FetchedAt { get; set; }
+
+    public long Version { get; set; }
+}

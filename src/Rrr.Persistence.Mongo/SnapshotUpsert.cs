@@ -1,0 +1,34 @@
+using MongoDB.Driver;
+using Rrr.Core.Features.Links;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>
+/// The save both snapshot ports share: one conditional upsert, atomic per document, that matches only an
+/// older row; when the stored row is newer the upsert's insert collides on <c>_id</c>, which is exactly "stale".
+/// </summary>
+internal static class SnapshotUpsert
+{
+    public static async Task<SnapshotSaveResult> IfOlderAsync<TDocument>(
+        IMongoCollection<TDocument> collection, FilterDefinition<TDocument> olderThanThis, UpdateDefinition<TDocument> update,
+        CancellationToken cancellationToken)
+    {
+        // Two first-ever saves race on the insert: the loser sees a duplicate key although it may be the
+        // newer one. The second try meets the inserted row, so its filter decides honestly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await collection.UpdateOneAsync(olderThanThis, update, new UpdateOptions { IsUpsert = true }, cancellationToken);
+                return SnapshotSaveResult.Saved;
+            }
+            catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey && attempt == 2)
+            {
+                return SnapshotSaveResult.Stale;
+            }
+            catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+            {
+            }
+        }
+    }
+}
