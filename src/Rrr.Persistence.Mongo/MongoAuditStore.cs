@@ -75,26 +75,23 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
             page &= filter.Lt(a => a.OccurredAt, at) | (filter.Eq(a => a.OccurredAt, at) & filter.Lt(a => a.Id, before.Id));
         }
 
-        // Count and page from one snapshot, as SQLite's read transaction gives them.
-        return await context.InTransactionAsync(
-            async (session, ct) =>
-            {
-                var total = query.CountTotal
-                    ? await Audit.CountDocumentsAsync(session, where, new CountOptions { Limit = query.CountUpTo + 1L }, ct)
-                    : AuditPage.NotCounted;
-                var lowerBound = query.CountUpTo is { } cap && total > cap;
-                if (lowerBound)
-                {
-                    total = query.CountUpTo!.Value;
-                }
-
-                var documents = await Audit.Find(session, page)
-                    .Sort(Builders<AuditDocument>.Sort.Descending(a => a.OccurredAt).Descending(a => a.Id))
-                    .Skip(query.Skip)
-                    .Limit(query.Take)
-                    .ToListAsync(ct);
-                return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
-            },
+        var (counted, documents) = await MongoPage.ReadAsync(
+            context,
+            Audit,
+            query.CountTotal ? where : null,
+            new CountOptions { Limit = query.CountUpTo + 1L },
+            page,
+            Builders<AuditDocument>.Sort.Descending(a => a.OccurredAt).Descending(a => a.Id),
+            query.Skip,
+            query.Take,
             cancellationToken);
+        var total = query.CountTotal ? counted : AuditPage.NotCounted;
+        var lowerBound = query.CountUpTo is { } cap && total > cap;
+        if (lowerBound)
+        {
+            total = query.CountUpTo!.Value;
+        }
+
+        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
     }
 }

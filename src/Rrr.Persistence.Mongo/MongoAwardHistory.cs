@@ -94,18 +94,16 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
         var where = Filter.Eq(d => d.Id.Model, modelXcnUserId);
 
-        // Count and page from one snapshot, as SQLite's read transaction gives them.
-        return await context.InTransactionAsync(
-            async (session, ct) =>
-            {
-                var total = await Awards.CountDocumentsAsync(session, where, cancellationToken: ct);
-                var documents = await Awards.Find(session, where)
-                    .Sort(Builders<AwardDocument>.Sort.Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId))
-                    .Skip(skip)
-                    .Limit(take)
-                    .ToListAsync(ct);
-                return new AwardHistoryPage(documents.ConvertAll(d => d.ToRecord()), total);
-            },
+        var (total, documents) = await MongoPage.ReadAsync(
+            context,
+            Awards,
+            where,
+            null,
+            where,
+            Builders<AwardDocument>.Sort.Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId),
+            skip,
+            take,
             cancellationToken);
+        return new AwardHistoryPage(documents.ConvertAll(d => d.ToRecord()), total);
     }
 }

@@ -19,16 +19,8 @@ public sealed class MongoLinkSnapshots(MongoDatabaseContext context) : ILinkSnap
     public Task<SnapshotSaveResult> SaveLinkSnapshotAsync(LinkSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var filter = Builders<LinkSnapshotDocument>.Filter;
-        var fetchedAt = BsonTime.From(snapshot.FetchedAt);
-        var olderThanThis = filter.Eq(d => d.Id, snapshot.XcnUserId)
-            & (filter.Lt(d => d.Version, snapshot.Version)
-               | (filter.Eq(d => d.Version, snapshot.Version) & filter.Lte(d => d.FetchedAt, fetchedAt)));
-        var update = Builders<LinkSnapshotDocument>.Update
-            .Set(d => d.Link, snapshot.LinkJson)
-            .Set(d => d.FetchedAt, fetchedAt)
-            .Set(d => d.Version, snapshot.Version);
-        return SnapshotUpsert.IfOlderAsync(Snapshots, olderThanThis, update, cancellationToken);
+        var update = Builders<LinkSnapshotDocument>.Update.Set(d => d.Link, snapshot.LinkJson);
+        return SnapshotUpsert.IfOlderAsync(Snapshots, snapshot.XcnUserId, snapshot.Version, snapshot.FetchedAt, update, cancellationToken);
     }
 }
 

@@ -17,6 +17,24 @@ namespace Rrr.Persistence.Mongo;
 
 public static class MongoRegistration
 {
+    /// <summary>Every port of <see cref="StorePorts.All"/> and its class; the context itself is the lifecycle.</summary>
+    private static readonly (Type Port, Func<MongoDatabaseContext, object> Create)[] Ports =
+    [
+        (typeof(IStoreLifecycle), context => context),
+        (typeof(IKeyRingStore), context => new MongoKeyRing(context)),
+        (typeof(IAuditStore), context => new MongoAuditStore(context)),
+        (typeof(IRrrCallLog), context => new MongoRrrCallLog(context)),
+        (typeof(IWebhookInbox), context => new MongoWebhookInbox(context)),
+        (typeof(IResourceVersions), context => new MongoResourceVersions(context)),
+        (typeof(IWalletSnapshotStore), context => new MongoWalletSnapshots(context)),
+        (typeof(ILinkSnapshotStore), context => new MongoLinkSnapshots(context)),
+        (typeof(IEarnOutbox), context => new MongoEarnOutbox(context)),
+        (typeof(IAwardHistoryStore), context => new MongoAwardHistory(context)),
+        (typeof(IApprovalStore), context => new MongoApprovalStore(context)),
+        (typeof(ICheckoutOrderStore), context => new MongoCheckoutOrders(context)),
+        (typeof(IOpenLinkIntentStore), context => new MongoOpenLinkIntents(context)),
+    ];
+
     /// <summary>
     /// Registers the MongoDB adapter's ports keyed by <see cref="StoreProvider.Mongo"/>, one class per port over
     /// one <see cref="MongoDatabaseContext"/>; the host forwards each port to the provider its options name, so
@@ -34,25 +52,11 @@ public static class MongoRegistration
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.MongoDatabase,
             sp.GetService<IOptions<WebhookProcessorOptions>>()?.Value.Retention));
 
-        Port<IStoreLifecycle>(services, sp => sp.GetRequiredService<MongoDatabaseContext>());
-        Port<IKeyRingStore>(services, sp => new MongoKeyRing(Context(sp)));
-        Port<IAuditStore>(services, sp => new MongoAuditStore(Context(sp)));
-        Port<IRrrCallLog>(services, sp => new MongoRrrCallLog(Context(sp)));
-        Port<IWebhookInbox>(services, sp => new MongoWebhookInbox(Context(sp)));
-        Port<IResourceVersions>(services, sp => new MongoResourceVersions(Context(sp)));
-        Port<IWalletSnapshotStore>(services, sp => new MongoWalletSnapshots(Context(sp)));
-        Port<ILinkSnapshotStore>(services, sp => new MongoLinkSnapshots(Context(sp)));
-        Port<IEarnOutbox>(services, sp => new MongoEarnOutbox(Context(sp)));
-        Port<IAwardHistoryStore>(services, sp => new MongoAwardHistory(Context(sp)));
-        Port<IApprovalStore>(services, sp => new MongoApprovalStore(Context(sp)));
-        Port<ICheckoutOrderStore>(services, sp => new MongoCheckoutOrders(Context(sp)));
-        Port<IOpenLinkIntentStore>(services, sp => new MongoOpenLinkIntents(Context(sp)));
+        foreach (var (port, create) in Ports)
+        {
+            services.AddKeyedSingleton(port, StoreProvider.Mongo, (sp, _) => create(sp.GetRequiredService<MongoDatabaseContext>()));
+        }
+
         return services;
     }
-
-    private static MongoDatabaseContext Context(IServiceProvider services) => services.GetRequiredService<MongoDatabaseContext>();
-
-    private static void Port<TPort>(IServiceCollection services, Func<IServiceProvider, TPort> create)
-        where TPort : class =>
-        services.AddKeyedSingleton(StoreProvider.Mongo, (sp, _) => create(sp));
 }

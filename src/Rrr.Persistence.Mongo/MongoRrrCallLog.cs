@@ -60,19 +60,17 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
             where &= filter.Eq(c => c.IdempotencyKey, query.IdempotencyKey);
         }
 
-        // Count and page from one snapshot, as SQLite's read transaction gives them.
-        return await context.InTransactionAsync(
-            async (session, ct) =>
-            {
-                var total = await Calls.CountDocumentsAsync(session, where, cancellationToken: ct);
-                var documents = await Calls.Find(session, where)
-                    .Sort(Builders<RrrCallDocument>.Sort.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id))
-                    .Skip(query.Skip)
-                    .Limit(query.Take)
-                    .ToListAsync(ct);
-                return new RrrCallPage(documents.ConvertAll(d => d.ToRecord()), total);
-            },
+        var (total, documents) = await MongoPage.ReadAsync(
+            context,
+            Calls,
+            where,
+            null,
+            where,
+            Builders<RrrCallDocument>.Sort.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
+            query.Skip,
+            query.Take,
             cancellationToken);
+        return new RrrCallPage(documents.ConvertAll(d => d.ToRecord()), total);
     }
 }
 

@@ -22,17 +22,8 @@ public sealed class MongoWalletSnapshots(MongoDatabaseContext context) : IWallet
     public Task<SnapshotSaveResult> SaveWalletSnapshotAsync(WalletSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var filter = Builders<WalletSnapshotDocument>.Filter;
-        var fetchedAt = BsonTime.From(snapshot.FetchedAt);
-        var olderThanThis = filter.Eq(d => d.Id, snapshot.RrrMemberId)
-            & (filter.Lt(d => d.Version, snapshot.Version)
-               | (filter.Eq(d => d.Version, snapshot.Version) & filter.Lte(d => d.FetchedAt, fetchedAt)));
-        var update = Builders<WalletSnapshotDocument>.Update
-            .Set(d => d.Wallet, snapshot.WalletJson)
-            .Set(d => d.AsOf, BsonTime.From(snapshot.AsOf))
-            .Set(d => d.FetchedAt, fetchedAt)
-            .Set(d => d.Version, snapshot.Version);
-        return SnapshotUpsert.IfOlderAsync(Snapshots, olderThanThis, update, cancellationToken);
+        var update = Builders<WalletSnapshotDocument>.Update.Set(d => d.Wallet, snapshot.WalletJson).Set(d => d.AsOf, BsonTime.From(snapshot.AsOf));
+        return SnapshotUpsert.IfOlderAsync(Snapshots, snapshot.RrrMemberId, snapshot.Version, snapshot.FetchedAt, update, cancellationToken);
     }
 }
 
