@@ -128,6 +128,28 @@ public abstract class ApprovalStoreContract<TAdapter> : IAsyncLifetime
         Assert.Equal(10, result.RecordsChecked);
     }
 
+    /// <summary>
+    /// A decision is one unit (request update + its record): of two approvals at the same revision, from two
+    /// instances at once, exactly one is stored, and the chain holds its record and no other.
+    /// </summary>
+    [Fact]
+    public async Task TwoApprovalsAtTheSameRevision_FromTwoInstances_ExactlyOneWins_WithExactlyItsRecord()
+    {
+        var store = await ReadyAsync();
+        var other = OpenStore().Approvals;
+        await store.CreateAsync(Request("apr_1"), Draft("apr_1", ApprovalAction.Requested, "ada"), Chain, Ct);
+        var approved = Request("apr_1") with { Status = ApprovalStatus.Approved, Revision = 2 };
+
+        var won = await Task.WhenAll(
+            Task.Run(() => store.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "grace"), Chain, Ct), Ct),
+            Task.Run(() => other.UpdateAsync(approved, 1, Draft("apr_1", ApprovalAction.Approved, "hugo"), Chain, Ct), Ct));
+
+        Assert.Single(won, w => w);
+        Assert.Equal(approved, await store.GetAsync("apr_1", Ct));
+        Assert.Equal(["ada", won[0] ? "grace" : "hugo"], (await store.GetRecordsAsync("apr_1", Ct)).Select(r => r.ActorId));
+        Assert.True(ApprovalChain.Verify(await store.ReadLogAsync(0, 10, Ct), Chain).Intact);
+    }
+
     [Fact]
     public async Task ListPending_IsOldestFirst_WithoutDecidedOrExpired_AndFiltersByKind()
     {

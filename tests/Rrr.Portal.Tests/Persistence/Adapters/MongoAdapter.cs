@@ -5,7 +5,8 @@ namespace Rrr.Portal.Tests.Persistence.Adapters;
 
 /// <summary>
 /// The MongoDB adapter over a database of its own on the server named by RRR_TEST_MONGO (a connection
-/// string). Without it every test reports as skipped with the reason, so a green run never hides an
+/// string to a replica set: a single node started with --replSet and rs.initiate() is enough, since the
+/// adapter uses multi-document transactions and refuses a standalone at initialisation). Without it every test reports as skipped with the reason, so a green run never hides an
 /// untested adapter.
 /// </summary>
 public sealed class MongoAdapter : StoreAdapter
@@ -37,8 +38,21 @@ public sealed class MongoAdapter : StoreAdapter
             current = client ??= new MongoClient(connectionString);
         }
 
-        var store = new MongoStore(current, DatabaseName);
-        return new PortalStores(store, store, store, store, store, store, store, store, store, store, store, store, store);
+        var context = new MongoDatabaseContext(current, DatabaseName);
+        return new PortalStores(
+            context,
+            new MongoKeyRing(context),
+            new MongoAuditStore(context),
+            new MongoRrrCallLog(context),
+            new MongoWebhookInbox(context),
+            new MongoResourceVersions(context),
+            new MongoWalletSnapshots(context),
+            new MongoLinkSnapshots(context),
+            new MongoEarnOutbox(context),
+            new MongoAwardHistory(context),
+            new MongoApprovalStore(context),
+            new MongoCheckoutOrders(context),
+            new MongoOpenLinkIntents(context));
     }
 
     public override async Task<bool> StorageExistsAsync()

@@ -1,0 +1,97 @@
+using MongoDB.Driver;
+using Rrr.Core.Features.Audit;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>
+/// The audit trail, newest first. Every index ends in the query's sort (occurred_at, _id descending), so a
+/// page is read in index order instead of sorting every matching event in memory.
+/// </summary>
+public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
+{
+    internal const string CollectionName = "audit_events";
+
+    private IMongoCollection<AuditDocument> Audit => context.Collection<AuditDocument>(CollectionName);
+
+    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
+    {
+        var index = Builders<AuditDocument>.IndexKeys;
+        return context.CreateIndexesAsync<AuditDocument>(
+            CollectionName,
+            [
+                new(index.Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_occurred_at_id" }),
+                new(index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_actor_occurred_at_id" }),
+                new(index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_kind_occurred_at_id" }),
+                new(
+                    index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id),
+                    new CreateIndexOptions { Name = "ix_actor_kind_occurred_at_id" }),
+            ],
+            ["ix_occurred_at", "ix_actor_occurred_at", "ix_kind_occurred_at", "ix_actor_kind_occurred_at"],
+            cancellationToken);
+    }
+
+    public async Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        try
+        {
+            await Audit.InsertOneAsync(AuditDocument.From(auditEvent), cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Same event id already stored: a retried append, which must not become a second entry.
+        }
+    }
+
+    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        AuditQueryRules.Validate(query);
+        var filter = Builders<AuditDocument>.Filter;
+        var where = filter.Empty;
+        if (query.ActorId is not null)
+        {
+            where &= filter.Eq(a => a.ActorId, query.ActorId);
+        }
+
+        if (query.Kind is not null)
+        {
+            where &= filter.Eq(a => a.Kind, query.Kind);
+        }
+
+        if (query.From is { } from)
+        {
+            where &= filter.Gte(a => a.OccurredAt, BsonTime.From(from));
+        }
+
+        if (query.To is { } to)
+        {
+            where &= filter.Lt(a => a.OccurredAt, BsonTime.From(to));
+        }
+
+        var page = where;
+        if (query.Before is { } before)
+        {
+            var at = BsonTime.From(before.OccurredAt);
+            page &= filter.Lt(a => a.OccurredAt, at) | (filter.Eq(a => a.OccurredAt, at) & filter.Lt(a => a.Id, before.Id));
+        }
+
+        var (counted, documents) = await MongoPage.ReadAsync(
+            context,
+            Audit,
+            query.CountTotal ? where : null,
+            new CountOptions { Limit = query.CountUpTo + 1L },
+            page,
+            Builders<AuditDocument>.Sort.Descending(a => a.OccurredAt).Descending(a => a.Id),
+            query.Skip,
+            query.Take,
+            cancellationToken);
+        var total = query.CountTotal ? counted : AuditPage.NotCounted;
+        var lowerBound = query.CountUpTo is { } cap && total > cap;
+        if (lowerBound)
+        {
+            total = query.CountUpTo!.Value;
+        }
+
+        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
+    }
+}

@@ -1,0 +1,109 @@
+using MongoDB.Driver;
+using Rrr.Core.Features.Awards;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>
+/// Award history, one document per (model, client award id) in <c>_id</c>: a repeated start collides on the
+/// id and reads the first document; an update matches only a row that is not COMMITTED yet.
+/// </summary>
+public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHistoryStore
+{
+    internal const string CollectionName = "award_history";
+
+    private static readonly string CommittedText = AwardStatusText.Of(AwardRecordStatus.Committed);
+
+    private static FilterDefinitionBuilder<AwardDocument> Filter => Builders<AwardDocument>.Filter;
+
+    private IMongoCollection<AwardDocument> Awards => context.Collection<AwardDocument>(CollectionName);
+
+    /// <summary>A model's history, newest first: the index ends in the whole sort (created_at, client award id descending).</summary>
+    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
+        context.CreateIndexesAsync<AwardDocument>(
+            CollectionName,
+            [
+                new(
+                    Builders<AwardDocument>.IndexKeys.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId),
+                    new CreateIndexOptions { Name = "ix_model_created_at_award" }),
+            ],
+            ["ix_model_created_at"],
+            cancellationToken);
+
+    public async Task<AwardRecord> StartAsync(AwardRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            await Awards.InsertOneAsync(AwardDocument.From(record), cancellationToken: cancellationToken);
+            return (await GetAsync(record.ModelXcnUserId, record.ClientAwardId, cancellationToken))!;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // The same dialog submitted again: its first row is the answer.
+            return await GetAsync(record.ModelXcnUserId, record.ClientAwardId, cancellationToken)
+                ?? throw new InvalidOperationException("The award row collided but cannot be read.");
+        }
+    }
+
+    public async Task<bool> UpdateAsync(AwardUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var where = Filter.Eq(d => d.Id, new AwardKeyDocument { Model = update.ModelXcnUserId, ClientAwardId = update.ClientAwardId })
+            & Filter.Ne(d => d.Status, CommittedText);
+        var set = Builders<AwardDocument>.Update
+            .Set(d => d.Status, AwardStatusText.Of(update.Status))
+            .Set(d => d.FailureCode, update.FailureCode)
+            .Set(d => d.UpdatedAt, BsonTime.From(update.UpdatedAt));
+
+        // Ids learnt earlier stay when this update has none (as COALESCE does in SQLite).
+        if (update.AwardIntentId is not null)
+        {
+            set = set.Set(d => d.AwardIntentId, update.AwardIntentId);
+        }
+
+        if (update.AwardId is not null)
+        {
+            set = set.Set(d => d.AwardId, update.AwardId);
+        }
+
+        if (update.TraceId is not null)
+        {
+            set = set.Set(d => d.TraceId, update.TraceId);
+        }
+
+        if (update.CommittedAt is { } committedAt)
+        {
+            set = set.Set(d => d.CommittedAt, BsonTime.From(committedAt));
+        }
+
+        var result = await Awards.UpdateOneAsync(where, set, cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<AwardRecord?> GetAsync(string modelXcnUserId, string clientAwardId, CancellationToken cancellationToken)
+    {
+        var key = new AwardKeyDocument { Model = modelXcnUserId, ClientAwardId = clientAwardId };
+        var document = await Awards.Find(Filter.Eq(d => d.Id, key)).FirstOrDefaultAsync(cancellationToken);
+        return document?.ToRecord();
+    }
+
+    public async Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelXcnUserId);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        var where = Filter.Eq(d => d.Id.Model, modelXcnUserId);
+
+        var (total, documents) = await MongoPage.ReadAsync(
+            context,
+            Awards,
+            where,
+            null,
+            where,
+            Builders<AwardDocument>.Sort.Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId),
+            skip,
+            take,
+            cancellationToken);
+        return new AwardHistoryPage(documents.ConvertAll(d => d.ToRecord()), total);
+    }
+}

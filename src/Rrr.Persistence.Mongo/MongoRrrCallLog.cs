@@ -1,0 +1,129 @@
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
+using Rrr.Core.Rrr.Http;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>
+/// The RRR call log: one document per attempt, read by trace id or idempotency key, newest first. The
+/// indexes end in the query's whole sort (started_at, attempt, _id descending).
+/// </summary>
+public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
+{
+    internal const string CollectionName = "rrr_calls";
+
+    private IMongoCollection<RrrCallDocument> Calls => context.Collection<RrrCallDocument>(CollectionName);
+
+    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
+    {
+        var index = Builders<RrrCallDocument>.IndexKeys;
+        return context.CreateIndexesAsync<RrrCallDocument>(
+            CollectionName,
+            [
+                new(index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id), new CreateIndexOptions { Name = "ix_started_at_attempt_id" }),
+                new(
+                    index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
+                    new CreateIndexOptions { Name = "ix_trace_started_at_attempt_id" }),
+                new(
+                    index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
+                    new CreateIndexOptions { Name = "ix_key_started_at_attempt_id" }),
+            ],
+            ["ix_started_at", "ix_trace_started_at", "ix_key_started_at"],
+            cancellationToken);
+    }
+
+    public async Task RecordAsync(RrrCallRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            await Calls.InsertOneAsync(RrrCallDocument.From(record), cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Same record id already stored: a retried write, not a second attempt.
+        }
+    }
+
+    public async Task<RrrCallPage> QueryAsync(RrrCallQuery query, CancellationToken cancellationToken)
+    {
+        RrrCallQueryRules.Validate(query);
+        var filter = Builders<RrrCallDocument>.Filter;
+        var where = filter.Empty;
+        if (query.TraceId is not null)
+        {
+            where &= filter.Eq(c => c.TraceId, query.TraceId);
+        }
+
+        if (query.IdempotencyKey is not null)
+        {
+            where &= filter.Eq(c => c.IdempotencyKey, query.IdempotencyKey);
+        }
+
+        var (total, documents) = await MongoPage.ReadAsync(
+            context,
+            Calls,
+            where,
+            null,
+            where,
+            Builders<RrrCallDocument>.Sort.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
+            query.Skip,
+            query.Take,
+            cancellationToken);
+        return new RrrCallPage(documents.ConvertAll(d => d.ToRecord()), total);
+    }
+}
+
+/// <summary>The stored shape of <see cref="RrrCallRecord"/>, owned here so record renames never change stored data.</summary>
+internal sealed class RrrCallDocument
+{
+    public string Id { get; set; } = "";
+
+    public DateTime StartedAt { get; set; }
+
+    public string Operation { get; set; } = "";
+
+    public string Method { get; set; } = "";
+
+    public string PathTemplate { get; set; } = "";
+
+    [BsonIgnoreIfNull]
+    public string? IdempotencyKey { get; set; }
+
+    public string TraceId { get; set; } = "";
+
+    public int Attempt { get; set; }
+
+    [BsonIgnoreIfNull]
+    public int? StatusCode { get; set; }
+
+    [BsonIgnoreIfNull]
+    public string? ErrorCode { get; set; }
+
+    public string Outcome { get; set; } = "";
+
+    public long LatencyMs { get; set; }
+
+    public bool Replayed { get; set; }
+
+    public static RrrCallDocument From(RrrCallRecord record) => new()
+    {
+        Id = record.Id,
+        StartedAt = BsonTime.From(record.StartedAt),
+        Operation = record.Operation,
+        Method = record.Method,
+        PathTemplate = record.PathTemplate,
+        IdempotencyKey = record.IdempotencyKey,
+        TraceId = record.TraceId,
+        Attempt = record.Attempt,
+        StatusCode = record.StatusCode,
+        ErrorCode = record.ErrorCode,
+        Outcome = record.Outcome.ToString(),
+        LatencyMs = record.LatencyMs,
+        Replayed = record.Replayed,
+    };
+
+    public RrrCallRecord ToRecord() => new(
+        Id, BsonTime.Utc(StartedAt), Operation, Method, PathTemplate, IdempotencyKey, TraceId, Attempt, StatusCode, ErrorCode,
+        Enum.Parse<RrrCallOutcome>(Outcome), LatencyMs, Replayed);
+}

@@ -1,0 +1,92 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Rrr.Core.Features.Earn;
+
+namespace Rrr.Persistence.Mongo;
+
+/// <summary>The earn outbox's filters and updates, apart from the port so each reads as one rule.</summary>
+internal static class OutboxUpdates
+{
+    public static readonly string[] DueStatuses = [OutboxCodes.StatusText(OutboxStatus.Pending), OutboxCodes.StatusText(OutboxStatus.Claimed)];
+
+    private static FilterDefinitionBuilder<OutboxDocument> Filter => Builders<OutboxDocument>.Filter;
+
+    /// <summary>A dead letter, or a refund resolved as nothing-to-reverse (its paid order may post after all).</summary>
+    public static FilterDefinition<OutboxDocument> Retryable =>
+        Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead))
+        | (Filter.Eq(d => d.Id.Kind, OutboxCodes.KindText(OrderEventKind.Refunded))
+            & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Posted))
+            & Filter.Eq(d => d.ResultStatus, EarnPostResult.NothingToReverse));
+
+    /// <summary>Rows this owner still leases.</summary>
+    public static FilterDefinition<OutboxDocument> LeasedBy(string owner) =>
+        Filter.Eq(d => d.LeaseOwner, owner) & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Claimed));
+
+    /// <summary>What a completion writes: the new status, and the result or the error; the lease ends.</summary>
+    public static UpdateDefinition<OutboxDocument> Complete(OutboxCompletion completion, DateTimeOffset now)
+    {
+        var update = Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind)))
+            .Set(d => d.UpdatedAt, BsonTime.From(now))
+            .Unset(d => d.LeaseOwner)
+            .Unset(d => d.LeaseUntil);
+        if (completion.Kind == CompletionKind.Posted)
+        {
+            return update
+                .Set(d => d.EarnEventId, completion.Result?.EarnEventId)
+                .Set(d => d.Points, completion.Result?.Points)
+                .Set(d => d.ResultStatus, completion.Result?.Status)
+                .Unset(d => d.LastError);
+        }
+
+        update = update.Set(d => d.LastError, completion.ErrorCode).Inc(d => d.Attempts, completion.CountsAsAttempt ? 1 : 0);
+        return completion.Kind == CompletionKind.Retry && completion.RetryAt is { } at
+            ? update.Set(d => d.NextAttemptAt, BsonTime.From(at))
+            : update;
+    }
+
+    /// <summary>
+    /// Reopens a refund whose paid order has posted. A pipeline update, so the new key generation is decided on the
+    /// stored row: raised only when the refund was dead for a reason other than waiting for its payment (RRR refused it).
+    /// </summary>
+    public static UpdateDefinition<OutboxDocument> ReopenRefund(DateTimeOffset now)
+    {
+        var refused = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { "$status", OutboxCodes.StatusText(OutboxStatus.Dead) }),
+            new BsonDocument("$ne", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$last_error", "" }), OutboxCodes.PaidOrderUnknown }),
+        });
+        var at = new BsonDateTime(BsonTime.From(now));
+        BsonDocument[] stages =
+        [
+            new("$set", new BsonDocument
+            {
+                ["key_generation"] = new BsonDocument("$add", new BsonArray
+                {
+                    new BsonDocument("$ifNull", new BsonArray { "$key_generation", 0 }),
+                    new BsonDocument("$cond", new BsonArray { refused, 1, 0 }),
+                }),
+                ["status"] = OutboxCodes.StatusText(OutboxStatus.Pending),
+                ["attempts"] = 0,
+                ["next_attempt_at"] = at,
+                ["updated_at"] = at,
+            }),
+            new("$unset", new BsonArray { "earn_event_id", "points", "result_status", "lease_owner", "lease_until" }),
+        ];
+        return Builders<OutboxDocument>.Update.Pipeline(new BsonDocumentStagePipelineDefinition<OutboxDocument, OutboxDocument>(stages));
+    }
+
+    /// <summary>An operator's retry: a new key generation, since RRR would replay its stored refusal for the old key.</summary>
+    public static UpdateDefinition<OutboxDocument> Retry(DateTimeOffset now) =>
+        Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Pending))
+            .Set(d => d.Attempts, 0)
+            .Inc(d => d.KeyGeneration, 1)
+            .Set(d => d.NextAttemptAt, BsonTime.From(now))
+            .Set(d => d.UpdatedAt, BsonTime.From(now))
+            .Unset(d => d.EarnEventId)
+            .Unset(d => d.Points)
+            .Unset(d => d.ResultStatus)
+            .Unset(d => d.LeaseOwner)
+            .Unset(d => d.LeaseUntil);
+}
