@@ -1,14 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>ADJUSTMENT_STATUS_CHANGED → <see cref="AdjustmentPosting"/> re-reads the adjustment and tells open pages.</summary>
 public sealed class AdjustmentStatusListener(
-    IRrrEventNotifier notifier,
+    IPortalEvents events,
     IServiceProvider services,
-    ILogger<AdjustmentStatusListener> logger) : RrrStatusListener(notifier, logger)
+    ILogger<AdjustmentStatusListener> logger) : RrrStatusListener(events, logger)
 {
     protected override string EventType => RrrEventTypes.AdjustmentStatusChanged;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 
@@ -18,6 +19,7 @@ public static class MemberServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<MemberActionLimits>();
         services.TryAddSingleton<MemberActionLimiter>();
+        services.TryAddScoped<CircuitEvents>();
         services.TryAddScoped<LinkStatusService>();
         services.TryAddScoped<CurrentMemberService>();
         services.TryAddScoped<WalletService>();

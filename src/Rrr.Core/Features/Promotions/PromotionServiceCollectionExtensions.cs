@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Core.Features.Promotions;
@@ -10,7 +11,7 @@ public static class PromotionServiceCollectionExtensions
     /// <summary>
     /// Promotions on the approval engine: the admin service (scoped, like the identity it starts from), the
     /// sync and the listener that re-reads RRR on PROMOTION_STATUS_CHANGED. Needs an <c>IAdminIdentity</c>,
-    /// the store, the RRR client and the webhook notifier.
+    /// the store, the RRR client and the event bus.
     /// </summary>
     public static IServiceCollection AddRrrPromotions(this IServiceCollection services)
     {
@@ -18,7 +19,8 @@ public static class PromotionServiceCollectionExtensions
         services.AddApprovalEngine();
         services.TryAddSingleton<PromotionFormValidator>();
         services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
-        services.TryAddSingleton<PromotionUpdates>();
+        services.TryAddSingleton<IPortalEvents, PortalEvents>();
+        services.TryAddScoped<CircuitEvents>();
         services.TryAddSingleton<PromotionSync>();
         services.AddHostedService<PromotionStatusListener>();
         services.TryAddScoped<PromotionService>();

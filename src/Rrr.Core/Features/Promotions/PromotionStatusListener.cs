@@ -1,14 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>PROMOTION_STATUS_CHANGED → <see cref="PromotionSync"/> re-reads the promotion and tells open pages.</summary>
 public sealed class PromotionStatusListener(
-    IRrrEventNotifier notifier,
+    IPortalEvents events,
     IServiceProvider services,
-    ILogger<PromotionStatusListener> logger) : RrrStatusListener(notifier, logger)
+    ILogger<PromotionStatusListener> logger) : RrrStatusListener(events, logger)
 {
     protected override string EventType => RrrEventTypes.PromotionStatusChanged;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
@@ -38,7 +39,7 @@ public sealed partial class PointsPanel : IDisposable
 
     [Inject] private LinkStatusService Links { get; set; } = default!;
 
-    [Inject] private IRrrEventNotifier Notifier { get; set; } = default!;
+    [Inject] private CircuitEvents Events { get; set; } = default!;
 
     [Inject] private TimeProvider Time { get; set; } = default!;
 
@@ -151,7 +152,7 @@ public sealed partial class PointsPanel : IDisposable
             return;
         }
 
-        _userSubscription ??= Notifier.Subscribe(RrrTopic.XcnUser(_view.Link.XcnUserId), OnEvent);
+        _userSubscription ??= Events.Subscribe(RrrTopic.XcnUser(_view.Link.XcnUserId), OnEvent);
         var member = _view.Link.IsLinked ? _view.Link.RrrMemberId : null;
         if (member == _subscribedMember)
         {
@@ -159,7 +160,7 @@ public sealed partial class PointsPanel : IDisposable
         }
 
         _memberSubscription?.Dispose();
-        _memberSubscription = member is null ? null : Notifier.Subscribe(RrrTopic.Member(member), OnEvent);
+        _memberSubscription = member is null ? null : Events.Subscribe(RrrTopic.Member(member), OnEvent);
         _subscribedMember = member;
     }
 

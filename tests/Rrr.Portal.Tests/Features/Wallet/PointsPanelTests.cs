@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
+using Rrr.Core.Events;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
@@ -28,7 +29,7 @@ public sealed class PointsPanelTests : PortalComponentTest
     private readonly FakeTimeProvider time = new(T0);
     private readonly FakeLinksApi links = new();
     private readonly FakeWalletApi wallets = new();
-    private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
+    private readonly PortalEvents notifier = new(NullLogger<PortalEvents>.Instance);
 
     public PointsPanelTests()
     {
@@ -48,7 +49,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<IRrrWalletApi>(wallets);
         Services.AddSingleton<IWalletSnapshotStore>(db.Store);
         Services.AddSingleton<ILinkSnapshotStore>(db.Store);
-        Services.AddSingleton<IRrrEventNotifier>(notifier);
+        Services.AddSingleton<IPortalEvents>(notifier);
         Services.AddLogging();
         Services.AddMemberExperience();
         SignInMember("xcn_u_1001");
