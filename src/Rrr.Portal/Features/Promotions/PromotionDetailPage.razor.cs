@@ -61,7 +61,7 @@ public sealed partial class PromotionDetailPage
             return;
         }
 
-        _subscription = Events.Subscribe(PromotionChanged.For(PromotionId), OnChanged);
+        _subscription = Events.Subscribe(PromotionChanged.Any, OnChanged);
         _adminId = await Promotions.CurrentAdminIdAsync(_stop.Token);
         await LoadAsync();
     }
