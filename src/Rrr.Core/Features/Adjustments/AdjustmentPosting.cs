@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Adjustments;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using FluentValidation;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Http;

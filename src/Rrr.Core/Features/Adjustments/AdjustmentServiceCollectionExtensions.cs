@@ -1,7 +1,6 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Core.Features.Adjustments;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Awards;

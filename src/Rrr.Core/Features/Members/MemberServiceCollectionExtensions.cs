@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 

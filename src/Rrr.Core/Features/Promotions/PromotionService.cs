@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FluentValidation;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Persistence;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Promotions;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Rrr.Core.Events;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
-using Rrr.Core.Events;
 
 namespace Rrr.Core.Features.Webhooks;
 

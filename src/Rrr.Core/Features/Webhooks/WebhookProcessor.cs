@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Background;
-using Rrr.Core.Events;
 
 namespace Rrr.Core.Features.Webhooks;
 

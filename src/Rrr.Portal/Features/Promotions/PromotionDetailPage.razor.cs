@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Rrr.Http;

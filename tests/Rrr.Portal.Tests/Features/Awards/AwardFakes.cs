@@ -4,7 +4,7 @@ using FluentValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;

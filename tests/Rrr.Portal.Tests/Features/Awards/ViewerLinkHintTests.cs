@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Tests.Features.Wallet;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;

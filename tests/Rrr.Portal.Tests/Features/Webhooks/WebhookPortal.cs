@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Tests.Support;
 

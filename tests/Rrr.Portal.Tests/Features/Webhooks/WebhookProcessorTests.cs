@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence.Sqlite;
 

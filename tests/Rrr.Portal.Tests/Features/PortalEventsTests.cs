@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rrr.Core.Events;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Features.Webhooks;
 
-namespace Rrr.Portal.Tests.Events;
+namespace Rrr.Portal.Tests.Features;
 
 /// <summary>The one app-wide bus: typed topics, portal-side changes beside RRR events, and one subscription per circuit.</summary>
 public sealed class PortalEventsTests

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Rrr.Core.Events;
+namespace Rrr.Core.Features;
 
 /// <summary>The untyped name of a topic: what a subscription is filed under and what a message lists.</summary>
 public readonly record struct PortalTopicKey(string Name, string Id);
