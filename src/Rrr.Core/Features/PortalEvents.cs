@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Rrr.Core.Features;
@@ -47,6 +49,14 @@ public interface IPortalEvents
 
 public sealed partial class PortalEvents(ILogger<PortalEvents> logger) : IPortalEvents
 {
+    /// <summary>The bus (one per process) and each circuit's view of it; every feature that publishes or follows calls this.</summary>
+    public static void AddTo(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IPortalEvents, PortalEvents>();
+        services.TryAddScoped<CircuitEvents>();
+    }
+
     private readonly Lock gate = new();
 
     // Copy-on-write arrays: publishing reads a snapshot without the lock, and a handler that

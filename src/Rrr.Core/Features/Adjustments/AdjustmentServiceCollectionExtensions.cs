@@ -17,8 +17,7 @@ public static class AdjustmentServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddApprovalEngine();
         services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
-        services.TryAddSingleton<IPortalEvents, PortalEvents>();
-        services.TryAddScoped<CircuitEvents>();
+        PortalEvents.AddTo(services);
         services.TryAddSingleton<AdjustmentPosting>();
         services.AddHostedService<AdjustmentStatusListener>();
         services.TryAddScoped<AdjustmentService>();

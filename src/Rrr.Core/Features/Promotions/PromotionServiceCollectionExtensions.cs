@@ -18,8 +18,7 @@ public static class PromotionServiceCollectionExtensions
         services.AddApprovalEngine();
         services.TryAddSingleton<PromotionFormValidator>();
         services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
-        services.TryAddSingleton<IPortalEvents, PortalEvents>();
-        services.TryAddScoped<CircuitEvents>();
+        PortalEvents.AddTo(services);
         services.TryAddSingleton<PromotionSync>();
         services.AddHostedService<PromotionStatusListener>();
         services.TryAddScoped<PromotionService>();

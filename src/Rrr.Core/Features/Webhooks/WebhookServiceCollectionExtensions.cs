@@ -15,8 +15,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddOptions<WebhookProcessorOptions>().BindConfiguration(WebhookProcessorOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookProcessorSignal>();
-        services.TryAddSingleton<IPortalEvents, PortalEvents>();
-        services.TryAddScoped<CircuitEvents>();
+        PortalEvents.AddTo(services);
         // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
         services.TryAddSingleton<WebhookProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());

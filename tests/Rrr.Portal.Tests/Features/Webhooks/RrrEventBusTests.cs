@@ -4,7 +4,7 @@ using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;
 
-public sealed class PortalEventsTests
+public sealed class RrrEventBusTests
 {
     private readonly PortalEvents notifier = new(NullLogger<PortalEvents>.Instance);
 
