@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Rrr.Bench.WebhookIngest;
 using Rrr.Core.Features.Webhooks;
+using Rrr.Portal.Features.Webhooks;
 using Rrr.Portal.Hosting;
 
 // Loopback HTTP benchmark of POST /webhooks/rrr: a bare Kestrel endpoint (baseline) and the real
@@ -50,10 +51,10 @@ try
     var inbox = portal.Services.GetRequiredService<IWebhookInbox>();
     var stored = await inbox.CountAsync(null, CancellationToken.None);
     var pending = await inbox.CountAsync(InboxStatus.Pending, CancellationToken.None);
-    if (portal.Services.GetRequiredService<IInboxWriter>() is BatchingInboxWriter writer && writer.BatchesWritten > 0)
+    if (portal.Services.GetRequiredService<RrrWebhookReceiver>().Batches is { BatchesWritten: > 0 } writer)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"group commit: {writer.EventsWritten} events in {writer.BatchesWritten} commits (avg {(double)writer.EventsWritten / writer.BatchesWritten:F1} per commit)"));
+            $"group commit: {writer.ItemsWritten} events in {writer.BatchesWritten} commits (avg {(double)writer.ItemsWritten / writer.BatchesWritten:F1} per commit)"));
     }
 
     Report.Print(options.IngestOnly ? [ingest] : [LoadResult.Combine(bareParts), LoadResult.Combine(drainParts), ingest], stored, pending, ingest.Accepted);

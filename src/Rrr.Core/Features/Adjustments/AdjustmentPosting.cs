@@ -8,14 +8,15 @@ using Rrr.Core.Rrr.Http;
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>
-/// Tells open admin pages that an adjustment request changed (a decision here, or RRR's status via a
-/// webhook). In-process, like <c>IRrrEventNotifier</c>; handlers must be quick.
+/// An adjustment request changed (a decision here, or RRR's status via a webhook), by approval request id:
+/// open admin pages re-read the requests. On the app-wide bus (<see cref="IPortalEvents"/>).
 /// </summary>
-public sealed class AdjustmentUpdates
+public sealed record AdjustmentRequestChanged(string RequestId) : IPortalMessage
 {
-    public event Action<string>? Changed;
+    /// <summary>Every adjustment request change (the adjustments page).</summary>
+    public static readonly PortalTopic<AdjustmentRequestChanged> Any = new("adjustment.changed", "");
 
-    public void Publish(string requestId) => Changed?.Invoke(requestId);
+    public IEnumerable<PortalTopicKey> Topics() => [Any.Key];
 }
 
 /// <summary>
@@ -27,7 +28,7 @@ public sealed partial class AdjustmentPosting(
     IApprovalStore store,
     IRrrAdjustmentsApi adjustments,
     IAuditStore audit,
-    AdjustmentUpdates updates,
+    IPortalEvents events,
     TimeProvider time,
     ILogger<AdjustmentPosting> logger,
     ApprovalChainKeys chain)
@@ -57,7 +58,7 @@ public sealed partial class AdjustmentPosting(
                 new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), time.GetUtcNow(), actorId, "adjustment.posted", request.Id, traceId, null,
                     $"REFUSED:{AdjustmentOutcomes.ChainBroken}"),
                 cancellationToken);
-            updates.Publish(request.Id);
+            events.Publish(new AdjustmentRequestChanged(request.Id));
             return outcome;
         }
 
@@ -90,7 +91,7 @@ public sealed partial class AdjustmentPosting(
             new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), time.GetUtcNow(), actorId, "adjustment.posted", request.Id, traceId, key,
                 outcome.ErrorCode is null ? outcome.Status : $"{outcome.Status}:{outcome.ErrorCode}"),
             cancellationToken);
-        updates.Publish(request.Id);
+        events.Publish(new AdjustmentRequestChanged(request.Id));
         return outcome;
     }
 
@@ -113,7 +114,7 @@ public sealed partial class AdjustmentPosting(
         if (stored)
         {
             LogSynced(logger, request.Id, adjustmentId, current.Status);
-            updates.Publish(request.Id);
+            events.Publish(new AdjustmentRequestChanged(request.Id));
         }
 
         return stored;

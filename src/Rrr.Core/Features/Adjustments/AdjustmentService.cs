@@ -21,7 +21,7 @@ public sealed class AdjustmentService(
     IAuditStore audit,
     IAdminIdentity identity,
     IValidator<AdjustmentForm> validator,
-    AdjustmentUpdates updates,
+    IPortalEvents events,
     TimeProvider time)
 {
     public const int MaxListed = 200;
@@ -36,7 +36,7 @@ public sealed class AdjustmentService(
         var view = await engine.CreateAsync(
             AdjustmentPolicy.Kind, payload.XcnUserId, payload.ToJson(), AdjustmentPolicy.For(payload.Points), adminId, cancellationToken);
         await AuditAsync(adminId, "adjustment.requested", view.Request.Id, "PENDING", cancellationToken);
-        updates.Publish(view.Request.Id);
+        events.Publish(new AdjustmentRequestChanged(view.Request.Id));
         return ToView(view);
     }
 
@@ -74,7 +74,7 @@ public sealed class AdjustmentService(
         }
 
         await AuditAsync(adminId, "adjustment.edited", requestId, string.Create(CultureInfo.InvariantCulture, $"PENDING:v{view.Request.PayloadVersion}"), cancellationToken);
-        updates.Publish(requestId);
+        events.Publish(new AdjustmentRequestChanged(requestId));
         return ToView(view);
     }
 
@@ -96,7 +96,7 @@ public sealed class AdjustmentService(
         }
 
         await AuditAsync(adminId, "adjustment.approved", requestId, ApprovalCodes.StatusText(view.Request.Status), cancellationToken);
-        updates.Publish(requestId);
+        events.Publish(new AdjustmentRequestChanged(requestId));
         if (view.Request.Status == ApprovalStatus.Approved)
         {
             await posting.PostAsync(view, adminId, cancellationToken);
@@ -111,7 +111,7 @@ public sealed class AdjustmentService(
         var adminId = await RequireAdminAsync(cancellationToken);
         var view = await engine.RejectAsync(requestId, adminId, reason, cancellationToken);
         await AuditAsync(adminId, "adjustment.rejected", requestId, "REJECTED", cancellationToken);
-        updates.Publish(requestId);
+        events.Publish(new AdjustmentRequestChanged(requestId));
         return ToView(view);
     }
 

@@ -10,14 +10,14 @@ public static class AdjustmentServiceCollectionExtensions
     /// <summary>
     /// Adjustments on the approval engine: the admin service (scoped, like the identity it starts from), the
     /// RRR posting and the listener that re-reads RRR on ADJUSTMENT_STATUS_CHANGED. Needs an
-    /// <see cref="IAdminIdentity"/>, the store, the RRR client and the webhook notifier.
+    /// <see cref="IAdminIdentity"/>, the store, the RRR client and the event bus.
     /// </summary>
     public static IServiceCollection AddRrrAdjustments(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddApprovalEngine();
         services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
-        services.TryAddSingleton<AdjustmentUpdates>();
+        PortalEvents.AddTo(services);
         services.TryAddSingleton<AdjustmentPosting>();
         services.AddHostedService<AdjustmentStatusListener>();
         services.TryAddScoped<AdjustmentService>();

@@ -6,9 +6,9 @@ namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>ADJUSTMENT_STATUS_CHANGED → <see cref="AdjustmentPosting"/> re-reads the adjustment and tells open pages.</summary>
 public sealed class AdjustmentStatusListener(
-    IRrrEventNotifier notifier,
+    IPortalEvents events,
     IServiceProvider services,
-    ILogger<AdjustmentStatusListener> logger) : RrrStatusListener(notifier, logger)
+    ILogger<AdjustmentStatusListener> logger) : RrrStatusListener(events, logger)
 {
     protected override string EventType => RrrEventTypes.AdjustmentStatusChanged;
 

@@ -11,7 +11,7 @@ public static class AwardServiceCollectionExtensions
     /// Model awards (scoped, one per circuit like the signed-in identity), the award rules (section
     /// <c>Awards</c>) and, unless one is registered already, the configured room directory (section
     /// <c>XcnRooms</c>; production registers XCN's own). Needs the member services, RRR client, store and
-    /// the RRR event notifier (the shared viewer link hints drop a viewer's hint on LINK_UPDATED).
+    /// the event bus (the shared viewer link hints drop a viewer's hint on LINK_UPDATED).
     /// </summary>
     public static IServiceCollection AddModelAwards(this IServiceCollection services, IConfiguration configuration)
     {

@@ -6,7 +6,7 @@ namespace Rrr.Core.Features.Awards;
 /// <summary>
 /// The link hints of room viewers, kept a short while across circuits so re-opening a room does not ask RRR
 /// again for every viewer. A LINK_UPDATED event drops that viewer's hint at once; the time limit bounds how
-/// stale a hint can be where the event reaches another instance (the notifier is in-process) or arrives late.
+/// stale a hint can be where the event reaches another instance (the events is in-process) or arrives late.
 /// Only definite answers are kept: an unknown hint (RRR failed) is asked again next time.
 /// </summary>
 public sealed class ViewerLinkHintCache : IDisposable
@@ -23,11 +23,11 @@ public sealed class ViewerLinkHintCache : IDisposable
     private readonly IDisposable subscription;
     private long invalidations;
 
-    public ViewerLinkHintCache(IRrrEventNotifier notifier, TimeProvider time)
+    public ViewerLinkHintCache(IPortalEvents events, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(notifier);
+        ArgumentNullException.ThrowIfNull(events);
         this.time = time;
-        subscription = notifier.Subscribe(RrrTopic.All, OnEvent);
+        subscription = events.Subscribe(RrrTopic.OfType(RrrEventTypes.LinkUpdated), OnEvent);
     }
 
     /// <summary>

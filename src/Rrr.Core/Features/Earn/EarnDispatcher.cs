@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,31 +9,6 @@ using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Core.Features.Earn;
-
-/// <summary>Wakes the dispatcher when an order was accepted; signals collapse into one wake-up.</summary>
-public sealed class EarnSignal
-{
-    private readonly Channel<bool> channel = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    public void Notify() => channel.Writer.TryWrite(true);
-
-    /// <summary>Waits for a signal or <paramref name="timeout"/> on <paramref name="time"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var timer = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
-        try
-        {
-            await channel.Reader.WaitToReadAsync(linked.Token);
-            channel.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed without a signal.
-        }
-    }
-}
 
 /// <summary>
 /// Posts the outbox to RRR: claims due rows under a lease, posts each (bounded concurrency) with the

@@ -62,6 +62,18 @@ public sealed partial class LinkStatusService(
         }
     }
 
+    /// <summary>
+    /// After RRR announced link version <paramref name="version"/> (LINK_UPDATED): the view this circuit holds
+    /// when it is already that new (e.g. the wizard's own read), else a fresh read as <see cref="GetAsync"/> with refresh.
+    /// </summary>
+    public async Task<LinkView> GetAtLeastAsync(long? version, CancellationToken cancellationToken)
+    {
+        var xcnUserId = await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
+        return current is { IsStale: false } known && known.XcnUserId == xcnUserId && version is { } wanted && known.Version >= wanted
+            ? known
+            : await GetAsync(refresh: true, cancellationToken);
+    }
+
     /// <summary>The cached answer from the store (marked stale), without calling RRR; null if none.</summary>
     public async Task<LinkView?> PeekAsync(CancellationToken cancellationToken)
     {

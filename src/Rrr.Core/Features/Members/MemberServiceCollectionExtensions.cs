@@ -18,6 +18,7 @@ public static class MemberServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<MemberActionLimits>();
         services.TryAddSingleton<MemberActionLimiter>();
+        PortalEvents.AddTo(services);
         services.TryAddScoped<LinkStatusService>();
         services.TryAddScoped<CurrentMemberService>();
         services.TryAddScoped<WalletService>();

@@ -22,7 +22,7 @@ public sealed class PromotionService(
     IAuditStore audit,
     IAdminIdentity identity,
     IValidator<PromotionForm> validator,
-    PromotionUpdates updates,
+    IPortalEvents events,
     TimeProvider time)
 {
     public Task<string?> CurrentAdminIdAsync(CancellationToken cancellationToken) => identity.GetAdminIdAsync(cancellationToken);
@@ -58,7 +58,7 @@ public sealed class PromotionService(
                 PromotionForm.AsUtc(form.EndsAtUtc)!.Value, form.Audience!.Value, form.BudgetCapPoints!.Value, adminId),
             key,
             cancellationToken), cancellationToken);
-        updates.Publish(created.PromotionId);
+        events.Publish(new PromotionChanged(created.PromotionId));
         return created;
     }
 
@@ -95,7 +95,7 @@ public sealed class PromotionService(
             key,
             cancellationToken), cancellationToken);
         await sync.RecordAsync(edited, cancellationToken);
-        updates.Publish(promotionId);
+        events.Publish(new PromotionChanged(promotionId));
         return edited;
     }
 
@@ -124,7 +124,7 @@ public sealed class PromotionService(
         }
 
         await sync.RecordAsync(submitted, cancellationToken);
-        updates.Publish(promotionId);
+        events.Publish(new PromotionChanged(promotionId));
         return await GetAsync(promotionId, cancellationToken);
     }
 
@@ -195,7 +195,7 @@ public sealed class PromotionService(
             throw;
         }
 
-        updates.Publish(promotionId);
+        events.Publish(new PromotionChanged(promotionId));
         await ForwardAsync(adminId, round, decision, round.Rejection?.Reason, cancellationToken);
         return await GetAsync(promotionId, cancellationToken);
     }
@@ -224,7 +224,7 @@ public sealed class PromotionService(
             key,
             cancellationToken), cancellationToken);
         await sync.RecordAsync(after, cancellationToken);
-        updates.Publish(payload.PromotionId);
+        events.Publish(new PromotionChanged(payload.PromotionId));
     }
 
     /// <summary>

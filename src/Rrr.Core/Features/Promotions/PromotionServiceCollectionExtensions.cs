@@ -10,7 +10,7 @@ public static class PromotionServiceCollectionExtensions
     /// <summary>
     /// Promotions on the approval engine: the admin service (scoped, like the identity it starts from), the
     /// sync and the listener that re-reads RRR on PROMOTION_STATUS_CHANGED. Needs an <c>IAdminIdentity</c>,
-    /// the store, the RRR client and the webhook notifier.
+    /// the store, the RRR client and the event bus.
     /// </summary>
     public static IServiceCollection AddRrrPromotions(this IServiceCollection services)
     {
@@ -18,7 +18,7 @@ public static class PromotionServiceCollectionExtensions
         services.AddApprovalEngine();
         services.TryAddSingleton<PromotionFormValidator>();
         services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
-        services.TryAddSingleton<PromotionUpdates>();
+        PortalEvents.AddTo(services);
         services.TryAddSingleton<PromotionSync>();
         services.AddHostedService<PromotionStatusListener>();
         services.TryAddScoped<PromotionService>();

@@ -6,9 +6,9 @@ namespace Rrr.Core.Features.Promotions;
 
 /// <summary>PROMOTION_STATUS_CHANGED → <see cref="PromotionSync"/> re-reads the promotion and tells open pages.</summary>
 public sealed class PromotionStatusListener(
-    IRrrEventNotifier notifier,
+    IPortalEvents events,
     IServiceProvider services,
-    ILogger<PromotionStatusListener> logger) : RrrStatusListener(notifier, logger)
+    ILogger<PromotionStatusListener> logger) : RrrStatusListener(events, logger)
 {
     protected override string EventType => RrrEventTypes.PromotionStatusChanged;
 

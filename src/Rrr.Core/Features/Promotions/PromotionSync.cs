@@ -6,14 +6,18 @@ using Rrr.Core.Rrr.Promotions;
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>
-/// Tells open admin pages that a promotion changed (a decision here, or RRR's status via a webhook), by RRR
-/// promotion id. In-process, like <c>AdjustmentUpdates</c>; handlers must be quick.
+/// A promotion changed (a decision here, or RRR's status via a webhook), by RRR promotion id: open admin
+/// pages re-read it. On the app-wide bus (<see cref="IPortalEvents"/>).
 /// </summary>
-public sealed class PromotionUpdates
+public sealed record PromotionChanged(string PromotionId) : IPortalMessage
 {
-    public event Action<string>? Changed;
+    /// <summary>Every promotion change (the list page).</summary>
+    public static readonly PortalTopic<PromotionChanged> Any = new("promotion.changed", "");
 
-    public void Publish(string promotionId) => Changed?.Invoke(promotionId);
+    /// <summary>The changes of one promotion (its detail page).</summary>
+    public static PortalTopic<PromotionChanged> For(string promotionId) => new("promotion.changed", promotionId);
+
+    public IEnumerable<PortalTopicKey> Topics() => [Any.Key, For(PromotionId).Key];
 }
 
 /// <summary>
@@ -25,7 +29,7 @@ public sealed partial class PromotionSync(
     IApprovalStore store,
     ApprovalEngine engine,
     IRrrPromotionsApi promotions,
-    PromotionUpdates updates,
+    IPortalEvents events,
     TimeProvider time,
     ILogger<PromotionSync> logger)
 {
@@ -40,7 +44,7 @@ public sealed partial class PromotionSync(
         var stored = await RecordAsync(current, cancellationToken);
 
         // A promotion with no round here (a draft, or made by another client) still changes open pages.
-        updates.Publish(promotionId);
+        events.Publish(new PromotionChanged(promotionId));
         return stored;
     }
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Wallet;
-using Rrr.Core.Features.Links;
 
 namespace Rrr.Core.Features.Wallet;
 
@@ -74,6 +75,55 @@ public sealed partial class WalletService(
     }
 
     /// <summary>
+    /// What to show after RRR announced <paramref name="rrrEvent"/>, from what is already known, without asking
+    /// RRR: the stored snapshot when it already holds the wallet version the event announced (another tab or
+    /// instance read it since), or <paramref name="shown"/> itself for a link change of a version it already
+    /// reflects. Null when only RRR can tell (then the caller reads as on first load); a store that cannot be
+    /// read counts as nothing known.
+    /// </summary>
+    public async Task<WalletView?> KnownAfterAsync(WalletView shown, RrrEvent rrrEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        ArgumentNullException.ThrowIfNull(rrrEvent);
+        if (shown.RrrUnavailable || rrrEvent.Version is not { } version)
+        {
+            return null;
+        }
+
+        if (rrrEvent.Type == RrrEventTypes.LinkUpdated)
+        {
+            return rrrEvent.ResourceType == "link" && shown.Link.Version >= version ? shown : null;
+        }
+
+        // The member is the one this circuit shows (it came from the sign-in), never one the event names.
+        if (rrrEvent.ResourceType != "wallet" || !shown.Link.IsLinked || rrrEvent.ResourceId != shown.Link.RrrMemberId)
+        {
+            return null;
+        }
+
+        WalletSnapshot? snapshot;
+        try
+        {
+            snapshot = await store.GetWalletSnapshotAsync(shown.Link.RrrMemberId!, cancellationToken);
+        }
+#pragma warning disable CA1031 // the stored copy is a shortcut: when it cannot be read, RRR is asked as before
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (ex is not OperationCanceledException)
+            {
+                LogCacheReadFailed(logger, shown.Link.RrrMemberId!, ex.GetType().Name);
+            }
+
+            return null;
+        }
+
+        return snapshot is { } known && known.Version >= version
+            ? new WalletView(WalletAvailability.Live, Deserialize(known), known.FetchedAt, shown.Link)
+            : null;
+    }
+
+    /// <summary>
     /// One page of the member's transactions, newest first. <paramref name="cursor"/> is RRR's opaque
     /// <c>next_cursor</c>; it only pages within the signed-in member's own ledger. Throws
     /// <see cref="RrrUnavailableException"/> when RRR is down (history is not cached).
@@ -130,6 +180,9 @@ public sealed partial class WalletService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RRR unavailable ({Reason}) reading the wallet of {RrrMemberId}; using the cache")]
     private static partial void LogUnavailable(ILogger logger, string rrrMemberId, RrrUnavailableReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cached wallet of {RrrMemberId} ({ErrorClass}); asking RRR")]
+    private static partial void LogCacheReadFailed(ILogger logger, string rrrMemberId, string errorClass);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cache the wallet of {RrrMemberId} ({ErrorClass})")]
     private static partial void LogCacheWriteFailed(ILogger logger, string rrrMemberId, string errorClass);

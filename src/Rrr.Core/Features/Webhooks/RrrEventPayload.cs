@@ -27,8 +27,9 @@ public static class RrrEventTypes
 /// <summary>
 /// An RRR webhook event reduced to what the portal may keep: the envelope (<c>id, type, created_at</c>)
 /// and the allow-listed opaque <c>data</c> fields. <see cref="Data"/> values are strings, longs or null.
+/// Once applied by the webhook processor it travels on the bus (<see cref="IPortalEvents"/>) as it is.
 /// </summary>
-public sealed record RrrEvent(string Id, string Type, string? CreatedAt, IReadOnlyDictionary<string, object?> Data)
+public sealed record RrrEvent(string Id, string Type, string? CreatedAt, IReadOnlyDictionary<string, object?> Data) : IPortalMessage
 {
     public string? ResourceType => GetString("resource_type");
 
@@ -45,6 +46,51 @@ public sealed record RrrEvent(string Id, string Type, string? CreatedAt, IReadOn
     public string? GetString(string name) => Data.TryGetValue(name, out var value) ? value as string : null;
 
     public long? GetLong(string name) => Data.TryGetValue(name, out var value) && value is long number ? number : null;
+
+    /// <summary>Everything, its type, the member (and a wallet's owner), the XCN user and the promotion it names.</summary>
+    public IEnumerable<PortalTopicKey> Topics()
+    {
+        yield return RrrTopic.All.Key;
+        yield return RrrTopic.OfType(Type).Key;
+        if (RrrMemberId is { Length: > 0 } member)
+        {
+            yield return RrrTopic.Member(member).Key;
+        }
+
+        if (ResourceType == "wallet" && ResourceId is { Length: > 0 } walletOwner && walletOwner != RrrMemberId)
+        {
+            yield return RrrTopic.Member(walletOwner).Key;
+        }
+
+        if (XcnUserId is { Length: > 0 } user)
+        {
+            yield return RrrTopic.XcnUser(user).Key;
+        }
+
+        if (PromotionId is { Length: > 0 } promotion)
+        {
+            yield return RrrTopic.Promotion(promotion).Key;
+        }
+        else if (ResourceType == "promotion" && ResourceId is { Length: > 0 } promotionResource)
+        {
+            yield return RrrTopic.Promotion(promotionResource).Key;
+        }
+    }
+}
+
+/// <summary>The bus topics of applied RRR events: everything, one event type, one RRR member, one XCN user, one promotion.</summary>
+public static class RrrTopic
+{
+    /// <summary>Every applied event (admin screens).</summary>
+    public static readonly PortalTopic<RrrEvent> All = new("rrr", "");
+
+    public static PortalTopic<RrrEvent> OfType(string eventType) => new("rrr.type", eventType);
+
+    public static PortalTopic<RrrEvent> Member(string rrrMemberId) => new("rrr.member", rrrMemberId);
+
+    public static PortalTopic<RrrEvent> XcnUser(string xcnUserId) => new("rrr.xcn-user", xcnUserId);
+
+    public static PortalTopic<RrrEvent> Promotion(string promotionId) => new("rrr.promotion", promotionId);
 }
 
 /// <summary>

@@ -6,11 +6,11 @@ namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>
 /// Turns one kind of status webhook (applied by the webhook processor) into a re-read of that resource from RRR.
-/// The notifier's handler only queues the id, since handlers run on the processor's thread. What re-reads it
+/// The events's handler only queues the id, since handlers run on the processor's thread. What re-reads it
 /// (and with it the RRR client) is resolved only when an event arrives, after start-up validation, so a
 /// misconfigured portal still names every bad setting (as <c>EarnDispatcherHost</c> does).
 /// </summary>
-public abstract partial class RrrStatusListener(IRrrEventNotifier notifier, ILogger logger) : BackgroundService
+public abstract partial class RrrStatusListener(IPortalEvents events, ILogger logger) : BackgroundService
 {
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -29,7 +29,7 @@ public abstract partial class RrrStatusListener(IRrrEventNotifier notifier, ILog
     /// (since .NET 10 <see cref="BackgroundService.ExecuteAsync"/> starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        subscription ??= notifier.Subscribe(RrrTopic.All, OnEvent);
+        subscription ??= events.Subscribe(RrrTopic.OfType(EventType), OnEvent);
         return base.StartAsync(cancellationToken);
     }
 

@@ -1,74 +1,24 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Background;
 
 namespace Rrr.Core.Features.Webhooks;
 
-/// <summary>Tuning of the inbox processor. Bound from "Webhooks:Processing".</summary>
-public sealed class WebhookProcessorOptions
-{
-    public const string Section = "Webhooks:Processing";
-
-    /// <summary>
-    /// Events claimed and completed per round (two commits per batch). 500 rather than 100: under a burst
-    /// the processor then spends less of the shared CPU on per-batch overhead, which ingest needs (bench:
-    /// ingest/bare 38 % → 41–50 % on 2 cores); a batch still takes milliseconds, far inside the lease.
-    /// </summary>
-    public int BatchSize { get; set; } = 500;
-
-    /// <summary>How long a claim shields an event from other instances; longer than any batch takes.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Fallback wake-up when no signal comes (another instance took the delivery, retries due).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    public int MaxAttempts { get; set; } = 8;
-
-    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
-
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
-
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
-
-    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
-}
-
-/// <summary>Wakes the processor when the endpoint stored something; signals collapse into one wake-up.</summary>
-public sealed class WebhookProcessorSignal
-{
-    private readonly Channel<bool> channel = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    public void Notify() => channel.Writer.TryWrite(true);
-
-    /// <summary>Waits for a signal or <paramref name="timeout"/> on <paramref name="time"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var timer = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
-        try
-        {
-            await channel.Reader.WaitToReadAsync(linked.Token);
-            channel.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed without a signal.
-        }
-    }
-}
+/// <summary>Wakes the <see cref="WebhookProcessor"/> when the endpoint stored something.</summary>
+public sealed class WebhookProcessorSignal : WakeSignal;
 
 /// <summary>
 /// Works through the inbox: claims due events under a lease, applies each (resource version first,
-/// so a stale or repeated event changes nothing and tells nobody), tells subscribers, and marks it
-/// processed. Failures are retried with exponential backoff, then marked failed. Also purges events
-/// past retention (SQLite has no TTL index; on Mongo the TTL index usually got there first).
+/// so a stale or repeated event changes nothing and tells nobody), publishes each applied event on the
+/// bus (<see cref="IPortalEvents"/>), and marks it processed. Failures are retried with exponential
+/// backoff, then marked failed. Also purges events past retention (SQLite has no TTL index; on Mongo
+/// the TTL index usually got there first).
 /// </summary>
 public sealed partial class WebhookProcessor(
     IWebhookInbox inbox,
     IResourceVersions versions,
-    IRrrEventNotifier notifier,
+    IPortalEvents events,
     WebhookProcessorSignal signal,
     TimeProvider time,
     IOptions<WebhookProcessorOptions> options,
@@ -172,7 +122,7 @@ public sealed partial class WebhookProcessor(
                 outcome = applied[next++] == ResourceApplyResult.Applied ? InboxOutcome.Applied : InboxOutcome.Stale;
                 if (outcome == InboxOutcome.Applied)
                 {
-                    notifier.Publish(plan.Event!);
+                    events.Publish(plan.Event!);
                 }
             }
 
@@ -207,7 +157,7 @@ public sealed partial class WebhookProcessor(
                     : InboxOutcome.Stale;
                 if (outcome == InboxOutcome.Applied)
                 {
-                    notifier.Publish(plan.Event!);
+                    events.Publish(plan.Event!);
                 }
             }
 

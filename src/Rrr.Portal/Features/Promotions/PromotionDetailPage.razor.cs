@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Rrr.Http;
@@ -22,13 +23,14 @@ public sealed partial class PromotionDetailPage
     private bool _editing;
     private bool _unavailable;
     private bool _notFound;
+    private IDisposable? _subscription;
 
     /// <summary>RRR's promotion id.</summary>
     [Parameter] public string PromotionId { get; set; } = "";
 
     [Inject] private PromotionService Promotions { get; set; } = default!;
 
-    [Inject] private PromotionUpdates Updates { get; set; } = default!;
+    [Inject] private CircuitEvents Events { get; set; } = default!;
 
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
@@ -59,14 +61,14 @@ public sealed partial class PromotionDetailPage
             return;
         }
 
-        Updates.Changed += OnChanged;
+        _subscription = Events.Subscribe(PromotionChanged.Any, OnChanged);
         _adminId = await Promotions.CurrentAdminIdAsync(_stop.Token);
         await LoadAsync();
     }
 
-    private void OnChanged(string promotionId)
+    private void OnChanged(PromotionChanged change)
     {
-        if (promotionId != PromotionId)
+        if (change.PromotionId != PromotionId)
         {
             return;
         }
@@ -188,7 +190,7 @@ public sealed partial class PromotionDetailPage
 
     public void Dispose()
     {
-        Updates.Changed -= OnChanged;
+        _subscription?.Dispose();
         _stop.Cancel();
         _stop.Dispose();
     }

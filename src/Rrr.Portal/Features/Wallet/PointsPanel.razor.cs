@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
@@ -38,7 +40,7 @@ public sealed partial class PointsPanel : IDisposable
 
     [Inject] private LinkStatusService Links { get; set; } = default!;
 
-    [Inject] private IRrrEventNotifier Notifier { get; set; } = default!;
+    [Inject] private CircuitEvents Events { get; set; } = default!;
 
     [Inject] private TimeProvider Time { get; set; } = default!;
 
@@ -151,7 +153,7 @@ public sealed partial class PointsPanel : IDisposable
             return;
         }
 
-        _userSubscription ??= Notifier.Subscribe(RrrTopic.XcnUser(_view.Link.XcnUserId), OnEvent);
+        _userSubscription ??= Events.Subscribe(RrrTopic.XcnUser(_view.Link.XcnUserId), OnEvent);
         var member = _view.Link.IsLinked ? _view.Link.RrrMemberId : null;
         if (member == _subscribedMember)
         {
@@ -159,7 +161,7 @@ public sealed partial class PointsPanel : IDisposable
         }
 
         _memberSubscription?.Dispose();
-        _memberSubscription = member is null ? null : Notifier.Subscribe(RrrTopic.Member(member), OnEvent);
+        _memberSubscription = member is null ? null : Events.Subscribe(RrrTopic.Member(member), OnEvent);
         _subscribedMember = member;
     }
 
@@ -176,7 +178,24 @@ public sealed partial class PointsPanel : IDisposable
 
     private async Task ApplyEventAsync(RrrEvent rrrEvent)
     {
-        await LoadAsync(refreshLink: rrrEvent.Type == RrrEventTypes.LinkUpdated);
+        if (_disposed)
+        {
+            return;
+        }
+
+        // What is already stored at the event's version (another tab or instance read it) is shown as it is;
+        // only news goes to RRR, through the same load as the first paint.
+        if (_view is { } shown && _error is null && !_loading
+            && await Wallet.KnownAfterAsync(shown, rrrEvent, _cts.Token) is { } known)
+        {
+            _view = known;
+            StateHasChanged();
+        }
+        else
+        {
+            await LoadAsync(refreshLink: rrrEvent.Type == RrrEventTypes.LinkUpdated);
+        }
+
         if (_disposed)
         {
             return;
@@ -212,4 +231,43 @@ public sealed partial class PointsPanel : IDisposable
         _memberSubscription?.Dispose();
         _userSubscription?.Dispose();
     }
+}
+
+/// <summary>Which RRR events change what the points panel shows, and the short note a member sees for each.</summary>
+public static class WalletEventMessages
+{
+    /// <summary>Events after which the panel shows the wallet again (from the store when it already holds that version, else from RRR).</summary>
+    public static bool Refreshes(string type) => type is RrrEventTypes.PointsPosted or RrrEventTypes.PointsReversed
+        or RrrEventTypes.RedemptionCommitted or RrrEventTypes.RedemptionReversed or RrrEventTypes.TransferCompleted
+        or RrrEventTypes.TransferReversed or RrrEventTypes.LinkUpdated;
+
+    /// <summary>"120 points posted" and the like; null for events that need no note.</summary>
+    public static string? Describe(RrrEvent rrrEvent)
+    {
+        ArgumentNullException.ThrowIfNull(rrrEvent);
+        var points = rrrEvent.GetLong("points") is { } n ? Math.Abs(n) : (long?)null;
+        var status = rrrEvent.GetString("status");
+        return rrrEvent.Type switch
+        {
+            RrrEventTypes.PointsPosted when status == "PENDING" => Points(points, "pending", "New pending points"),
+            RrrEventTypes.PointsPosted => Points(points, "posted", "Points posted"),
+            RrrEventTypes.PointsReversed when status == "EXPIRED" => Points(points, "expired", "Points expired"),
+            RrrEventTypes.PointsReversed => Points(points, "reversed", "Points reversed"),
+            RrrEventTypes.RedemptionCommitted => Points(points, "redeemed", "Redemption completed"),
+            RrrEventTypes.RedemptionReversed => Points(points, "released from escrow", "Redemption released"),
+            RrrEventTypes.TransferCompleted => Points(points, "transferred", "Points transfer completed"),
+            RrrEventTypes.TransferReversed => Points(points, "transfer reversed", "Points transfer reversed"),
+            RrrEventTypes.LinkUpdated => status switch
+            {
+                "LINKED" => "Your RedRoomRewards account is now linked",
+                "REVOKED" => "Your RedRoomRewards link was revoked",
+                _ => "Your link status changed",
+            },
+            _ => null,
+        };
+    }
+
+    private static string Points(long? points, string verb, string fallback) => points is { } n
+        ? string.Create(CultureInfo.InvariantCulture, $"{n:N0} {(n == 1 ? "point" : "points")} {verb}")
+        : fallback;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Rrr.Core.Background;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Hosting;
 
@@ -20,7 +22,7 @@ public static partial class RrrWebhookEndpoints
 
     public static IEndpointRouteBuilder MapRrrWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, IInboxWriter, WebhookProcessorSignal, TimeProvider, ClientFailureLimiter, Task<IResult>>)ReceiveAsync)
+        app.MapPost(Path, (Func<HttpContext, RrrWebhookReceiver, WebhookProcessorSignal, TimeProvider, ClientFailureLimiter, Task<IResult>>)ReceiveAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("RrrWebhook")
@@ -36,7 +38,6 @@ public static partial class RrrWebhookEndpoints
     private static async Task<IResult> ReceiveAsync(
         HttpContext http,
         RrrWebhookReceiver receiver,
-        IInboxWriter writer,
         WebhookProcessorSignal signal,
         TimeProvider time,
         ClientFailureLimiter failures)
@@ -106,7 +107,7 @@ public static partial class RrrWebhookEndpoints
         }
 
         var stored = new InboxEvent(rrrEvent.Id, rrrEvent.Type, time.GetUtcNow(), RrrEventPayload.ToJson(rrrEvent));
-        if (await writer.AddAsync(stored, http.RequestAborted) == InboxAddResult.Duplicate)
+        if (await receiver.AddToInboxAsync(stored, http.RequestAborted) == InboxAddResult.Duplicate)
         {
             LogDuplicate(logger, rrrEvent.Id, rrrEvent.Type);
             return Results.Ok();
@@ -135,4 +136,42 @@ public static partial class RrrWebhookEndpoints
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook event {EventId} ({EventType}) stored")]
     private static partial void LogStored(ILogger logger, string eventId, string eventType);
+}
+
+/// <summary>
+/// What the endpoint keeps across requests: the verifier built once from the validated secrets (null when none
+/// are configured, non-Production only) and the inbox write, group-committed unless
+/// <see cref="RrrWebhookSettings.BatchInserts"/> is off.
+/// </summary>
+public sealed class RrrWebhookReceiver : IAsyncDisposable
+{
+    /// <summary>Inbox events one group commit takes at most.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly IWebhookInbox inbox;
+
+    public RrrWebhookReceiver(IOptions<RrrWebhookSettings> settings, IWebhookInbox inbox, TimeProvider time, ILogger<RrrWebhookReceiver> logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        this.inbox = inbox;
+        Logger = logger;
+        Verifier = settings.Value.Secrets.Count == 0
+            ? null
+            : new StandardWebhookVerifier(settings.Value.Secrets.Select(WebhookSecret.Parse).ToList(), time);
+        Batches = settings.Value.BatchInserts ? new GroupCommit<InboxEvent, InboxAddResult>(inbox.TryAddManyAsync, MaxBatch) : null;
+    }
+
+    /// <summary>The endpoint's logger, resolved once rather than per request.</summary>
+    public ILogger Logger { get; }
+
+    public StandardWebhookVerifier? Verifier { get; }
+
+    /// <summary>The group commit of inbox inserts; null when each event is written alone.</summary>
+    public GroupCommit<InboxEvent, InboxAddResult>? Batches { get; }
+
+    /// <summary>Stores the event in the inbox; answers only once the write is durable.</summary>
+    public Task<InboxAddResult> AddToInboxAsync(InboxEvent inboxEvent, CancellationToken cancellationToken) =>
+        Batches is { } batches ? batches.AddAsync(inboxEvent, cancellationToken) : inbox.TryAddAsync(inboxEvent, cancellationToken);
+
+    public ValueTask DisposeAsync() => Batches?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -7,7 +7,7 @@ namespace Rrr.Portal.Features.Webhooks;
 
 public static class RrrWebhookServiceCollectionExtensions
 {
-    /// <summary>Settings (validated at start-up), the verifier, the inbox writer and the background processor.</summary>
+    /// <summary>Settings (validated at start-up), the receiver (verifier and inbox writer) and the background processor.</summary>
     public static IServiceCollection AddRrrWebhooks(this IServiceCollection services)
     {
         services.AddOptions<RrrWebhookSettings>().BindConfiguration(RrrWebhookSettings.Section)
@@ -15,10 +15,6 @@ public static class RrrWebhookServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookSettings>, RrrWebhookSettingsValidator>());
         services.TryAddSingleton<RrrWebhookReceiver>();
-        services.TryAddSingleton<IInboxWriter>(sp =>
-            sp.GetRequiredService<IOptions<RrrWebhookSettings>>().Value.BatchInserts
-                ? ActivatorUtilities.CreateInstance<BatchingInboxWriter>(sp)
-                : ActivatorUtilities.CreateInstance<DirectInboxWriter>(sp));
         services.AddRrrWebhookProcessing();
         return services;
     }

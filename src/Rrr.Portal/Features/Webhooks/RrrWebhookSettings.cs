@@ -19,7 +19,7 @@ public sealed class RrrWebhookSettings
     /// </summary>
     public IList<string> Secrets { get; set; } = [];
 
-    /// <summary>Group-commit inbox inserts (see <see cref="BatchingInboxWriter"/>); off writes each event alone.</summary>
+    /// <summary>Group-commit inbox inserts (see <see cref="RrrWebhookReceiver"/>); off writes each event alone.</summary>
     public bool BatchInserts { get; set; } = true;
 
     /// <summary>The in-process sandbox (Development only) signs with its development secret; use it when nothing else is configured.</summary>

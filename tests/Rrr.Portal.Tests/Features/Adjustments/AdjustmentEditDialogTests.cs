@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Rrr.Adjustments;
@@ -40,7 +41,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         await store.InitializeAsync(Ct);
         links.Link("xcn_u_1001", "rrr_m_1001");
         engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
-        var updates = new AdjustmentUpdates();
+        var updates = new PortalEvents(NullLogger<PortalEvents>.Instance);
         var posting = new AdjustmentPosting(store.Approvals, new UnusedAdjustmentsApi(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
         Services.AddSingleton(service);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;
@@ -28,7 +29,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-adjustment-tests", Guid.NewGuid().ToString("N"));
     private readonly Admin admin = new();
-    private readonly AdjustmentUpdates updates = new();
+    private readonly PortalEvents updates = new(NullLogger<PortalEvents>.Instance);
     private SqlitePorts store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private AdjustmentPosting posting = null!;
@@ -111,11 +112,11 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
             adjustmentId, new AdjustmentDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
             IdempotencyKeys.AdjustmentDecision(adjustmentId, "rrr_a_0001"), Ct);
         var changed = new List<string>();
-        updates.Changed += changed.Add;
+        using var subscription = updates.Subscribe(AdjustmentRequestChanged.Any, c => changed.Add(c.RequestId));
 
         // What the webhook processor hands the listener when ADJUSTMENT_STATUS_CHANGED arrives.
         using var provider = new ServiceCollection().AddSingleton(posting).BuildServiceProvider();
-        var listener = new AdjustmentStatusListener(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), provider, NullLogger<AdjustmentStatusListener>.Instance);
+        var listener = new AdjustmentStatusListener(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<AdjustmentStatusListener>.Instance);
         await listener.HandleAsync(adjustmentId, Ct);
         var after = Assert.Single(await As(Ada).ListAsync(Ct), v => v.Id == request.Id);
 

@@ -4,6 +4,7 @@ using FluentValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
@@ -154,7 +155,7 @@ public sealed class AwardHarness : IDisposable
     public FakeLinksApi Links { get; } = new();
 
     /// <summary>The portal's notifier, for LINK_UPDATED events that drop cached viewer hints.</summary>
-    public RrrEventNotifier Notifier { get; } = new(NullLogger<RrrEventNotifier>.Instance);
+    public PortalEvents Notifier { get; } = new(NullLogger<PortalEvents>.Instance);
 
     /// <summary>One per harness, as the portal has one (a singleton) behind every circuit.</summary>
     public ViewerLinkHintCache HintCache => hintCache ??= new ViewerLinkHintCache(Notifier, Time);

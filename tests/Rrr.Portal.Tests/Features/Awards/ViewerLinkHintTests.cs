@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Tests.Features.Wallet;
@@ -146,7 +147,7 @@ public sealed class ViewerLinkHintTests : IDisposable
     [Fact]
     public void AnAnswerReadAcrossAnInvalidation_IsNotKept()
     {
-        using var cache = new ViewerLinkHintCache(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), new FakeTimeProvider());
+        using var cache = new ViewerLinkHintCache(new PortalEvents(NullLogger<PortalEvents>.Instance), new FakeTimeProvider());
         var stamp = cache.Stamp;
 
         cache.Invalidate("xcn_u_1004");

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;
@@ -28,7 +29,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "rrr-promotion-tests", Guid.NewGuid().ToString("N"));
     private readonly Admin admin = new();
-    private readonly PromotionUpdates updates = new();
+    private readonly PortalEvents updates = new(NullLogger<PortalEvents>.Instance);
     private SqlitePorts store = null!;
     private readonly ApprovalChainKeys chainKeys = Support.TestChainKeys.Create();
     private PromotionSync sync = null!;
@@ -69,11 +70,11 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var second = await As(Hugo).ApproveAsync(id, Ct);
         await RitaDecidesAsync(id, ApprovalDecision.Approve);
         var changed = new List<string>();
-        updates.Changed += changed.Add;
+        using var subscription = updates.Subscribe(PromotionChanged.Any, c => changed.Add(c.PromotionId));
 
         // What the webhook processor hands the listener when PROMOTION_STATUS_CHANGED arrives.
         using var provider = new ServiceCollection().AddSingleton(sync).BuildServiceProvider();
-        var listener = new PromotionStatusListener(new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance), provider, NullLogger<PromotionStatusListener>.Instance);
+        var listener = new PromotionStatusListener(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<PromotionStatusListener>.Instance);
         await listener.HandleAsync(id, Ct);
         var after = await As(Ada).GetAsync(id, Ct);
 

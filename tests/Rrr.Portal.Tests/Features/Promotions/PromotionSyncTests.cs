@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Rrr;
@@ -15,9 +16,9 @@ public sealed class PromotionSyncTests : ApprovalTestBase
     public async Task OlderVersion_NeverOverwritesTheNewerOutcome()
     {
         var api = new OneRead();
-        var updates = new PromotionUpdates();
+        var updates = new PortalEvents(NullLogger<PortalEvents>.Instance);
         var published = new List<string>();
-        updates.Changed += published.Add;
+        using var subscription = updates.Subscribe(PromotionChanged.Any, c => published.Add(c.PromotionId));
         var engine = Engine();
         var sync = new PromotionSync(Store, engine, api, updates, Time, NullLogger<PromotionSync>.Instance);
         var round = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", """{"promotion_id":"promo_1"}""", PromotionPolicy.Policy, "xcn_u_9001", Ct);
@@ -39,7 +40,7 @@ public sealed class PromotionSyncTests : ApprovalTestBase
     {
         var api = new OneRead { Current = Promotion(PromotionStatus.Rejected, 9) };
         var engine = Engine();
-        var sync = new PromotionSync(Store, engine, api, new PromotionUpdates(), Time, NullLogger<PromotionSync>.Instance);
+        var sync = new PromotionSync(Store, engine, api, new PortalEvents(NullLogger<PortalEvents>.Instance), Time, NullLogger<PromotionSync>.Instance);
         var first = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
         Time.Advance(TimeSpan.FromMinutes(1));
         var second = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
@@ -61,7 +62,7 @@ public sealed class PromotionSyncTests : ApprovalTestBase
                 Approvals = [new PromotionApproval("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Reject, "Budget too high", T0, 2)],
             },
         };
-        var sync = new PromotionSync(Store, engine, api, new PromotionUpdates(), Time, NullLogger<PromotionSync>.Instance);
+        var sync = new PromotionSync(Store, engine, api, new PortalEvents(NullLogger<PortalEvents>.Instance), Time, NullLogger<PromotionSync>.Instance);
         var round = await engine.CreateAsync(PromotionPolicy.Kind, "promo_1", "{}", PromotionPolicy.Policy, "xcn_u_9001", Ct);
         await engine.ApproveAsync(round.Request.Id, "xcn_u_9002", 1, Ct);
 

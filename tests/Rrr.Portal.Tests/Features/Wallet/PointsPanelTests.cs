@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
@@ -6,13 +7,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 using Rrr.Core.Rrr.Wallet;
 using Rrr.Portal.Auth;
+using Rrr.Portal.Features.Links;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Wallet;
 using Rrr.Portal.Tests.Support;
@@ -28,7 +32,7 @@ public sealed class PointsPanelTests : PortalComponentTest
     private readonly FakeTimeProvider time = new(T0);
     private readonly FakeLinksApi links = new();
     private readonly FakeWalletApi wallets = new();
-    private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
+    private readonly PortalEvents notifier = new(NullLogger<PortalEvents>.Instance);
 
     public PointsPanelTests()
     {
@@ -48,7 +52,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<IRrrWalletApi>(wallets);
         Services.AddSingleton<IWalletSnapshotStore>(db.Store.Wallets);
         Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
-        Services.AddSingleton<IRrrEventNotifier>(notifier);
+        Services.AddSingleton<IPortalEvents>(notifier);
         Services.AddLogging();
         Services.AddMemberExperience();
         SignInMember("xcn_u_1001");
@@ -172,6 +176,88 @@ public sealed class PointsPanelTests : PortalComponentTest
 
         cut.WaitForAssertion(() => Assert.Equal(1370, Figure(cut, "points-available")));
         Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "120 points posted");
+    }
+
+    [Fact]
+    public async Task WebhookForThisMember_WhenTheStoreAlreadyHoldsThatVersion_ShowsItWithoutAskingRrr()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        var asked = wallets.Asked.Count;
+
+        // Another tab (or instance) already read version 8 and stored it; RRR itself would now say something else.
+        var stored = FakeWalletApi.Wallet("rrr_m_1001", 1370, 8, T0);
+        await db.Store.SaveWalletSnapshotAsync(
+            new WalletSnapshot("rrr_m_1001", JsonSerializer.Serialize(stored, RrrJson.Options), stored.AsOf, T0, stored.Version), Xunit.TestContext.Current.CancellationToken);
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 9999, 9, T0);
+
+        notifier.Publish(WalletEvent("evt_6", RrrEventTypes.PointsPosted, "rrr_m_1001", points: 120, version: 8));
+
+        cut.WaitForAssertion(() => Assert.Equal(1370, Figure(cut, "points-available")));
+        Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "120 points posted");
+        Assert.Equal(asked, wallets.Asked.Count);
+    }
+
+    [Fact]
+    public void WebhookForThisMember_NewerThanTheStore_AsksRrrOnce()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        var asked = wallets.Asked.Count;
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1370, 8, T0);
+
+        notifier.Publish(WalletEvent("evt_7", RrrEventTypes.PointsPosted, "rrr_m_1001", points: 120, version: 8));
+
+        cut.WaitForAssertion(() => Assert.Equal(1370, Figure(cut, "points-available")));
+        Assert.Equal(asked + 1, wallets.Asked.Count);
+    }
+
+    [Fact]
+    public void LinkUpdated_OfAVersionThisCircuitAlreadyShows_AsksRrrNothing()
+    {
+        var cut = Render<PointsPanel>();
+        var bar = Render<AppBarLinkStatus>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        bar.WaitForAssertion(() => Assert.Equal("Linked", bar.Find("[data-testid=link-status]").GetAttribute("data-status")));
+        var linkAsks = links.Asked.Count;
+        var walletAsks = wallets.Asked.Count;
+
+        // What the wizard's own read already showed (version 1) comes back as a webhook.
+        notifier.Publish(new RrrEvent("evt_8", RrrEventTypes.LinkUpdated, null, new Dictionary<string, object?>
+        {
+            ["resource_type"] = "link", ["resource_id"] = "xcn_u_1001", ["xcn_user_id"] = "xcn_u_1001",
+            ["rrr_member_id"] = "rrr_m_1001", ["status"] = "LINKED", ["version"] = 1L,
+        }));
+
+        cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Your RedRoomRewards account is now linked"));
+        Assert.Equal(linkAsks, links.Asked.Count);
+        Assert.Equal(walletAsks, wallets.Asked.Count);
+    }
+
+    [Fact]
+    public async Task PanelAndAppBar_OnOneCircuit_ShareOneSubscriptionPerTopic_AndBothUpdate()
+    {
+        var cut = Render<PointsPanel>();
+        var bar = Render<AppBarLinkStatus>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        bar.WaitForAssertion(() => Assert.Equal("Linked", bar.Find("[data-testid=link-status]").GetAttribute("data-status")));
+
+        Assert.Equal(1, notifier.SubscriberCount(RrrTopic.XcnUser("xcn_u_1001").Key));
+        Assert.Equal(1, notifier.SubscriberCount(RrrTopic.Member("rrr_m_1001").Key));
+
+        links.Links["xcn_u_1001"] = FakeLinksApi.NotLinked("xcn_u_1001", version: 2) with { Status = LinkStatus.Revoked };
+        notifier.Publish(new RrrEvent("evt_9", RrrEventTypes.LinkUpdated, null, new Dictionary<string, object?>
+        {
+            ["resource_type"] = "link", ["resource_id"] = "xcn_u_1001", ["xcn_user_id"] = "xcn_u_1001",
+            ["rrr_member_id"] = "rrr_m_1001", ["status"] = "REVOKED", ["version"] = 2L,
+        }));
+
+        bar.WaitForAssertion(() => Assert.Equal("Revoked", bar.Find("[data-testid=link-status]").GetAttribute("data-status")));
+        cut.WaitForAssertion(() => Assert.Equal("Revoked", cut.Find("[data-testid=link-status]").GetAttribute("data-status")));
+
+        await DisposeComponentsAsync();
+        Assert.Equal(0, notifier.SubscriberCount(RrrTopic.XcnUser("xcn_u_1001").Key));
+        Assert.Equal(0, notifier.SubscriberCount(RrrTopic.Member("rrr_m_1001").Key));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;
@@ -14,7 +15,7 @@ public sealed class RrrStatusListenerTests
     [Fact]
     public async Task FollowedEvents_AreRefreshedInOrder_ByTheirIdField_OrTheResourceId_AndOthersAreIgnored()
     {
-        var notifier = new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance);
+        var notifier = new PortalEvents(NullLogger<PortalEvents>.Instance);
         using var listener = new RecordingListener(notifier);
         await listener.StartAsync(Ct);
 
@@ -31,7 +32,7 @@ public sealed class RrrStatusListenerTests
     [Fact]
     public async Task AFailedRefresh_IsLogged_AndTheListenerGoesOn()
     {
-        var notifier = new RrrEventNotifier(NullLogger<RrrEventNotifier>.Instance);
+        var notifier = new PortalEvents(NullLogger<PortalEvents>.Instance);
         using var listener = new RecordingListener(notifier, failFor: "w_bad");
         await listener.StartAsync(Ct);
 
@@ -43,7 +44,7 @@ public sealed class RrrStatusListenerTests
         await listener.StopAsync(Ct);
     }
 
-    private sealed class RecordingListener(IRrrEventNotifier notifier, string? failFor = null)
+    private sealed class RecordingListener(IPortalEvents notifier, string? failFor = null)
         : RrrStatusListener(notifier, NullLogger.Instance)
     {
         private readonly Channel<string> refreshed = Channel.CreateUnbounded<string>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Tests.Support;
 
@@ -43,7 +44,7 @@ public sealed class WebhookPortal : IAsyncDisposable
 
     public IResourceVersions Versions => Factory.Services.GetRequiredService<IResourceVersions>();
 
-    public IRrrEventNotifier Notifier => Factory.Services.GetRequiredService<IRrrEventNotifier>();
+    public IPortalEvents Notifier => Factory.Services.GetRequiredService<IPortalEvents>();
 
     public WebhookProcessor Processor => Factory.Services.GetRequiredService<WebhookProcessor>();
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Persistence.Sqlite;
 
@@ -14,7 +15,7 @@ public sealed class WebhookProcessorTests : IAsyncLifetime
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "rrr-processor-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider time = new(T0);
-    private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
+    private readonly PortalEvents notifier = new(NullLogger<PortalEvents>.Instance);
     private readonly System.Collections.Concurrent.ConcurrentQueue<RrrEvent> published = new();
     private SqlitePorts sqlite = null!;
     private SqliteWebhookInbox store = null!;

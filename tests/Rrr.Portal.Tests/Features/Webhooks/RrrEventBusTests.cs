@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Portal.Tests.Features.Webhooks;
 
-public sealed class RrrEventNotifierTests
+public sealed class RrrEventBusTests
 {
-    private readonly RrrEventNotifier notifier = new(NullLogger<RrrEventNotifier>.Instance);
+    private readonly PortalEvents notifier = new(NullLogger<PortalEvents>.Instance);
 
     private static RrrEvent Event(string id, params (string Key, object? Value)[] data) =>
         new(id, "POINTS_POSTED", null, data.ToDictionary(d => d.Key, d => d.Value));
