@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Portal.Features.Checkout;
 
@@ -47,8 +45,6 @@ public sealed partial class CheckoutOrderPage
 
     [Inject] private TimeProvider Time { get; set; } = default!;
 
-    [Inject] private ILogger<CheckoutOrderPage> Logger { get; set; } = default!;
-
     private DateTimeOffset Now => Time.GetUtcNow();
 
     private bool IsPayable => _order is { Status: CheckoutStatus.Open or CheckoutStatus.PointsHeld };
@@ -73,6 +69,14 @@ public sealed partial class CheckoutOrderPage
                 Navigation.NotFound();
             }
 
+            return;
+        }
+
+        // Only the member's own orders are worked on; anything else (or nobody signed in) is "no such order".
+        if (await Checkout.FindAsync(OrderNumber, _cts.Token) is null)
+        {
+            _notFound = true;
+            _order = null;
             return;
         }
 
@@ -128,21 +132,6 @@ public sealed partial class CheckoutOrderPage
         {
             return;
         }
-        catch (CheckoutOrderNotFoundException)
-        {
-            _notFound = true;
-            _order = null;
-        }
-        catch (MemberIdentityMissingException)
-        {
-            _notFound = true;
-        }
-        catch (RrrException ex)
-        {
-            // The service turns expected RRR answers into notices; anything else still leaves the order as stored.
-            Logger.LogWarning("Checkout step for {OrderNumber} failed: {Operation}", OrderNumber, ex.Operation);
-            _notice = CheckoutNotice.RrrUnavailable;
-        }
         finally
         {
             _busy = false;
@@ -178,15 +167,7 @@ public sealed partial class CheckoutOrderPage
         }
 
         _choices = null;
-        try
-        {
-            _choices = await Checkout.GetRedeemChoicesAsync(_order, _cts.Token);
-        }
-        catch (RrrProblemException ex)
-        {
-            Logger.LogWarning("RRR refused the redemption options for {OrderNumber}: {Code}", OrderNumber, ex.Code);
-            _choices = RedeemChoices.Unavailable;
-        }
+        _choices = await Checkout.GetRedeemChoicesAsync(_order, _cts.Token);
 
         // Preselect the largest step, as most members who open "Use points" want the most off.
         if (_choices.Options.Count > 0 && !_choices.Options.Any(o => o.Points == _selectedPoints))
@@ -197,16 +178,9 @@ public sealed partial class CheckoutOrderPage
 
     private async Task LoadBalanceAsync()
     {
-        try
-        {
-            // The link is asked again: a checkout changes the wallet, and a cached link view must not hide it.
-            var view = await Wallet.GetAsync(refreshLink: false, _cts.Token);
-            _balance = view.Availability == WalletAvailability.Live ? view.Wallet?.AvailablePoints : null;
-        }
-        catch (RrrException)
-        {
-            _balance = null;
-        }
+        // The link is asked again: a checkout changes the wallet, and a cached link view must not hide it.
+        var result = await Wallet.GetAsync(refreshLink: false, _cts.Token);
+        _balance = result is { IsOk: true, Value.Availability: WalletAvailability.Live } ? result.Value.Wallet?.AvailablePoints : null;
     }
 
     private async Task TickAsync(PeriodicTimer ticker)
