@@ -85,10 +85,6 @@ public sealed partial class CheckoutOrderPage
         _ticking ??= TickAsync(_ticker);
     }
 
-    private Task HoldAsync() => RunAsync(ct => Checkout.HoldPointsAsync(OrderNumber, _selectedPoints, ct));
-
-    private Task ReleaseAsync() => RunAsync(ct => Checkout.ReleasePointsAsync(OrderNumber, ct));
-
     private Task PayAsync() => RunAsync(ct => Checkout.PayAsync(OrderNumber, _card, ct));
 
     private Task CancelAsync() => RunAsync(ct => Checkout.CancelAsync(OrderNumber, ct));
@@ -122,11 +118,10 @@ public sealed partial class CheckoutOrderPage
 
         _busy = true;
         StateHasChanged();
+        CheckoutStep result;
         try
         {
-            var result = await step(_cts.Token);
-            _order = result.Order;
-            _notice = result.Notice;
+            result = await step(_cts.Token);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
@@ -137,6 +132,14 @@ public sealed partial class CheckoutOrderPage
             _busy = false;
         }
 
+        await ShowStepAsync(result);
+    }
+
+    /// <summary>Shows a step's result (this page's, or the "Use points" section's hold and release) and what follows from it.</summary>
+    private async Task ShowStepAsync(CheckoutStep step)
+    {
+        _order = step.Order;
+        _notice = step.Notice;
         await AfterStepAsync();
         StateHasChanged();
     }
