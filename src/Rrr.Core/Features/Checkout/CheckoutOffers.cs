@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
+using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Redemptions;
 
@@ -15,14 +16,43 @@ namespace Rrr.Core.Features.Checkout;
 internal sealed partial class CheckoutOffers(
     IMemberIdentity identity,
     LinkStatusService links,
-    CheckoutOrderBook book,
+    CheckoutService orders,
+    CheckoutHolds holds,
     IRrrRedemptionsApi redemptions,
     CheckoutLocks locks,
     IOptions<CheckoutOptions> options,
     TimeProvider time,
     ILogger logger)
 {
+    // An untouched order for the same pack is resumed instead of starting another (double click on "Buy").
+    private static readonly TimeSpan ResumeWindow = TimeSpan.FromHours(1);
+
     private CheckoutOptions Settings => options.Value;
+
+    /// <summary>Starts (or resumes the member's untouched) order for a pack.</summary>
+    public async Task<CheckoutOrder> StartAsync(string packId, CancellationToken cancellationToken)
+    {
+        var pack = Settings.Find(packId) ?? throw new ArgumentException("Unknown token pack.", nameof(packId));
+        var xcnUserId = await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
+        using var _ = await locks.AcquireAsync("start:" + xcnUserId, cancellationToken);
+        var now = time.GetUtcNow();
+        var recent = await orders.RecentAsync(xcnUserId, cancellationToken);
+        if (recent.FirstOrDefault(o => o.Kind == CheckoutKind.TokenPack && o.PackId == pack.Id && o.Status == CheckoutStatus.Open
+                && o.Version == 1 && now - o.CreatedAt < ResumeWindow) is { } untouched)
+        {
+            return untouched;
+        }
+
+        var order = CheckoutOrder.New(xcnUserId, CheckoutKind.TokenPack, Settings.Currency, now) with
+        {
+            PackId = pack.Id,
+            Tokens = pack.Tokens,
+            Price = new Money(pack.Price, Settings.Currency),
+        };
+        await orders.CreateAsync(order, cancellationToken);
+        LogStarted(logger, order.OrderNumber, xcnUserId, order.Kind);
+        return order;
+    }
 
     public async Task<CheckoutStart> StartTopupAsync(int bundle, string? forOrder, CancellationToken cancellationToken)
     {
@@ -50,7 +80,7 @@ internal sealed partial class CheckoutOffers(
 
         using var _ = await locks.AcquireAsync("start:" + link.XcnUserId, cancellationToken);
         var now = time.GetUtcNow();
-        var recent = await book.ListAsync(link.XcnUserId, CheckoutService.RecentOrders, cancellationToken);
+        var recent = await orders.RecentAsync(link.XcnUserId, cancellationToken);
         var returnTo = forOrder is not null && recent.Any(o => o.OrderNumber == forOrder && o.Kind == CheckoutKind.TokenPack) ? forOrder : null;
         if (recent.FirstOrDefault(o => o.Kind == CheckoutKind.Topup && o.TopupBundle == bundle && o.ForOrder == returnTo
                 && o.Status == CheckoutStatus.Open && o.QuoteExpiresAt > now + Settings.HoldSafetyMargin) is { } open)
@@ -58,20 +88,20 @@ internal sealed partial class CheckoutOffers(
             return new CheckoutStart(open);
         }
 
-        var order = book.NewOrder(link.XcnUserId, CheckoutKind.Topup, now) with
+        var order = CheckoutOrder.New(link.XcnUserId, CheckoutKind.Topup, Settings.Currency, now) with
         {
             TopupBundle = bundle,
             Tokens = 0,
             RrrMemberId = link.RrrMemberId,
             ForOrder = returnTo,
         };
-        var (quoted, notice) = await book.QuoteTopupAsync(order, cancellationToken);
+        var (quoted, notice) = await holds.QuoteTopupAsync(order, cancellationToken);
         if (quoted is null)
         {
             return new CheckoutStart(null, notice);
         }
 
-        await book.CreateAsync(quoted, cancellationToken);
+        await orders.CreateAsync(quoted, cancellationToken);
         LogStarted(logger, quoted.OrderNumber, link.XcnUserId, quoted.Kind);
         return new CheckoutStart(quoted);
     }
@@ -98,13 +128,13 @@ internal sealed partial class CheckoutOffers(
         }
         catch (RrrUnavailableException ex)
         {
-            CheckoutOrderBook.LogUnavailable(logger, order.OrderNumber, "options", ex.Reason);
+            CheckoutService.LogUnavailable(logger, order.OrderNumber, "options", ex.Reason);
             return RedeemChoices.Unavailable;
         }
         catch (RrrProblemException ex)
         {
             // Nothing the member can act on: shown like an outage, with "try again".
-            CheckoutOrderBook.LogRefused(logger, order.OrderNumber, "options", ex.Code);
+            CheckoutService.LogRefused(logger, order.OrderNumber, "options", ex.Code);
             return RedeemChoices.Unavailable;
         }
 
@@ -128,7 +158,7 @@ internal sealed partial class CheckoutOffers(
         }
 
         var shortBy = nextStep - answer.AvailablePoints;
-        var bundles = CheckoutService.BundlesOf(Settings);
+        var bundles = Settings.BundleOffers();
 
         // Bundles that close the gap first: the smallest sufficient one is the natural pick.
         return new TopupOffer(nextStep, shortBy, [.. bundles.Where(b => b.Points >= shortBy), .. bundles.Where(b => b.Points < shortBy)]);

@@ -14,7 +14,8 @@ namespace Rrr.Core.Features.Checkout;
 /// refunds the money). Called under the order's lock, with the order already loaded for its owner.
 /// </summary>
 internal sealed partial class CheckoutPayment(
-    CheckoutOrderBook book,
+    CheckoutService orders,
+    CheckoutHolds holds,
     IRrrRedemptionsApi redemptions,
     IRrrTopupsApi topups,
     IXcnPaymentGateway payments,
@@ -40,7 +41,7 @@ internal sealed partial class CheckoutPayment(
         if (order.HoldsPoints && time.GetUtcNow() >= order.QuoteExpiresAt)
         {
             // RRR released the escrow by itself; tell the member and let them take a new hold.
-            var (open, notice) = await book.GiveBackHoldAsync(order, CheckoutStatus.Open, "expired", cancellationToken);
+            var (open, notice) = await holds.GiveBackHoldAsync(order, CheckoutStatus.Open, "expired", cancellationToken);
             return new CheckoutStep(open, notice == CheckoutNotice.RrrUnavailable ? notice : CheckoutNotice.HoldExpired);
         }
 
@@ -69,17 +70,17 @@ internal sealed partial class CheckoutPayment(
         var quoteDying = order.QuoteExpiresAt is { } expires && now + options.Value.HoldSafetyMargin >= expires;
         if (order.HoldsPoints && quoteDying)
         {
-            var (open, notice) = await book.GiveBackHoldAsync(order, CheckoutStatus.Open, "expired", cancellationToken);
+            var (open, notice) = await holds.GiveBackHoldAsync(order, CheckoutStatus.Open, "expired", cancellationToken);
             return new CheckoutStep(open, notice == CheckoutNotice.RrrUnavailable ? notice : CheckoutNotice.HoldExpired);
         }
 
         if (order.Kind == CheckoutKind.Topup && (quoteDying || order.QuoteId is null))
         {
             // A top-up quote holds nothing: quote again, show the (possibly new) price, and let the member pay that.
-            var (requoted, notice) = await book.QuoteTopupAsync(order, cancellationToken);
+            var (requoted, notice) = await holds.QuoteTopupAsync(order, cancellationToken);
             return requoted is null
                 ? new CheckoutStep(order, notice)
-                : new CheckoutStep(await book.MoveOrReloadAsync(order, requoted, cancellationToken), CheckoutNotice.HoldExpired);
+                : new CheckoutStep(await orders.MoveOrReloadAsync(order, requoted, cancellationToken), CheckoutNotice.HoldExpired);
         }
 
         if ((order.HoldsPoints || order.Kind == CheckoutKind.Topup) && circuit.IsOpen)
@@ -97,7 +98,7 @@ internal sealed partial class CheckoutPayment(
         }
         else
         {
-            paymentRef = CheckoutService.PaymentRefFor(order.OrderNumber, due);
+            paymentRef = CheckoutReferences.PaymentRefFor(order.OrderNumber, due);
             var charge = await payments.ChargeAsync(new XcnCharge(paymentRef, order.XcnUserId, due, card), cancellationToken);
             outcome = charge.Approved ? PaymentOutcome.Approved : PaymentOutcome.Declined;
         }
@@ -110,7 +111,7 @@ internal sealed partial class CheckoutPayment(
             PaymentRef = paymentRef,
             PaidAt = paid ? now : null,
         };
-        var stored = await book.MoveOrReloadAsync(order, next, cancellationToken);
+        var stored = await orders.MoveOrReloadAsync(order, next, cancellationToken);
         if (stored.Status == CheckoutStatus.Paid)
         {
             return await FinishPaidAsync(stored, cancellationToken);
@@ -146,16 +147,16 @@ internal sealed partial class CheckoutPayment(
 
         try
         {
-            return (await book.MoveOrReloadAsync(order, await commit(), cancellationToken), null);
+            return (await orders.MoveOrReloadAsync(order, await commit(), cancellationToken), null);
         }
         catch (RrrUnavailableException ex)
         {
-            CheckoutOrderBook.LogUnavailable(logger, order.OrderNumber, step, ex.Reason);
+            CheckoutService.LogUnavailable(logger, order.OrderNumber, step, ex.Reason);
             return (order, new CheckoutStep(order, CheckoutNotice.CommitPending));
         }
         catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.QuoteExpired) || ex.Is(RrrErrorCodes.InvalidState))
         {
-            CheckoutOrderBook.LogRefused(logger, order.OrderNumber, step, ex.Code);
+            CheckoutService.LogRefused(logger, order.OrderNumber, step, ex.Code);
             return (order, await RefundAsync(order, cancellationToken));
         }
     }
@@ -170,7 +171,7 @@ internal sealed partial class CheckoutPayment(
     private async Task<CheckoutOrder> CommitTopupAsync(CheckoutOrder order, string quoteId, CancellationToken cancellationToken)
     {
         var commit = await topups.CommitAsync(
-            quoteId, new CommitTopupRequest(order.PaymentRef ?? CheckoutService.PaymentRefFor(order.OrderNumber, order.AmountDue)),
+            quoteId, new CommitTopupRequest(order.PaymentRef ?? CheckoutReferences.PaymentRefFor(order.OrderNumber, order.AmountDue)),
             IdempotencyKeys.TopupCommit(quoteId), cancellationToken);
         return order with { TopupId = commit.TopupId };
     }
@@ -203,7 +204,7 @@ internal sealed partial class CheckoutPayment(
         }
 
         earnReported = true;
-        var completed = await book.MoveOrReloadAsync(current, current with { Status = CheckoutStatus.Completed, EarnReported = earnReported }, cancellationToken);
+        var completed = await orders.MoveOrReloadAsync(current, current with { Status = CheckoutStatus.Completed, EarnReported = earnReported }, cancellationToken);
         return new CheckoutStep(completed);
     }
 
@@ -214,13 +215,13 @@ internal sealed partial class CheckoutPayment(
             await payments.RefundAsync(paymentRef, cancellationToken);
         }
 
-        var refunded = await book.MoveOrReloadAsync(order, order with { Status = CheckoutStatus.Refunded }, cancellationToken);
+        var refunded = await orders.MoveOrReloadAsync(order, order with { Status = CheckoutStatus.Refunded }, cancellationToken);
         return new CheckoutStep(refunded, CheckoutNotice.PaymentRefunded);
     }
 
     private async Task<CheckoutStep> ReverseDeclinedAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {
-        var (reversed, notice) = await book.GiveBackHoldAsync(order, CheckoutStatus.Reversed, "payment_declined", cancellationToken);
+        var (reversed, notice) = await holds.GiveBackHoldAsync(order, CheckoutStatus.Reversed, "payment_declined", cancellationToken);
         return new CheckoutStep(reversed, notice == CheckoutNotice.RrrUnavailable ? notice : CheckoutNotice.PaymentDeclined);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
@@ -36,79 +35,32 @@ public sealed partial class CheckoutService(
 {
     public const int RecentOrders = 20;
 
-    // An untouched order for the same pack is resumed instead of starting another (double click on "Buy").
-    private static readonly TimeSpan ResumeWindow = TimeSpan.FromHours(1);
-
-    private readonly CheckoutOrderBook book = new(store, redemptions, topups, options, time, logger);
-
     private CheckoutOptions Settings => options.Value;
 
     public IReadOnlyList<TokenPack> Packs => Settings.Packs;
 
     public string Currency => Settings.Currency;
 
-    /// <summary>
-    /// The gateway's idempotency reference for charging <paramref name="amount"/> on an order. It binds the amount and
-    /// currency, not only the order: gateways answer a repeated reference with the first charge, so a per-order reference
-    /// would replay an earlier, different amount (a hold changed after a crash between charge and store, or another
-    /// instance). The same amount again (a double click, a retry after a lost answer) is the same reference: one charge.
-    /// The amount is written without trailing zeros, so 5.90 and 5.9 are one reference.
-    /// </summary>
-    public static string PaymentRefFor(string orderNumber, Money amount)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
-        ArgumentNullException.ThrowIfNull(amount);
-        var normalized = amount.Amount.ToString("0.############################", CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture, $"xcn_pay_{orderNumber}_{amount.Currency}_{normalized}");
-    }
-
-    public static bool IsOrderNumber(string? value) => value is not null && OrderNumberPattern().IsMatch(value);
-
     /// <summary>Indicative top-up prices (configuration); what is charged is RRR's quote.</summary>
-    public IReadOnlyList<TopupBundleOffer> TopupBundles => BundlesOf(Settings);
-
-    internal static IReadOnlyList<TopupBundleOffer> BundlesOf(CheckoutOptions settings) =>
-        [.. settings.TopupBundles.Order().Select(b => new TopupBundleOffer(b, new Money(b * settings.TopupPricePerPoint, settings.Currency)))];
+    public IReadOnlyList<TopupBundleOffer> TopupBundles => Settings.BundleOffers();
 
     /// <summary>Starts (or resumes the member's untouched) order for a pack. Points are added later with <see cref="HoldPointsAsync"/>.</summary>
-    public async Task<CheckoutOrder> StartAsync(string packId, CancellationToken cancellationToken)
-    {
-        var pack = Settings.Find(packId) ?? throw new ArgumentException("Unknown token pack.", nameof(packId));
-        var xcnUserId = await RequireUserAsync(cancellationToken);
-        using var _ = await locks.AcquireAsync("start:" + xcnUserId, cancellationToken);
-        var now = time.GetUtcNow();
-        var recent = await book.ListAsync(xcnUserId, RecentOrders, cancellationToken);
-        if (recent.FirstOrDefault(o => o.Kind == CheckoutKind.TokenPack && o.PackId == pack.Id && o.Status == CheckoutStatus.Open
-                && o.Version == 1 && now - o.CreatedAt < ResumeWindow) is { } untouched)
-        {
-            return untouched;
-        }
-
-        var order = book.NewOrder(xcnUserId, CheckoutKind.TokenPack, now) with
-        {
-            PackId = pack.Id,
-            Tokens = pack.Tokens,
-            Price = new Money(pack.Price, Settings.Currency),
-        };
-        await book.CreateAsync(order, cancellationToken);
-        LogStarted(logger, order.OrderNumber, xcnUserId, order.Kind);
-        return order;
-    }
+    public Task<CheckoutOrder> StartAsync(string packId, CancellationToken cancellationToken) => Offers.StartAsync(packId, cancellationToken);
 
     /// <summary>The member's own order, or null (also for anyone else's order, a malformed number, or nobody signed in).</summary>
     public async Task<CheckoutOrder?> FindAsync(string? orderNumber, CancellationToken cancellationToken)
     {
-        if (!IsOrderNumber(orderNumber) || await identity.GetXcnUserIdAsync(cancellationToken) is not { } xcnUserId)
+        if (!CheckoutReferences.IsOrderNumber(orderNumber) || await identity.GetXcnUserIdAsync(cancellationToken) is not { } xcnUserId)
         {
             return null;
         }
 
-        return await book.FindOwnedAsync(orderNumber!, xcnUserId, cancellationToken);
+        return await FindOwnedAsync(orderNumber!, xcnUserId, cancellationToken);
     }
 
     /// <summary>The member's recent orders, newest first.</summary>
     public async Task<IReadOnlyList<CheckoutOrder>> ListAsync(CancellationToken cancellationToken) =>
-        await book.ListAsync(await RequireUserAsync(cancellationToken), RecentOrders, cancellationToken);
+        await store.ListCheckoutOrdersAsync(await RequireUserAsync(cancellationToken), RecentOrders, cancellationToken);
 
     /// <summary>
     /// Quotes a top-up with RRR and opens an order for it (price = RRR's quote). Needs a linked member.
@@ -160,20 +112,20 @@ public sealed partial class CheckoutService(
         {
             quote = await redemptions.CreateQuoteAsync(
                 new CreateRedemptionQuoteRequest(rrrMemberId, points, order.OrderNumber),
-                IdempotencyKeys.RedeemQuote(CheckoutOrderBook.Attempt(order.OrderNumber, attempt) + "_" + points.ToString(CultureInfo.InvariantCulture)),
+                IdempotencyKeys.RedeemQuote(CheckoutHolds.Attempt(order.OrderNumber, attempt) + "_" + points.ToString(CultureInfo.InvariantCulture)),
                 cancellationToken);
         }
         catch (RrrUnavailableException ex)
         {
-            CheckoutOrderBook.LogUnavailable(logger, order.OrderNumber, "hold", ex.Reason);
+            LogUnavailable(logger, order.OrderNumber, "hold", ex.Reason);
             return new CheckoutStep(order, CheckoutNotice.RrrUnavailable);
         }
         catch (RrrProblemException ex)
         {
-            CheckoutOrderBook.LogRefused(logger, order.OrderNumber, "hold", ex.Code);
+            LogRefused(logger, order.OrderNumber, "hold", ex.Code);
 
             // RRR stores refusals under their key too: count the attempt so the next try (after a top-up) is asked afresh.
-            var counted = await book.MoveAsync(order, order with { HoldAttempts = attempt }, cancellationToken) ?? order;
+            var counted = await MoveAsync(order, order with { HoldAttempts = attempt }, cancellationToken) ?? order;
             return new CheckoutStep(counted, ex.Is(RrrErrorCodes.InsufficientPoints) ? CheckoutNotice.InsufficientPoints : CheckoutNotice.Refused);
         }
 
@@ -187,16 +139,16 @@ public sealed partial class CheckoutService(
             QuoteExpiresAt = quote.ExpiresAt,
             HoldAttempts = attempt,
         };
-        if (await book.MoveAsync(order, held, cancellationToken) is { } stored)
+        if (await MoveAsync(order, held, cancellationToken) is { } stored)
         {
             return new CheckoutStep(stored);
         }
 
         // Another instance moved the order meanwhile. Its hold wins; a different quote of ours must not linger in escrow.
-        var current = await book.LoadOwnedAsync(order.OrderNumber, order.XcnUserId, cancellationToken);
+        var current = await LoadOwnedAsync(order.OrderNumber, order.XcnUserId, cancellationToken);
         if (current.QuoteId != quote.QuoteId)
         {
-            await book.TryReverseAsync(current, quote.QuoteId, "superseded", cancellationToken);
+            await TryReverseAsync(current, quote.QuoteId, "superseded", cancellationToken);
         }
 
         return new CheckoutStep(current);
@@ -204,34 +156,11 @@ public sealed partial class CheckoutService(
 
     /// <summary>"Don't use points": gives the hold back to the member; the order stays open.</summary>
     public Task<CheckoutStep> ReleasePointsAsync(string orderNumber, CancellationToken cancellationToken) =>
-        StepAsync(orderNumber, "release", async order =>
-        {
-            if (!order.HoldsPoints)
-            {
-                return new CheckoutStep(order);
-            }
-
-            var (released, notice) = await book.GiveBackHoldAsync(order, CheckoutStatus.Open, "member_released", cancellationToken);
-            return new CheckoutStep(released, notice);
-        }, cancellationToken);
+        StepAsync(orderNumber, "release", order => Holds.ReleaseAsync(order, cancellationToken), cancellationToken);
 
     /// <summary>Cancels an order that has not been paid; a hold is given back first.</summary>
     public Task<CheckoutStep> CancelAsync(string orderNumber, CancellationToken cancellationToken) =>
-        StepAsync(orderNumber, "cancel", async order =>
-        {
-            if (order.Status is not (CheckoutStatus.Open or CheckoutStatus.PointsHeld))
-            {
-                return new CheckoutStep(order);
-            }
-
-            if (order.HoldsPoints)
-            {
-                var (released, notice) = await book.GiveBackHoldAsync(order, CheckoutStatus.Cancelled, "member_cancelled", cancellationToken);
-                return new CheckoutStep(released, notice == CheckoutNotice.HoldExpired ? CheckoutNotice.None : notice);
-            }
-
-            return new CheckoutStep(await book.MoveOrReloadAsync(order, order with { Status = CheckoutStatus.Cancelled }, cancellationToken));
-        }, cancellationToken);
+        StepAsync(orderNumber, "cancel", order => Holds.CancelAsync(order, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Finishes whatever an earlier visit left half done (a commit after payment, a reversal after a decline)
@@ -258,7 +187,7 @@ public sealed partial class CheckoutService(
     {
         var xcnUserId = await RequireUserAsync(cancellationToken);
         using var _ = await locks.AcquireAsync(orderNumber, cancellationToken);
-        var order = await book.LoadOwnedAsync(orderNumber, xcnUserId, cancellationToken);
+        var order = await LoadOwnedAsync(orderNumber, xcnUserId, cancellationToken);
         try
         {
             return await run(order);
@@ -266,23 +195,101 @@ public sealed partial class CheckoutService(
         catch (RrrException ex)
         {
             LogStepFailed(logger, orderNumber, step, ex.Operation);
-            return new CheckoutStep(await book.LoadOwnedAsync(orderNumber, xcnUserId, cancellationToken), CheckoutNotice.RrrUnavailable);
+            return new CheckoutStep(await LoadOwnedAsync(orderNumber, xcnUserId, cancellationToken), CheckoutNotice.RrrUnavailable);
         }
     }
 
-    // Stateless helpers over the same store and clients; each owns one part of the checkout.
-    private CheckoutPayment Payment => new(book, redemptions, topups, payments, earn, circuit, options, time, logger);
+    // Stateless helpers over this service's orders and the same clients; each owns one part of the checkout.
+    private CheckoutHolds Holds => new(this, topups, options, logger);
 
-    private CheckoutOffers Offers => new(identity, links, book, redemptions, locks, options, time, logger);
+    private CheckoutPayment Payment => new(this, Holds, redemptions, topups, payments, earn, circuit, options, time, logger);
+
+    private CheckoutOffers Offers => new(identity, links, this, Holds, redemptions, locks, options, time, logger);
+
+    /// <summary>The order if it is <paramref name="xcnUserId"/>'s, else null (anyone else's order is "not found" too).</summary>
+    internal async Task<CheckoutOrder?> FindOwnedAsync(string orderNumber, string xcnUserId, CancellationToken cancellationToken)
+    {
+        var order = await store.GetCheckoutOrderAsync(orderNumber, cancellationToken);
+        return order is not null && string.Equals(order.XcnUserId, xcnUserId, StringComparison.Ordinal) ? order : null;
+    }
+
+    internal async Task<CheckoutOrder> LoadOwnedAsync(string orderNumber, string xcnUserId, CancellationToken cancellationToken) =>
+        await FindOwnedAsync(orderNumber, xcnUserId, cancellationToken) ?? throw new CheckoutOrderNotFoundException();
+
+    internal Task<IReadOnlyList<CheckoutOrder>> RecentAsync(string xcnUserId, CancellationToken cancellationToken) =>
+        store.ListCheckoutOrdersAsync(xcnUserId, RecentOrders, cancellationToken);
+
+    internal async Task CreateAsync(CheckoutOrder order, CancellationToken cancellationToken)
+    {
+        if (!await store.TryCreateCheckoutOrderAsync(order, cancellationToken))
+        {
+            // 64 random bits: a collision means something is badly wrong, not bad luck worth retrying.
+            throw new InvalidOperationException("Checkout order number collision.");
+        }
+    }
+
+    /// <summary>Compare-and-set to <paramref name="next"/> along <see cref="CheckoutStateMachine"/>; null when the stored order moved meanwhile.</summary>
+    internal async Task<CheckoutOrder?> MoveAsync(CheckoutOrder current, CheckoutOrder next, CancellationToken cancellationToken)
+    {
+        if (!CheckoutStateMachine.CanMove(current.Status, next.Status))
+        {
+            throw new InvalidOperationException($"Checkout order may not move {current.Status} -> {next.Status}.");
+        }
+
+        var stored = next with { Version = current.Version + 1, UpdatedAt = time.GetUtcNow() };
+        if (!await store.TryUpdateCheckoutOrderAsync(current, stored, cancellationToken))
+        {
+            return null;
+        }
+
+        if (current.Status != stored.Status)
+        {
+            LogMoved(logger, stored.OrderNumber, current.Status, stored.Status);
+        }
+
+        return stored;
+    }
+
+    /// <summary><see cref="MoveAsync"/>, or the order as another writer left it.</summary>
+    internal async Task<CheckoutOrder> MoveOrReloadAsync(CheckoutOrder current, CheckoutOrder next, CancellationToken cancellationToken) =>
+        await MoveAsync(current, next, cancellationToken) ?? await LoadOwnedAsync(current.OrderNumber, current.XcnUserId, cancellationToken);
+
+    /// <summary>Gives a quote's points back at RRR; an expired or already reversed hold is no failure (nothing is held either way).</summary>
+    internal async Task<ReverseOutcome> TryReverseAsync(CheckoutOrder order, string quoteId, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redemptions.ReverseAsync(quoteId, new ReverseRedemptionRequest(reason), IdempotencyKeys.RedeemReverse(quoteId), cancellationToken);
+            return ReverseOutcome.Reversed;
+        }
+        catch (RrrUnavailableException ex)
+        {
+            LogUnavailable(logger, order.OrderNumber, "reverse", ex.Reason);
+            return ReverseOutcome.Unavailable;
+        }
+        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.QuoteExpired))
+        {
+            return ReverseOutcome.Expired;
+        }
+        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.InvalidState) || ex.Is(RrrErrorCodes.NotFound))
+        {
+            // Already reversed (a replay elsewhere): nothing is held any more either way.
+            LogRefused(logger, order.OrderNumber, "reverse", ex.Code);
+            return ReverseOutcome.Reversed;
+        }
+    }
 
     private async Task<string> RequireUserAsync(CancellationToken cancellationToken) =>
         await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
 
-    [GeneratedRegex(@"^xcn_co_[0-9a-f]{16}\z")]
-    private static partial Regex OrderNumberPattern();
+    [LoggerMessage(Level = LogLevel.Information, Message = "RRR unavailable ({Reason}) during {Step} of checkout order {OrderNumber}")]
+    internal static partial void LogUnavailable(ILogger logger, string orderNumber, string step, RrrUnavailableReason reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkout order {OrderNumber} started for {XcnUserId} ({Kind})")]
-    private static partial void LogStarted(ILogger logger, string orderNumber, string xcnUserId, CheckoutKind kind);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RRR refused {Step} of checkout order {OrderNumber}: {Code}")]
+    internal static partial void LogRefused(ILogger logger, string orderNumber, string step, string code);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkout order {OrderNumber} moved {From} -> {To}")]
+    private static partial void LogMoved(ILogger logger, string orderNumber, CheckoutStatus from, CheckoutStatus to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout step {Step} of {OrderNumber} failed: {Operation}")]
     private static partial void LogStepFailed(ILogger logger, string orderNumber, string step, string operation);
