@@ -32,8 +32,7 @@ public static class RrrClientServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrClientOptions>, RrrClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<RrrProblemHandler>();
-        services.TryAddTransient<RrrHeadersHandler>();
-        services.TryAddTransient<RrrCallAuditHandler>();
+        services.TryAddTransient<RrrAttemptHandler>();
         services.AddMetrics();
         services.TryAddSingleton<RrrClientMetrics>();
         RrrResilience.AddSharedCircuitBreaker(services);
@@ -60,9 +59,8 @@ public static class RrrClientServiceCollectionExtensions
     /// Base address and handler chain of an RRR HttpClient. Handler order, outermost first:
     /// problem mapping (sees only the final outcome, so a retried 503 is mapped once, after the retries) →
     /// resilience (total timeout, retry, shared breaker, attempt timeout) →
-    /// headers (per attempt; refuses an unkeyed POST/PATCH before anything is sent) →
-    /// audit (per attempt, innermost, so it times the network attempt and records exactly what was sent)
-    /// → the primary handler.
+    /// attempt (innermost, per attempt: refuses an unkeyed POST/PATCH before anything is sent, sets the headers,
+    /// then times the network attempt and records exactly what was sent) → the primary handler.
     /// </summary>
     internal static IHttpClientBuilder AddRrrPipeline(this IHttpClientBuilder client)
     {
@@ -75,8 +73,7 @@ public static class RrrClientServiceCollectionExtensions
         });
         client.AddHttpMessageHandler<RrrProblemHandler>();
         client.AddResilienceHandler(RrrResilience.PipelineName, RrrResilience.Configure);
-        client.AddHttpMessageHandler<RrrHeadersHandler>();
-        client.AddHttpMessageHandler<RrrCallAuditHandler>();
+        client.AddHttpMessageHandler<RrrAttemptHandler>();
         return client;
     }
 }

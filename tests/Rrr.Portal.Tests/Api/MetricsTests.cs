@@ -176,7 +176,9 @@ public sealed class MetricsTests : IDisposable
         };
         listener.SetMeasurementEventCallback<double>((_, value, tags, _) => seen.Add((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
         listener.Start();
-        using var handler = new RrrCallAuditHandler(new NullCallLog(), metrics, TimeProvider.System, NullLogger<RrrCallAuditHandler>.Instance)
+        using var handler = new RrrAttemptHandler(
+            new FixedClientOptions(new RrrClientOptions { ClientId = "xcn", ApiKey = "key" }), new NullCallLog(), metrics, TimeProvider.System,
+            NullLogger<RrrAttemptHandler>.Instance)
         {
             InnerHandler = new StatusHandler(HttpStatusCode.ServiceUnavailable),
         };
@@ -184,6 +186,9 @@ public sealed class MetricsTests : IDisposable
         using var templated = new HttpRequestMessage(HttpMethod.Get, "http://rrr.example.test/v1/members/rrr_m_4711/wallet");
         templated.Options.Set(new HttpRequestOptionsKey<string>(HttpRequestMessageOptions.RelativePathTemplate), "/v1/members/{rrrMemberId}/wallet");
         using var bare = new HttpRequestMessage(HttpMethod.Post, "http://rrr.example.test/v1/members/rrr_m_4711/links");
+
+        // The attempt handler also refuses an unkeyed POST before sending (it took over the headers handler's check).
+        bare.Headers.TryAddWithoutValidation(RrrRequest.IdempotencyKeyHeader, "link_test_1");
 
         (await invoker.SendAsync(templated, Ct)).Dispose();
         (await invoker.SendAsync(bare, Ct)).Dispose();
@@ -246,6 +251,15 @@ public sealed class MetricsTests : IDisposable
         public MetricsSettings Get(string? name) => value;
 
         public IDisposable? OnChange(Action<MetricsSettings, string?> listener) => null;
+    }
+
+    private sealed class FixedClientOptions(RrrClientOptions value) : IOptionsMonitor<RrrClientOptions>
+    {
+        public RrrClientOptions CurrentValue => value;
+
+        public RrrClientOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<RrrClientOptions, string?> listener) => null;
     }
 
     private sealed class NullCallLog : IRrrCallLog

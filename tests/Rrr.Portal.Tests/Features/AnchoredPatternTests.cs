@@ -23,8 +23,8 @@ public sealed class AnchoredPatternTests
     [Fact]
     public void CheckoutOrderNumber_WithATrailingNewline_IsNotOne()
     {
-        Assert.True(CheckoutService.IsOrderNumber("xcn_co_0123456789abcdef"));
-        Assert.False(CheckoutService.IsOrderNumber("xcn_co_0123456789abcdef\n"));
+        Assert.True(CheckoutReferences.IsOrderNumber("xcn_co_0123456789abcdef"));
+        Assert.False(CheckoutReferences.IsOrderNumber("xcn_co_0123456789abcdef\n"));
     }
 
     [Theory]

@@ -29,7 +29,36 @@ public sealed class AdjustmentService(
     /// <summary>The signed-in admin's id (for "you requested this" on the page).</summary>
     public Task<string?> CurrentAdminIdAsync(CancellationToken cancellationToken) => identity.GetAdminIdAsync(cancellationToken);
 
-    public async Task<AdjustmentView> RequestAsync(AdjustmentForm form, CancellationToken cancellationToken)
+    public Task<RrrResult<AdjustmentView>> RequestAsync(AdjustmentForm form, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => RequestCoreAsync(form, cancellationToken));
+
+    /// <summary>
+    /// The maker changes the request: a new payload version, so every approval given so far stops counting,
+    /// and the policy is worked out again from the new points. The member stays: a request for someone
+    /// else is a new request. Refusals (not the maker, decided meanwhile, stale) are audited as well.
+    /// </summary>
+    /// <param name="seenPayloadVersion">The version the maker's edit started from; a newer one refuses the edit.</param>
+    public Task<RrrResult<AdjustmentView>> EditAsync(string requestId, long seenPayloadVersion, AdjustmentForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return RrrResult.CallAsync(() => EditCoreAsync(requestId, seenPayloadVersion, form, cancellationToken));
+    }
+
+    /// <param name="seenPayloadVersion">The version shown to the approver.</param>
+    public Task<RrrResult<AdjustmentView>> ApproveAsync(string requestId, long seenPayloadVersion, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => ApproveCoreAsync(requestId, seenPayloadVersion, cancellationToken));
+
+    public Task<RrrResult<AdjustmentView>> RejectAsync(string requestId, string reason, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => RejectCoreAsync(requestId, reason, cancellationToken));
+
+    /// <summary>Posts an approved request again after RRR was unreachable; the same key, so never twice.</summary>
+    public Task<RrrResult<AdjustmentView>> RetryPostAsync(string requestId, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => RetryPostCoreAsync(requestId, cancellationToken));
+
+    public Task<RrrResult<IReadOnlyList<AdjustmentView>>> ListAsync(CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => ListCoreAsync(cancellationToken));
+
+    private async Task<AdjustmentView> RequestCoreAsync(AdjustmentForm form, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var payload = await ResolveAsync(adminId, form, cancellationToken);
@@ -40,15 +69,8 @@ public sealed class AdjustmentService(
         return ToView(view);
     }
 
-    /// <summary>
-    /// The maker changes the request: a new payload version, so every approval given so far stops counting,
-    /// and the policy is worked out again from the new points. The member stays: a request for someone
-    /// else is a new request. Refusals (not the maker, decided meanwhile, stale) are audited as well.
-    /// </summary>
-    /// <param name="seenPayloadVersion">The version the maker's edit started from; a newer one refuses the edit.</param>
-    public async Task<AdjustmentView> EditAsync(string requestId, long seenPayloadVersion, AdjustmentForm form, CancellationToken cancellationToken)
+    private async Task<AdjustmentView> EditCoreAsync(string requestId, long seenPayloadVersion, AdjustmentForm form, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(form);
         var adminId = await RequireAdminAsync(cancellationToken);
         ApprovalView view;
         try
@@ -78,8 +100,7 @@ public sealed class AdjustmentService(
         return ToView(view);
     }
 
-    /// <param name="seenPayloadVersion">The version shown to the approver.</param>
-    public async Task<AdjustmentView> ApproveAsync(string requestId, long seenPayloadVersion, CancellationToken cancellationToken)
+    private async Task<AdjustmentView> ApproveCoreAsync(string requestId, long seenPayloadVersion, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var before = await engine.GetAsync(requestId, cancellationToken);
@@ -106,7 +127,7 @@ public sealed class AdjustmentService(
         return ToView(view);
     }
 
-    public async Task<AdjustmentView> RejectAsync(string requestId, string reason, CancellationToken cancellationToken)
+    private async Task<AdjustmentView> RejectCoreAsync(string requestId, string reason, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var view = await engine.RejectAsync(requestId, adminId, reason, cancellationToken);
@@ -115,8 +136,7 @@ public sealed class AdjustmentService(
         return ToView(view);
     }
 
-    /// <summary>Posts an approved request again after RRR was unreachable; the same key, so never twice.</summary>
-    public async Task<AdjustmentView> RetryPostAsync(string requestId, CancellationToken cancellationToken)
+    private async Task<AdjustmentView> RetryPostCoreAsync(string requestId, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var view = await engine.GetAsync(requestId, cancellationToken);
@@ -124,7 +144,7 @@ public sealed class AdjustmentService(
         return ToView(await engine.GetAsync(requestId, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<AdjustmentView>> ListAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AdjustmentView>> ListCoreAsync(CancellationToken cancellationToken)
     {
         await RequireAdminAsync(cancellationToken);
         var views = await engine.ListAsync(AdjustmentPolicy.Kind, MaxListed, cancellationToken);

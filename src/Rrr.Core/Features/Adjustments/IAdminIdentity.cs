@@ -10,12 +10,10 @@ public interface IAdminIdentity
 }
 
 /// <summary>Refused before the engine is asked: not an admin, the admin's own account, an unlinked member.</summary>
-public sealed class AdjustmentRefusedException(string code, string message) : InvalidOperationException(message)
+public sealed class AdjustmentRefusedException(string code, string message) : RefusedException(code, message)
 {
     public const string NotAdmin = "not_admin";
     public const string OwnAccount = "own_account";
     public const string NotLinked = "not_linked";
     public const string Invalid = "invalid";
-
-    public string Code { get; } = code;
 }

@@ -30,6 +30,10 @@ public sealed class CheckoutOptions
 
     public TokenPack? Find(string? packId) =>
         packId is null ? null : Packs.Find(p => string.Equals(p.Id, packId, StringComparison.Ordinal));
+
+    /// <summary>The bundles, smallest first, priced indicatively at <see cref="TopupPricePerPoint"/>; what is charged is RRR's quote.</summary>
+    public IReadOnlyList<TopupBundleOffer> BundleOffers() =>
+        [.. TopupBundles.Order().Select(b => new TopupBundleOffer(b, new Rrr.Money(b * TopupPricePerPoint, Currency)))];
 }
 
 /// <summary>One token pack on sale. Ids are stable: orders keep the id and a copy of the price.</summary>

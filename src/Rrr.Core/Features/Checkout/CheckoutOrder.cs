@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Rrr.Core.Rrr;
 
 namespace Rrr.Core.Features.Checkout;
@@ -92,6 +93,34 @@ public sealed record CheckoutOrder(
 
     /// <summary>True when a redemption quote holds points for this order right now (as far as we know).</summary>
     public bool HoldsPoints => Kind == CheckoutKind.TokenPack && Status == CheckoutStatus.PointsHeld && QuoteId is not null;
+
+    /// <summary>A new open order of <paramref name="kind"/> for the member, with a fresh random order number and nothing held or charged.</summary>
+    internal static CheckoutOrder New(string xcnUserId, CheckoutKind kind, string currency, DateTimeOffset now) =>
+        new(
+            OrderNumber: "xcn_co_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            XcnUserId: xcnUserId,
+            Kind: kind,
+            Status: CheckoutStatus.Open,
+            Version: 1,
+            PackId: null,
+            Tokens: 0,
+            Price: new Money(0m, currency),
+            TopupBundle: null,
+            RrrMemberId: null,
+            PointsApplied: 0,
+            PointsValue: null,
+            QuoteId: null,
+            QuoteExpiresAt: null,
+            HoldAttempts: 0,
+            PaymentRef: null,
+            Payment: null,
+            PaidAt: null,
+            RedemptionId: null,
+            TopupId: null,
+            EarnReported: false,
+            ForOrder: null,
+            CreatedAt: now,
+            UpdatedAt: now);
 }
 
 /// <summary>The only moves an order may make; the store refuses any write whose status or version moved meanwhile.</summary>

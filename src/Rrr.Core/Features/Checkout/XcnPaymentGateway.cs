@@ -10,7 +10,7 @@ public enum SandboxCard
     Declines,
 }
 
-/// <param name="PaymentRef">Derived from the order number and the amount (<see cref="CheckoutService.PaymentRefFor"/>), so a
+/// <param name="PaymentRef">Derived from the order number and the amount (<see cref="CheckoutReferences.PaymentRefFor"/>), so a
 /// repeated charge of the same amount is the same charge (gateways dedupe on it) and another amount never replays it.</param>
 public sealed record XcnCharge(string PaymentRef, string XcnUserId, Money Amount, SandboxCard Card);
 

@@ -34,10 +34,21 @@ public sealed partial class LinkStatusService(
     /// <summary>The last view this circuit read, if any.</summary>
     public LinkView? Current => current;
 
+    /// <summary>The link for a component to render: RRR refusing the read, or a sign-in without a member id, is a problem result.</summary>
+    /// <param name="refresh">Skip the short reuse window (e.g. after a LINK_UPDATED event).</param>
+    public Task<RrrResult<LinkView>> FetchAsync(bool refresh, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => GetAsync(refresh, cancellationToken));
+
     /// <param name="refresh">Skip the short reuse window (e.g. after a LINK_UPDATED event or a wizard step).</param>
-    public async Task<LinkView> GetAsync(bool refresh, CancellationToken cancellationToken)
+    public async Task<LinkView> GetAsync(bool refresh, CancellationToken cancellationToken) =>
+        await GetForAsync(await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException(), refresh, cancellationToken);
+
+    /// <summary>
+    /// The link of the member a caller in Core has just read from the identity (so one request reads it once).
+    /// Not public: components and callers outside Core never name the member.
+    /// </summary>
+    internal async Task<LinkView> GetForAsync(string xcnUserId, bool refresh, CancellationToken cancellationToken)
     {
-        var xcnUserId = await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
         var askedAt = time.GetUtcNow();
         var readsBefore = Interlocked.Read(ref startedReads);
         await gate.WaitAsync(cancellationToken);
@@ -61,6 +72,10 @@ public sealed partial class LinkStatusService(
             gate.Release();
         }
     }
+
+    /// <summary>As <see cref="GetAtLeastAsync"/>, for a component: a refused or failed read is a problem result.</summary>
+    public Task<RrrResult<LinkView>> FetchAtLeastAsync(long? version, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => GetAtLeastAsync(version, cancellationToken));
 
     /// <summary>
     /// After RRR announced link version <paramref name="version"/> (LINK_UPDATED): the view this circuit holds

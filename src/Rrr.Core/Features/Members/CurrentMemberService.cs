@@ -20,7 +20,9 @@ public sealed class CurrentMemberService(IMemberIdentity identity, LinkStatusSer
     public async Task<MemberContext> GetAsync(bool refreshLink, CancellationToken cancellationToken)
     {
         var xcnUserId = await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
-        var link = await links.GetAsync(refreshLink, cancellationToken);
+
+        // The identity is read here once and handed on, not read again by the link service.
+        var link = await links.GetForAsync(xcnUserId, refreshLink, cancellationToken);
         return new MemberContext(xcnUserId, link);
     }
 

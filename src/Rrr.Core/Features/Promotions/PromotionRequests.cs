@@ -147,7 +147,7 @@ public sealed record PromotionRoundPayload(
 
 /// <summary>Refused before or after the engine: who may act, the promotion's state at RRR, and RRR's own refusals.</summary>
 public sealed class PromotionRefusedException(string code, string message, IReadOnlyDictionary<string, string[]>? fieldErrors = null)
-    : InvalidOperationException(message)
+    : RefusedException(code, message, fieldErrors)
 {
     public const string NotAdmin = "not_admin";
     public const string Invalid = "invalid";
@@ -157,15 +157,10 @@ public sealed class PromotionRefusedException(string code, string message, IRead
     public const string MakerCannotApprove = "approval_not_allowed";
     public const string AlreadyDecided = "already_decided";
     public const string RrrRefused = "rrr_refused";
-    public const string RrrUnavailable = "rrr_unavailable";
+    public const string RrrUnavailable = RrrResult.UnavailableCode;
 
     /// <summary>The round no longer matches its keyed approval chain records; nothing goes to RRR.</summary>
     public const string ChainBroken = "chain_broken";
-
-    public string Code { get; } = code;
-
-    /// <summary>Messages per form field (<see cref="PromotionForm"/> property names) for <see cref="Invalid"/>.</summary>
-    public IReadOnlyDictionary<string, string[]> FieldErrors { get; } = fieldErrors ?? new Dictionary<string, string[]>();
 }
 
 /// <summary>Where a promotion stands toward 2 distinct XCN admins + 1 RRR admin, from RRR's current round.</summary>

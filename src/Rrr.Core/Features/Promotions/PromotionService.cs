@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentValidation;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
@@ -25,15 +24,60 @@ public sealed class PromotionService(
     IPortalEvents events,
     TimeProvider time)
 {
+    private readonly PromotionCalls calls = new(audit, time);
+
     public Task<string?> CurrentAdminIdAsync(CancellationToken cancellationToken) => identity.GetAdminIdAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<Promotion>> ListAsync(PromotionStatus? status, CancellationToken cancellationToken)
+    public Task<RrrResult<IReadOnlyList<Promotion>>> ListAsync(PromotionStatus? status, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => ListCoreAsync(status, cancellationToken));
+
+    public Task<RrrResult<PromotionDetail>> GetAsync(string promotionId, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => DetailAsync(promotionId, cancellationToken));
+
+    /// <param name="clientRequestId">Made once per create form, so a double submit is one promotion at RRR.</param>
+    public Task<RrrResult<Promotion>> CreateAsync(PromotionForm form, string clientRequestId, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => CreateCoreAsync(form, clientRequestId, cancellationToken));
+
+    /// <summary>
+    /// The maker edits a DRAFT or REJECTED promotion. RRR raises its version and clears its approvals; here the
+    /// next submit opens a new round, so no approval of the old content counts for the new one.
+    /// </summary>
+    /// <param name="seenVersion">The version the maker edited; a change since then refuses the edit.</param>
+    public Task<RrrResult<Promotion>> EditAsync(string promotionId, long seenVersion, PromotionForm form, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => EditCoreAsync(promotionId, seenVersion, form, cancellationToken));
+
+    /// <summary>The maker sends a draft for approval: PENDING_APPROVAL at RRR, and a new approval round here.</summary>
+    public Task<RrrResult<PromotionDetail>> SubmitAsync(string promotionId, long seenVersion, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => SubmitCoreAsync(promotionId, seenVersion, cancellationToken));
+
+    /// <summary>
+    /// An XCN admin approves what they were shown: the engine records it in the chain first (refusing the maker and a
+    /// repeat), then it goes to RRR under a key made of the promotion, the round and the approver, so a retry never
+    /// counts twice.
+    /// </summary>
+    /// <param name="seenRoundId">The approval round (request id) the page showed.</param>
+    /// <param name="seenVersion">The promotion version that round was submitted with (<see cref="PromotionRoundPayload.SubmittedVersion"/>),
+    /// i.e. the content the page showed. Not RRR's current version: RRR raises that with every decision, so the second
+    /// approver would always look stale. A new round or content since then (rejected, edited, submitted again) refuses
+    /// the decision before anything is recorded: an approval is of what was read.</param>
+    public Task<RrrResult<PromotionDetail>> ApproveAsync(string promotionId, string seenRoundId, long seenVersion, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Approve, null, cancellationToken));
+
+    /// <inheritdoc cref="ApproveAsync" path="/param"/>
+    public Task<RrrResult<PromotionDetail>> RejectAsync(string promotionId, string seenRoundId, long seenVersion, string reason, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Reject, reason, cancellationToken));
+
+    /// <summary>Sends the signed-in admin's recorded decision to RRR again (after RRR was unreachable); same key.</summary>
+    public Task<RrrResult<PromotionDetail>> ResendDecisionAsync(string promotionId, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => ResendCoreAsync(promotionId, cancellationToken));
+
+    private async Task<IReadOnlyList<Promotion>> ListCoreAsync(PromotionStatus? status, CancellationToken cancellationToken)
     {
         await RequireAdminAsync(cancellationToken);
         return (await promotions.ListAsync(status, cancellationToken)).Items;
     }
 
-    public async Task<PromotionDetail> GetAsync(string promotionId, CancellationToken cancellationToken)
+    private async Task<PromotionDetail> DetailAsync(string promotionId, CancellationToken cancellationToken)
     {
         await RequireAdminAsync(cancellationToken);
         var promotion = await promotions.GetAsync(promotionId, cancellationToken);
@@ -46,13 +90,12 @@ public sealed class PromotionService(
         return new PromotionDetail(promotion, rounds);
     }
 
-    /// <param name="clientRequestId">Made once per create form, so a double submit is one promotion at RRR.</param>
-    public async Task<Promotion> CreateAsync(PromotionForm form, string clientRequestId, CancellationToken cancellationToken)
+    private async Task<Promotion> CreateCoreAsync(PromotionForm form, string clientRequestId, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         await ValidateAsync(form, cancellationToken);
         var key = IdempotencyKeys.PromotionCreate(clientRequestId);
-        var created = await CallAsync(adminId, "promotion.created", null, key, () => promotions.CreateAsync(
+        var created = await calls.CallAsync(adminId, "promotion.created", null, key, () => promotions.CreateAsync(
             new CreatePromotionRequest(
                 form.Name.Trim(), form.Kind!.Value, form.Value!.Value, PromotionForm.AsUtc(form.StartsAtUtc)!.Value,
                 PromotionForm.AsUtc(form.EndsAtUtc)!.Value, form.Audience!.Value, form.BudgetCapPoints!.Value, adminId),
@@ -62,12 +105,7 @@ public sealed class PromotionService(
         return created;
     }
 
-    /// <summary>
-    /// The maker edits a DRAFT or REJECTED promotion. RRR raises its version and clears its approvals; here the
-    /// next submit opens a new round, so no approval of the old content counts for the new one.
-    /// </summary>
-    /// <param name="seenVersion">The version the maker edited; a change since then refuses the edit.</param>
-    public async Task<Promotion> EditAsync(string promotionId, long seenVersion, PromotionForm form, CancellationToken cancellationToken)
+    private async Task<Promotion> EditCoreAsync(string promotionId, long seenVersion, PromotionForm form, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         await ValidateAsync(form, cancellationToken);
@@ -80,7 +118,7 @@ public sealed class PromotionService(
 
         RequireVersion(current, seenVersion);
         var key = IdempotencyKeys.PromotionUpdate(promotionId, seenVersion);
-        var edited = await CallAsync(adminId, "promotion.edited", promotionId, key, () => promotions.UpdateAsync(
+        var edited = await calls.CallAsync(adminId, "promotion.edited", promotionId, key, () => promotions.UpdateAsync(
             promotionId,
             new UpdatePromotionRequest
             {
@@ -99,8 +137,7 @@ public sealed class PromotionService(
         return edited;
     }
 
-    /// <summary>The maker sends a draft for approval: PENDING_APPROVAL at RRR, and a new approval round here.</summary>
-    public async Task<PromotionDetail> SubmitAsync(string promotionId, long seenVersion, CancellationToken cancellationToken)
+    private async Task<PromotionDetail> SubmitCoreAsync(string promotionId, long seenVersion, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var current = await promotions.GetAsync(promotionId, cancellationToken);
@@ -114,7 +151,7 @@ public sealed class PromotionService(
 
         // Keyed by the draft's version: a retry after a lost answer replays RRR's answer and still opens the round below.
         var key = IdempotencyKeys.PromotionSubmit(promotionId, seenVersion);
-        var submitted = await CallAsync(adminId, "promotion.submitted", promotionId, key, () => promotions.SubmitAsync(
+        var submitted = await calls.CallAsync(adminId, "promotion.submitted", promotionId, key, () => promotions.SubmitAsync(
             promotionId, new SubmitPromotionRequest(adminId), key, cancellationToken), cancellationToken);
         var payload = PromotionRoundPayload.From(submitted);
         var newest = await sync.NewestRoundAsync(promotionId, cancellationToken);
@@ -125,38 +162,20 @@ public sealed class PromotionService(
 
         await sync.RecordAsync(submitted, cancellationToken);
         events.Publish(new PromotionChanged(promotionId));
-        return await GetAsync(promotionId, cancellationToken);
+        return await DetailAsync(promotionId, cancellationToken);
     }
 
-    /// <summary>
-    /// An XCN admin approves what they were shown: the engine records it in the chain first (refusing the maker and a
-    /// repeat), then it goes to RRR under a key made of the promotion, the round and the approver, so a retry never
-    /// counts twice.
-    /// </summary>
-    /// <param name="seenRoundId">The approval round (request id) the page showed.</param>
-    /// <param name="seenVersion">The promotion version that round was submitted with (<see cref="PromotionRoundPayload.SubmittedVersion"/>),
-    /// i.e. the content the page showed. Not RRR's current version: RRR raises that with every decision, so the second
-    /// approver would always look stale. A new round or content since then (rejected, edited, submitted again) refuses
-    /// the decision before anything is recorded: an approval is of what was read.</param>
-    public Task<PromotionDetail> ApproveAsync(string promotionId, string seenRoundId, long seenVersion, CancellationToken cancellationToken) =>
-        DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Approve, null, cancellationToken);
-
-    /// <inheritdoc cref="ApproveAsync" path="/param"/>
-    public Task<PromotionDetail> RejectAsync(string promotionId, string seenRoundId, long seenVersion, string reason, CancellationToken cancellationToken) =>
-        DecideAsync(promotionId, seenRoundId, seenVersion, ApprovalDecision.Reject, reason, cancellationToken);
-
-    /// <summary>Sends the signed-in admin's recorded decision to RRR again (after RRR was unreachable); same key.</summary>
-    public async Task<PromotionDetail> ResendDecisionAsync(string promotionId, CancellationToken cancellationToken)
+    private async Task<PromotionDetail> ResendCoreAsync(string promotionId, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);
-        var detail = await GetAsync(promotionId, cancellationToken);
+        var detail = await DetailAsync(promotionId, cancellationToken);
         var round = detail.CurrentRound
             ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, "The promotion is not waiting for approval.");
         var mine = round.Records.LastOrDefault(r =>
             string.Equals(r.ActorId, adminId, StringComparison.Ordinal) && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected)
             ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, "You have no decision on this round to send.");
         await ForwardAsync(adminId, round, mine.Action == ApprovalAction.Approved ? ApprovalDecision.Approve : ApprovalDecision.Reject, mine.Reason, cancellationToken);
-        return await GetAsync(promotionId, cancellationToken);
+        return await DetailAsync(promotionId, cancellationToken);
     }
 
     private async Task<PromotionDetail> DecideAsync(
@@ -164,18 +183,18 @@ public sealed class PromotionService(
     {
         var adminId = await RequireAdminAsync(cancellationToken);
         var auditKind = decision == ApprovalDecision.Approve ? "promotion.approved" : "promotion.rejected";
-        var detail = await GetAsync(promotionId, cancellationToken);
+        var detail = await DetailAsync(promotionId, cancellationToken);
         var round = detail.CurrentRound;
         if (round is null)
         {
-            await AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + PromotionRefusedException.WrongState, cancellationToken);
+            await calls.RefusedAsync(adminId, auditKind, promotionId, PromotionRefusedException.WrongState, cancellationToken);
             throw new PromotionRefusedException(PromotionRefusedException.WrongState, "The promotion is not waiting for approval.");
         }
 
         var submitted = PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion;
         if (!string.Equals(round.Request.Id, seenRoundId, StringComparison.Ordinal) || submitted != seenVersion)
         {
-            await AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + PromotionRefusedException.Stale, cancellationToken);
+            await calls.RefusedAsync(adminId, auditKind, promotionId, PromotionRefusedException.Stale, cancellationToken);
             throw new PromotionRefusedException(
                 PromotionRefusedException.Stale,
                 string.Create(
@@ -191,13 +210,13 @@ public sealed class PromotionService(
         }
         catch (ApprovalRuleException ex)
         {
-            await AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + ex.Code, cancellationToken);
+            await calls.RefusedAsync(adminId, auditKind, promotionId, ex.Code, cancellationToken);
             throw;
         }
 
         events.Publish(new PromotionChanged(promotionId));
         await ForwardAsync(adminId, round, decision, round.Rejection?.Reason, cancellationToken);
-        return await GetAsync(promotionId, cancellationToken);
+        return await DetailAsync(promotionId, cancellationToken);
     }
 
     private async Task ForwardAsync(string adminId, ApprovalView round, ApprovalDecision decision, string? reason, CancellationToken cancellationToken)
@@ -212,13 +231,13 @@ public sealed class PromotionService(
             : engine.ProblemForPosting(round, mine);
         if (problem is not null)
         {
-            await AuditAsync(adminId, auditKind, round.Request.SubjectId, null, null, "REFUSED:" + PromotionRefusedException.ChainBroken, cancellationToken);
+            await calls.RefusedAsync(adminId, auditKind, round.Request.SubjectId, PromotionRefusedException.ChainBroken, cancellationToken);
             throw new PromotionRefusedException(PromotionRefusedException.ChainBroken, problem);
         }
 
         var payload = PromotionRoundPayload.FromJson(round.Request.PayloadJson);
         var key = IdempotencyKeys.PromotionDecision(payload.PromotionId, payload.SubmittedVersion, adminId);
-        var after = await CallAsync(adminId, auditKind, payload.PromotionId, key, () => promotions.DecideAsync(
+        var after = await calls.CallAsync(adminId, auditKind, payload.PromotionId, key, () => promotions.DecideAsync(
             payload.PromotionId,
             new PromotionDecisionRequest(adminId, ApproverRole.XcnAdmin, decision, decision == ApprovalDecision.Reject ? reason : null),
             key,
@@ -226,62 +245,6 @@ public sealed class PromotionService(
         await sync.RecordAsync(after, cancellationToken);
         events.Publish(new PromotionChanged(payload.PromotionId));
     }
-
-    /// <summary>
-    /// One RRR call with its audit event: the trace id is the one the call carried (so /admin/audit links the
-    /// event to the call), the outcome RRR's status or the refusal, and RRR's refusals become clear messages.
-    /// </summary>
-    private async Task<Promotion> CallAsync(
-        string adminId, string auditKind, string? promotionId, string key, Func<Task<Promotion>> call, CancellationToken cancellationToken)
-    {
-        using var activity = Activity.Current is null ? new Activity(auditKind).Start() : null;
-        var traceId = Activity.Current?.TraceId.ToHexString();
-        try
-        {
-            var result = await call();
-            await AuditAsync(adminId, auditKind, result.PromotionId, traceId, key, PromotionStatusText.Code(result.Status), cancellationToken);
-            return result;
-        }
-        catch (RrrProblemException ex)
-        {
-            await AuditAsync(adminId, auditKind, promotionId, ex.TraceId ?? traceId, key, "REFUSED:" + ex.Code, cancellationToken);
-            throw Translate(ex);
-        }
-        catch (RrrUnavailableException ex)
-        {
-            await AuditAsync(adminId, auditKind, promotionId, ex.TraceId ?? traceId, key, "RRR_UNAVAILABLE", cancellationToken);
-            throw new PromotionRefusedException(
-                PromotionRefusedException.RrrUnavailable,
-                auditKind is "promotion.approved" or "promotion.rejected"
-                    ? "Your decision is recorded here, but RRR could not be reached; send it again shortly (the same request, never counted twice)."
-                    : "RRR is temporarily unavailable; nothing was changed. Try again shortly.");
-        }
-    }
-
-    internal static PromotionRefusedException Translate(RrrProblemException ex) => ex.Code switch
-    {
-        RrrErrorCodes.ApprovalNotAllowed => new(PromotionRefusedException.MakerCannotApprove, "RRR refused: the creator of a promotion cannot approve or reject it."),
-        RrrErrorCodes.AlreadyDecided => new(PromotionRefusedException.AlreadyDecided, "RRR already has your decision on this version of the promotion; a person counts once."),
-        RrrErrorCodes.InvalidState => new(PromotionRefusedException.WrongState, "RRR refused: the promotion is no longer in a state that allows this. Reload to see where it stands."),
-        RrrErrorCodes.ValidationFailed => new(
-            PromotionRefusedException.Invalid,
-            "RRR refused the promotion: " + string.Join(" ", ex.Errors.SelectMany(e => e.Value)),
-            ex.Errors.ToDictionary(e => FormField(e.Key), e => e.Value, StringComparer.Ordinal)),
-        RrrErrorCodes.NotFound => new(PromotionRefusedException.RrrRefused, "RRR has no such promotion."),
-        _ => new(PromotionRefusedException.RrrRefused, $"RRR refused the request ({ex.Code})."),
-    };
-
-    private static string FormField(string wireName) => wireName switch
-    {
-        "name" => nameof(PromotionForm.Name),
-        "kind" => nameof(PromotionForm.Kind),
-        "value" => nameof(PromotionForm.Value),
-        "starts_at" => nameof(PromotionForm.StartsAtUtc),
-        "ends_at" => nameof(PromotionForm.EndsAtUtc),
-        "audience" => nameof(PromotionForm.Audience),
-        "budget_cap_points" => nameof(PromotionForm.BudgetCapPoints),
-        _ => wireName,
-    };
 
     private async Task ValidateAsync(PromotionForm form, CancellationToken cancellationToken)
     {
@@ -316,11 +279,4 @@ public sealed class PromotionService(
     private async Task<string> RequireAdminAsync(CancellationToken cancellationToken) =>
         await identity.GetAdminIdAsync(cancellationToken)
             ?? throw new PromotionRefusedException(PromotionRefusedException.NotAdmin, "Only XCN admins work with promotions.");
-
-    private Task AuditAsync(
-        string actorId, string kind, string? promotionId, string? traceId, string? key, string outcome, CancellationToken cancellationToken) =>
-        audit.AppendAsync(
-            new AuditEvent("aud_" + Guid.NewGuid().ToString("N"), time.GetUtcNow(), actorId, kind, promotionId,
-                traceId ?? Activity.Current?.TraceId.ToHexString(), key, outcome),
-            cancellationToken);
 }

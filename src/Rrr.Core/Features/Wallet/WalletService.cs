@@ -22,8 +22,15 @@ public sealed partial class WalletService(
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>
+    /// The wallet as the panel shows it. An outage is not a failure here: the view says "unavailable" and carries the
+    /// last known numbers. A problem is RRR refusing the read (its code kept) or a sign-in without a member id.
+    /// </summary>
     /// <param name="refreshLink">Ask RRR for the link again too (after LINK_UPDATED, or when retrying after an outage).</param>
-    public async Task<WalletView> GetAsync(bool refreshLink, CancellationToken cancellationToken)
+    public Task<RrrResult<WalletView>> GetAsync(bool refreshLink, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(() => ReadAsync(refreshLink, cancellationToken));
+
+    private async Task<WalletView> ReadAsync(bool refreshLink, CancellationToken cancellationToken)
     {
         var member = await members.GetAsync(refreshLink, cancellationToken);
         var link = member.Link;
@@ -125,13 +132,18 @@ public sealed partial class WalletService(
 
     /// <summary>
     /// One page of the member's transactions, newest first. <paramref name="cursor"/> is RRR's opaque
-    /// <c>next_cursor</c>; it only pages within the signed-in member's own ledger. Throws
-    /// <see cref="RrrUnavailableException"/> when RRR is down (history is not cached).
+    /// <c>next_cursor</c>; it only pages within the signed-in member's own ledger. Unavailable when RRR is down
+    /// (history is not cached).
     /// </summary>
-    public async Task<TransactionsPage> GetTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
+    public Task<RrrResult<TransactionsPage>> GetTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        return RrrResult.CallAsync(() => ReadTransactionsAsync(cursor, limit, cancellationToken));
+    }
+
+    private async Task<TransactionsPage> ReadTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
+    {
         var member = await members.GetAsync(refreshLink: false, cancellationToken);
         if (member.RrrMemberId is not { } rrrMemberId)
         {

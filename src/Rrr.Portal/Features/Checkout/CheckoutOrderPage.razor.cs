@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Portal.Features.Checkout;
 
@@ -47,8 +45,6 @@ public sealed partial class CheckoutOrderPage
 
     [Inject] private TimeProvider Time { get; set; } = default!;
 
-    [Inject] private ILogger<CheckoutOrderPage> Logger { get; set; } = default!;
-
     private DateTimeOffset Now => Time.GetUtcNow();
 
     private bool IsPayable => _order is { Status: CheckoutStatus.Open or CheckoutStatus.PointsHeld };
@@ -76,14 +72,18 @@ public sealed partial class CheckoutOrderPage
             return;
         }
 
+        // Only the member's own orders are worked on; anything else (or nobody signed in) is "no such order".
+        if (await Checkout.FindAsync(OrderNumber, _cts.Token) is null)
+        {
+            _notFound = true;
+            _order = null;
+            return;
+        }
+
         await RunAsync(ct => Checkout.ResumeAsync(OrderNumber, ct));
         _ticker ??= new PeriodicTimer(Tick, Time);
         _ticking ??= TickAsync(_ticker);
     }
-
-    private Task HoldAsync() => RunAsync(ct => Checkout.HoldPointsAsync(OrderNumber, _selectedPoints, ct));
-
-    private Task ReleaseAsync() => RunAsync(ct => Checkout.ReleasePointsAsync(OrderNumber, ct));
 
     private Task PayAsync() => RunAsync(ct => Checkout.PayAsync(OrderNumber, _card, ct));
 
@@ -118,36 +118,28 @@ public sealed partial class CheckoutOrderPage
 
         _busy = true;
         StateHasChanged();
+        CheckoutStep result;
         try
         {
-            var result = await step(_cts.Token);
-            _order = result.Order;
-            _notice = result.Notice;
+            result = await step(_cts.Token);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             return;
-        }
-        catch (CheckoutOrderNotFoundException)
-        {
-            _notFound = true;
-            _order = null;
-        }
-        catch (MemberIdentityMissingException)
-        {
-            _notFound = true;
-        }
-        catch (RrrException ex)
-        {
-            // The service turns expected RRR answers into notices; anything else still leaves the order as stored.
-            Logger.LogWarning("Checkout step for {OrderNumber} failed: {Operation}", OrderNumber, ex.Operation);
-            _notice = CheckoutNotice.RrrUnavailable;
         }
         finally
         {
             _busy = false;
         }
 
+        await ShowStepAsync(result);
+    }
+
+    /// <summary>Shows a step's result (this page's, or the "Use points" section's hold and release) and what follows from it.</summary>
+    private async Task ShowStepAsync(CheckoutStep step)
+    {
+        _order = step.Order;
+        _notice = step.Notice;
         await AfterStepAsync();
         StateHasChanged();
     }
@@ -178,15 +170,7 @@ public sealed partial class CheckoutOrderPage
         }
 
         _choices = null;
-        try
-        {
-            _choices = await Checkout.GetRedeemChoicesAsync(_order, _cts.Token);
-        }
-        catch (RrrProblemException ex)
-        {
-            Logger.LogWarning("RRR refused the redemption options for {OrderNumber}: {Code}", OrderNumber, ex.Code);
-            _choices = RedeemChoices.Unavailable;
-        }
+        _choices = await Checkout.GetRedeemChoicesAsync(_order, _cts.Token);
 
         // Preselect the largest step, as most members who open "Use points" want the most off.
         if (_choices.Options.Count > 0 && !_choices.Options.Any(o => o.Points == _selectedPoints))
@@ -197,16 +181,9 @@ public sealed partial class CheckoutOrderPage
 
     private async Task LoadBalanceAsync()
     {
-        try
-        {
-            // The link is asked again: a checkout changes the wallet, and a cached link view must not hide it.
-            var view = await Wallet.GetAsync(refreshLink: false, _cts.Token);
-            _balance = view.Availability == WalletAvailability.Live ? view.Wallet?.AvailablePoints : null;
-        }
-        catch (RrrException)
-        {
-            _balance = null;
-        }
+        // The link is asked again: a checkout changes the wallet, and a cached link view must not hide it.
+        var result = await Wallet.GetAsync(refreshLink: false, _cts.Token);
+        _balance = result is { IsOk: true, Value.Availability: WalletAvailability.Live } ? result.Value.Wallet?.AvailablePoints : null;
     }
 
     private async Task TickAsync(PeriodicTimer ticker)

@@ -84,19 +84,23 @@ public sealed partial class PromotionDetailPage
     {
         try
         {
-            _detail = await Promotions.GetAsync(PromotionId, _stop.Token);
-            _unavailable = false;
+            var result = await Promotions.GetAsync(PromotionId, _stop.Token);
+            if (result.IsOk)
+            {
+                _detail = result.Value;
+                _unavailable = false;
+            }
+            else if (result.Is(RrrErrorCodes.NotFound))
+            {
+                _notFound = true;
+            }
+            else
+            {
+                _unavailable = true;
+            }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-        }
-        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.NotFound))
-        {
-            _notFound = true;
-        }
-        catch (RrrException)
-        {
-            _unavailable = true;
         }
     }
 
@@ -107,18 +111,17 @@ public sealed partial class PromotionDetailPage
         _editing = true;
     }
 
-    private Task SaveAsync(PromotionForm form) => RunAsync(async () =>
-    {
-        await Promotions.EditAsync(PromotionId, _detail!.Promotion.Version, form, _stop.Token);
-        _editing = false;
-        Snackbar.Add("Saved. Earlier approvals no longer count; submit it for a new approval round.", Severity.Normal);
-    });
+    private Task SaveAsync(PromotionForm form) => RunAsync(
+        () => Promotions.EditAsync(PromotionId, _detail!.Promotion.Version, form, _stop.Token),
+        _ =>
+        {
+            _editing = false;
+            Snackbar.Add("Saved. Earlier approvals no longer count; submit it for a new approval round.", Severity.Normal);
+        });
 
-    private Task SubmitAsync() => RunAsync(async () =>
-    {
-        await Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, _stop.Token);
-        Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal);
-    });
+    private Task SubmitAsync() => RunAsync(
+        () => Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, _stop.Token),
+        _ => Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal));
 
     /// <summary>The round and version on screen now: a decision is about what the admin read, not what is current by the time it lands.</summary>
     private (string RoundId, long Version)? Shown =>
@@ -127,11 +130,9 @@ public sealed partial class PromotionDetailPage
     private Task ApproveAsync()
     {
         var shown = Shown;
-        return shown is not { } seen ? Task.CompletedTask : RunAsync(async () =>
-        {
-            var after = await Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, _stop.Token);
-            Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal);
-        });
+        return shown is not { } seen ? Task.CompletedTask : RunAsync(
+            () => Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, _stop.Token),
+            after => Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal));
     }
 
     private async Task RejectAsync()
@@ -152,34 +153,31 @@ public sealed partial class PromotionDetailPage
             return;
         }
 
-        await RunAsync(async () =>
-        {
-            await Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, _stop.Token);
-            Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal);
-        });
+        await RunAsync(
+            () => Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, _stop.Token),
+            _ => Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal));
     }
 
-    private Task ResendAsync() => RunAsync(async () =>
-    {
-        await Promotions.ResendDecisionAsync(PromotionId, _stop.Token);
-        Snackbar.Add("Sent to RRR.", Severity.Normal);
-    });
+    private Task ResendAsync() => RunAsync(
+        () => Promotions.ResendDecisionAsync(PromotionId, _stop.Token),
+        _ => Snackbar.Add("Sent to RRR.", Severity.Normal));
 
-    private async Task RunAsync(Func<Task> action)
+    /// <summary>One action; a refusal shows the service's words, an RRR failure it passed on as it came a general line.</summary>
+    private async Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done)
     {
         _busy = true;
         _error = null;
         try
         {
-            await action();
-        }
-        catch (Exception ex) when (ex is PromotionRefusedException or ApprovalRuleException)
-        {
-            _error = ex.Message;
-        }
-        catch (RrrException)
-        {
-            _error = "RRR temporarily unavailable; nothing was changed there. Try again shortly.";
+            var result = await action();
+            if (result.IsOk)
+            {
+                done(result.Value);
+            }
+            else
+            {
+                _error = result.Message ?? "RRR temporarily unavailable; nothing was changed there. Try again shortly.";
+            }
         }
         finally
         {

@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Rrr.Http;
+using Rrr.Core.Features;
 
 namespace Rrr.Portal.Features.Wallet;
 
@@ -97,23 +96,27 @@ public sealed partial class PointsPanel : IDisposable
         StateHasChanged();
         try
         {
-            _view = await Wallet.GetAsync(refreshLink, _cts.Token);
-            _asked = true;
-            _error = null;
+            var result = await Wallet.GetAsync(refreshLink, _cts.Token);
+            if (result.IsOk)
+            {
+                _view = result.Value;
+                _asked = true;
+                _error = null;
+            }
+            else if (result.Is(RrrResult.NotSignedIn))
+            {
+                _error = result.Message;
+            }
+            else
+            {
+                // RRR refused the read (e.g. unknown member): nothing to retry into, say so.
+                Logger.LogWarning("RRR refused the wallet read: {Code}", result.Code);
+                _error = "RedRoomRewards could not show your points right now. Please try again later.";
+            }
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             return;
-        }
-        catch (RrrProblemException ex)
-        {
-            // RRR refused the read (e.g. unknown member): nothing to retry into, say so.
-            Logger.LogWarning("RRR refused the wallet read: {Code}", ex.Code);
-            _error = "RedRoomRewards could not show your points right now. Please try again later.";
-        }
-        catch (MemberIdentityMissingException)
-        {
-            _error = "Your sign-in has no member id; please sign in again.";
         }
         finally
         {

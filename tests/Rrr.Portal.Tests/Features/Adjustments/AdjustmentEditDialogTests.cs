@@ -162,7 +162,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         asMaker.Find("[data-testid=adjustment-edit]").Click();
         await engine.ApproveAsync(request.Id, Grace, 1, Ct);
         admin.Id = Ada;
-        var decided = Assert.Single(await service.ListAsync(Ct), v => v.Id == request.Id);
+        var decided = Assert.Single(await service.ListAsync(Ct).Ok(), v => v.Id == request.Id);
         var afterDecision = Render<AdjustmentActions>(p => p.Add(a => a.View, decided).Add(a => a.AdminId, Ada));
 
         Assert.Same(request, clicked);
@@ -185,7 +185,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         var previous = admin.Id;
         admin.Id = Ada;
         var view = await service.RequestAsync(
-            new AdjustmentForm("xcn_u_1001", points, AdjustmentReason.ServiceRecovery, "TCK-" + points.ToString(System.Globalization.CultureInfo.InvariantCulture)), Ct);
+            new AdjustmentForm("xcn_u_1001", points, AdjustmentReason.ServiceRecovery, "TCK-" + points.ToString(System.Globalization.CultureInfo.InvariantCulture)), Ct).Ok();
         admin.Id = previous;
         return view;
     }

@@ -224,7 +224,7 @@ public sealed class CheckoutHarness : IAsyncDisposable
         var identity = new FixedIdentity(xcnUserId);
         var links = new LinkStatusService(identity, Links, Store.Links, Time, NullLogger<LinkStatusService>.Instance);
         return new CheckoutService(
-            identity, new CurrentMemberService(identity, links), Store.Orders, Rrr, Rrr, new HookedPayments(this), Intake, locks ?? Locks,
+            identity, links, Store.Orders, Rrr, Rrr, new HookedPayments(this), Intake, locks ?? Locks,
             new RrrCircuitState(), Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<CheckoutService>.Instance);
     }
 

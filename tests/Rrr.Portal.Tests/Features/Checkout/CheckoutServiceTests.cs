@@ -143,7 +143,7 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
         h.AfterCharge = () => throw new IOException("instance lost");
         await Assert.ThrowsAsync<IOException>(() => mia.PayAsync(order.OrderNumber, SandboxCard.Approves, Ct));
         h.AfterCharge = null;
-        var firstRef = CheckoutService.PaymentRefFor(order.OrderNumber, held.Order.AmountDue);
+        var firstRef = CheckoutReferences.PaymentRefFor(order.OrderNumber, held.Order.AmountDue);
         Assert.Equal(9.99m, h.Payments.ChargedAmount(firstRef)!.Amount);
 
         // The hold runs out; the member comes back and uses more points, so 5.99 is due now.
@@ -164,12 +164,12 @@ public sealed class CheckoutServiceTests : IAsyncLifetime
     [Fact]
     public void PaymentRef_BindsOrderAmountAndCurrency_AndIsStableForTheSameAmount()
     {
-        var same = CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "USD"));
+        var same = CheckoutReferences.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "USD"));
 
-        Assert.Equal(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.9m, "USD")));
-        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(9.99m, "USD")));
-        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "EUR")));
-        Assert.NotEqual(same, CheckoutService.PaymentRefFor("xcn_co_fedcba9876543210", new Money(5.90m, "USD")));
+        Assert.Equal(same, CheckoutReferences.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.9m, "USD")));
+        Assert.NotEqual(same, CheckoutReferences.PaymentRefFor("xcn_co_0123456789abcdef", new Money(9.99m, "USD")));
+        Assert.NotEqual(same, CheckoutReferences.PaymentRefFor("xcn_co_0123456789abcdef", new Money(5.90m, "EUR")));
+        Assert.NotEqual(same, CheckoutReferences.PaymentRefFor("xcn_co_fedcba9876543210", new Money(5.90m, "USD")));
         Assert.True(global::Rrr.Core.Rrr.Http.IdempotencyKeys.IsValid(same));
     }
 

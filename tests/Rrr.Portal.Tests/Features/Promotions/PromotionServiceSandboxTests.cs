@@ -13,6 +13,7 @@ using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Promotions;
 using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Tests.Contract;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Promotions;
 
@@ -64,10 +65,10 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         var id = await SubmittedAsync();
 
-        var maker = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Ada).ApproveAsync(id, Ct));
-        var first = await As(Grace).ApproveAsync(id, Ct);
-        var repeat = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Grace).ApproveAsync(id, Ct));
-        var second = await As(Hugo).ApproveAsync(id, Ct);
+        var maker = await As(Ada).ApproveAsync(id, Ct).Refused();
+        var first = await As(Grace).ApproveAsync(id, Ct).Ok();
+        var repeat = await As(Grace).ApproveAsync(id, Ct).Refused();
+        var second = await As(Hugo).ApproveAsync(id, Ct).Ok();
         await RitaDecidesAsync(id, ApprovalDecision.Approve);
         var changed = new List<string>();
         using var subscription = updates.Subscribe(PromotionChanged.Any, c => changed.Add(c.PromotionId));
@@ -76,7 +77,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         using var provider = new ServiceCollection().AddSingleton(sync).BuildServiceProvider();
         var listener = new PromotionStatusListener(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<PromotionStatusListener>.Instance);
         await listener.HandleAsync(id, Ct);
-        var after = await As(Ada).GetAsync(id, Ct);
+        var after = await As(Ada).GetAsync(id, Ct).Ok();
 
         Assert.Equal(ApprovalErrors.MakerCannotApprove, maker.Code);
         Assert.Equal(ApprovalErrors.AlreadyDecided, repeat.Code);
@@ -95,7 +96,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var graceApproved = Assert.Single(audit, e => e is { Kind: "promotion.approved", ActorId: Grace, Outcome: "PENDING_APPROVAL" });
         Assert.NotNull(graceApproved.TraceId);
         Assert.Single(audit, e => e.Kind == "promotion.submitted");
-        Assert.True((await As(Ada).GetAsync(id, Ct)).Rounds[0].Records.Count == 3);
+        Assert.True((await As(Ada).GetAsync(id, Ct).Ok()).Rounds[0].Records.Count == 3);
         Assert.True((await ApprovalChain.VerifyStoreAsync(store.Approvals, chainKeys, Ct)).Intact);
     }
 
@@ -103,31 +104,31 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     public async Task Approve_OfARoundOrVersionNoLongerCurrent_IsRefusedWithAClearMessage_AndRecordsNothing()
     {
         var id = await SubmittedAsync();
-        var shown = await As(Grace).GetAsync(id, Ct);
+        var shown = await As(Grace).GetAsync(id, Ct).Ok();
         var (shownRound, shownVersion) = PromotionDecisions.Shown(shown);
 
         // While Grace reads: Hugo rejects, Ada edits and submits again, so a new round of new content is current.
-        await As(Hugo).RejectAsync(id, "Wrong audience", Ct);
-        var edited = await As(Ada).EditAsync(id, (await As(Ada).GetAsync(id, Ct)).Promotion.Version, Form("Edited"), Ct);
-        var current = await As(Ada).SubmitAsync(id, edited.Version, Ct);
+        await As(Hugo).RejectAsync(id, "Wrong audience", Ct).Ok();
+        var edited = await As(Ada).EditAsync(id, (await As(Ada).GetAsync(id, Ct).Ok()).Promotion.Version, Form("Edited"), Ct).Ok();
+        var current = await As(Ada).SubmitAsync(id, edited.Version, Ct).Ok();
         var (currentRound, currentVersion) = PromotionDecisions.Shown(current);
         var logBefore = (await store.Approvals.ReadLogAsync(0, 1000, Ct)).Count;
 
-        var staleRound = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, shownRound, shownVersion, Ct));
-        var staleVersion = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, currentRound, shownVersion, Ct));
-        var staleReject = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).RejectAsync(id, shownRound, shownVersion, "late", Ct));
+        var staleRound = await As(Grace).ApproveAsync(id, shownRound, shownVersion, Ct).Refused();
+        var staleVersion = await As(Grace).ApproveAsync(id, currentRound, shownVersion, Ct).Refused();
+        var staleReject = await As(Grace).RejectAsync(id, shownRound, shownVersion, "late", Ct).Refused();
 
         Assert.All(new[] { staleRound, staleVersion, staleReject }, e => Assert.Equal(PromotionRefusedException.Stale, e.Code));
         Assert.Contains("changed since you opened it", staleRound.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was recorded", staleRound.Message, StringComparison.Ordinal);
-        var after = await As(Grace).GetAsync(id, Ct);
+        var after = await As(Grace).GetAsync(id, Ct).Ok();
         Assert.DoesNotContain(after.Rounds[0].Records, r => r.ActorId == Grace);
         Assert.Empty(after.Promotion.Approvals);
         Assert.Equal(logBefore, (await store.Approvals.ReadLogAsync(0, 1000, Ct)).Count);
         Assert.NotEqual(shownVersion, currentVersion);
 
         // What is shown now is what she approves.
-        var approved = await As(Grace).ApproveAsync(id, currentRound, currentVersion, Ct);
+        var approved = await As(Grace).ApproveAsync(id, currentRound, currentVersion, Ct).Ok();
         Assert.Equal([Grace], approved.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
     }
 
@@ -136,7 +137,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         var id = await SubmittedAsync();
         var other = await SubmittedAsync();
-        var (round, version) = PromotionDecisions.Shown(await As(Grace).GetAsync(id, Ct));
+        var (round, version) = PromotionDecisions.Shown(await As(Grace).GetAsync(id, Ct).Ok());
 
         // Someone with write access points the round at another promotion, so the decision would land there.
         await using (var connection = new SqliteConnection($"Data Source={store.DatabasePath}"))
@@ -150,12 +151,12 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
             Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
         }
 
-        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).ApproveAsync(id, round, version, Ct));
+        var refused = await As(Grace).ApproveAsync(id, round, version, Ct).Refused();
 
         Assert.Equal(PromotionRefusedException.ChainBroken, refused.Code);
         Assert.Contains("nothing was sent to RRR", refused.Message, StringComparison.Ordinal);
-        Assert.Empty((await As(Grace).GetAsync(id, Ct)).Promotion.Approvals);
-        Assert.Empty((await As(Grace).GetAsync(other, Ct)).Promotion.Approvals);
+        Assert.Empty((await As(Grace).GetAsync(id, Ct).Ok()).Promotion.Approvals);
+        Assert.Empty((await As(Grace).GetAsync(other, Ct).Ok()).Promotion.Approvals);
         Assert.Contains(await AuditForAsync(id), e => e is { Kind: "promotion.approved", Outcome: "REFUSED:chain_broken" });
     }
 
@@ -163,10 +164,10 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     public async Task Approve_BySecondAdmin_AfterTheFirstRaisedRrrsVersion_StillCountsForTheRoundShown()
     {
         var id = await SubmittedAsync();
-        var (round, version) = PromotionDecisions.Shown(await As(Hugo).GetAsync(id, Ct));
+        var (round, version) = PromotionDecisions.Shown(await As(Hugo).GetAsync(id, Ct).Ok());
 
-        await As(Grace).ApproveAsync(id, Ct);
-        var second = await As(Hugo).ApproveAsync(id, round, version, Ct);
+        await As(Grace).ApproveAsync(id, Ct).Ok();
+        var second = await As(Hugo).ApproveAsync(id, round, version, Ct).Ok();
 
         Assert.Equal([Grace, Hugo], second.Rounds[0].CurrentApprovals.Select(a => a.ActorId));
     }
@@ -179,15 +180,15 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var api = rrr.Api<IRrrPromotionsApi>();
         var creatorRefused = await Assert.ThrowsAsync<RrrProblemException>(() => api.DecideAsync(
             id, new PromotionDecisionRequest(Ada, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
-        await As(Grace).ApproveAsync(id, Ct);
+        await As(Grace).ApproveAsync(id, Ct).Ok();
         var repeatRefused = await Assert.ThrowsAsync<RrrProblemException>(() => api.DecideAsync(
             id, new PromotionDecisionRequest(Grace, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
 
         Assert.Equal((422, RrrErrorCodes.ApprovalNotAllowed), (creatorRefused.Status, creatorRefused.Code));
         Assert.Equal((409, RrrErrorCodes.AlreadyDecided), (repeatRefused.Status, repeatRefused.Code));
-        Assert.Contains("creator of a promotion cannot approve", PromotionService.Translate(creatorRefused).Message, StringComparison.Ordinal);
-        Assert.Equal(PromotionRefusedException.AlreadyDecided, PromotionService.Translate(repeatRefused).Code);
-        Assert.Contains("counts once", PromotionService.Translate(repeatRefused).Message, StringComparison.Ordinal);
+        Assert.Contains("creator of a promotion cannot approve", PromotionCalls.Translate(creatorRefused).Message, StringComparison.Ordinal);
+        Assert.Equal(PromotionRefusedException.AlreadyDecided, PromotionCalls.Translate(repeatRefused).Code);
+        Assert.Contains("counts once", PromotionCalls.Translate(repeatRefused).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -195,9 +196,9 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         var id = await SubmittedAsync();
 
-        var noReason = await Assert.ThrowsAsync<ApprovalRuleException>(() => As(Grace).RejectAsync(id, "  ", Ct));
-        var stillPending = (await As(Grace).GetAsync(id, Ct)).Promotion.Status;
-        var rejected = await As(Grace).RejectAsync(id, "Budget too high for December", Ct);
+        var noReason = await As(Grace).RejectAsync(id, "  ", Ct).Refused();
+        var stillPending = (await As(Grace).GetAsync(id, Ct).Ok()).Promotion.Status;
+        var rejected = await As(Grace).RejectAsync(id, "Budget too high for December", Ct).Ok();
 
         Assert.Equal(ApprovalErrors.ReasonRequired, noReason.Code);
         Assert.Equal(PromotionStatus.PendingApproval, stillPending);
@@ -210,16 +211,16 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     public async Task Edit_OnlyByTheMaker_InDraftOrRejected_AndItResetsApprovals()
     {
         var id = await SubmittedAsync();
-        await As(Grace).ApproveAsync(id, Ct);
-        var pending = (await As(Ada).GetAsync(id, Ct)).Promotion;
+        await As(Grace).ApproveAsync(id, Ct).Ok();
+        var pending = (await As(Ada).GetAsync(id, Ct).Ok()).Promotion;
 
-        var whilePending = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Ada).EditAsync(id, pending.Version, Form("Edited"), Ct));
-        var rejected = (await As(Hugo).RejectAsync(id, "Wrong audience", Ct)).Promotion;
-        var notMaker = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Grace).EditAsync(id, rejected.Version, Form("Edited"), Ct));
-        var stale = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Ada).EditAsync(id, rejected.Version - 1, Form("Edited"), Ct));
-        var edited = await As(Ada).EditAsync(id, rejected.Version, Form("Edited"), Ct);
-        var resubmitted = await As(Ada).SubmitAsync(id, edited.Version, Ct);
-        var graceAgain = await As(Grace).ApproveAsync(id, Ct);
+        var whilePending = await As(Ada).EditAsync(id, pending.Version, Form("Edited"), Ct).Refused();
+        var rejected = (await As(Hugo).RejectAsync(id, "Wrong audience", Ct).Ok()).Promotion;
+        var notMaker = await As(Grace).EditAsync(id, rejected.Version, Form("Edited"), Ct).Refused();
+        var stale = await As(Ada).EditAsync(id, rejected.Version - 1, Form("Edited"), Ct).Refused();
+        var edited = await As(Ada).EditAsync(id, rejected.Version, Form("Edited"), Ct).Ok();
+        var resubmitted = await As(Ada).SubmitAsync(id, edited.Version, Ct).Ok();
+        var graceAgain = await As(Grace).ApproveAsync(id, Ct).Ok();
 
         Assert.Equal(PromotionRefusedException.WrongState, whilePending.Code);
         Assert.Equal(PromotionRefusedException.NotMaker, notMaker.Code);
@@ -239,10 +240,10 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     public async Task DecisionKey_IsPromotionRoundAndApprover_SoASecondSendIsReplayedNotCounted()
     {
         var id = await SubmittedAsync();
-        var round = PromotionRoundPayload.FromJson((await As(Ada).GetAsync(id, Ct)).Rounds[0].Request.PayloadJson);
+        var round = PromotionRoundPayload.FromJson((await As(Ada).GetAsync(id, Ct).Ok()).Rounds[0].Request.PayloadJson);
 
-        await As(Grace).ApproveAsync(id, Ct);
-        var resent = await As(Grace).ResendDecisionAsync(id, Ct);
+        await As(Grace).ApproveAsync(id, Ct).Ok();
+        var resent = await As(Grace).ResendDecisionAsync(id, Ct).Ok();
 
         var expected = IdempotencyKeys.PromotionDecision(id, round.SubmittedVersion, Grace);
         var decisions = (await AuditForAsync(id)).Where(e => e.Kind == "promotion.approved").ToList();
@@ -265,9 +266,9 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
             sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
         admin.Id = Grace;
 
-        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => flakyService.ApproveAsync(id, Ct));
-        var between = await flakyService.GetAsync(id, Ct);
-        var resent = await flakyService.ResendDecisionAsync(id, Ct);
+        var refused = await flakyService.ApproveAsync(id, Ct).Refused();
+        var between = await flakyService.GetAsync(id, Ct).Ok();
+        var resent = await flakyService.ResendDecisionAsync(id, Ct).Ok();
 
         Assert.Equal(PromotionRefusedException.RrrUnavailable, refused.Code);
         Assert.Contains("recorded here", refused.Message, StringComparison.Ordinal);
@@ -285,17 +286,17 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var form = Form("x");
         form.Value = 11m;
 
-        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(Ada).CreateAsync(form, Guid.NewGuid().ToString("N"), Ct));
+        var refused = await As(Ada).CreateAsync(form, Guid.NewGuid().ToString("N"), Ct).Refused();
 
         Assert.Equal(PromotionRefusedException.Invalid, refused.Code);
-        Assert.Contains(nameof(PromotionForm.Name), refused.FieldErrors.Keys);
-        Assert.Contains(nameof(PromotionForm.Value), refused.FieldErrors.Keys);
+        Assert.Contains(nameof(PromotionForm.Name), refused.Errors.Keys);
+        Assert.Contains(nameof(PromotionForm.Value), refused.Errors.Keys);
     }
 
     [Fact]
     public async Task NoAdmin_IsRefused()
     {
-        var refused = await Assert.ThrowsAsync<PromotionRefusedException>(() => As(null).ListAsync(null, Ct));
+        var refused = await As(null).ListAsync(null, Ct).Refused();
 
         Assert.Equal(PromotionRefusedException.NotAdmin, refused.Code);
     }
@@ -305,8 +306,8 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         var id = await SubmittedAsync();
 
-        var pending = await As(Hugo).ListAsync(PromotionStatus.PendingApproval, Ct);
-        var drafts = await As(Hugo).ListAsync(PromotionStatus.Draft, Ct);
+        var pending = await As(Hugo).ListAsync(PromotionStatus.PendingApproval, Ct).Ok();
+        var drafts = await As(Hugo).ListAsync(PromotionStatus.Draft, Ct).Ok();
 
         Assert.Contains(pending, p => p.PromotionId == id);
         Assert.DoesNotContain(drafts, p => p.PromotionId == id);
@@ -315,9 +316,9 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
     private async Task<string> SubmittedAsync()
     {
-        var created = await As(Ada).CreateAsync(Form("Double points " + Guid.NewGuid().ToString("N")[..6]), Guid.NewGuid().ToString("N"), Ct);
+        var created = await As(Ada).CreateAsync(Form("Double points " + Guid.NewGuid().ToString("N")[..6]), Guid.NewGuid().ToString("N"), Ct).Ok();
         Assert.Equal((PromotionStatus.Draft, Ada), (created.Status, created.CreatedBy));
-        var submitted = await As(Ada).SubmitAsync(created.PromotionId, created.Version, Ct);
+        var submitted = await As(Ada).SubmitAsync(created.PromotionId, created.Version, Ct).Ok();
         Assert.Equal(PromotionStatus.PendingApproval, submitted.Promotion.Status);
         return created.PromotionId;
     }
@@ -393,15 +394,15 @@ internal static class PromotionDecisions
         ? (round.Request.Id, PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion)
         : ("", 0);
 
-    public static async Task<PromotionDetail> ApproveAsync(this PromotionService service, string promotionId, CancellationToken cancellationToken)
+    public static async Task<RrrResult<PromotionDetail>> ApproveAsync(this PromotionService service, string promotionId, CancellationToken cancellationToken)
     {
-        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken).Ok());
         return await service.ApproveAsync(promotionId, round, version, cancellationToken);
     }
 
-    public static async Task<PromotionDetail> RejectAsync(this PromotionService service, string promotionId, string reason, CancellationToken cancellationToken)
+    public static async Task<RrrResult<PromotionDetail>> RejectAsync(this PromotionService service, string promotionId, string reason, CancellationToken cancellationToken)
     {
-        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken));
+        var (round, version) = Shown(await service.GetAsync(promotionId, cancellationToken).Ok());
         return await service.RejectAsync(promotionId, round, version, reason, cancellationToken);
     }
 }

@@ -1,11 +1,13 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Wallet;
 
@@ -38,7 +40,7 @@ public sealed class WalletServiceTests : IDisposable
     [Fact]
     public async Task Get_WhenRrrAnswers_IsLive_AndCachesTheAnswer()
     {
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(WalletAvailability.Live, view.Availability);
         Assert.Equal(1250, view.Wallet!.AvailablePoints);
@@ -52,12 +54,12 @@ public sealed class WalletServiceTests : IDisposable
     [Fact]
     public async Task Get_WhenRrrIsDown_ReturnsTheLastKnownWallet_MarkedStale_WithItsFetchTime()
     {
-        await NewService().GetAsync(refreshLink: false, Ct);
+        await NewService().GetAsync(refreshLink: false, Ct).Ok();
         time.Advance(TimeSpan.FromMinutes(7));
         links.Down = true;
         wallets.Down = true;
 
-        var view = await NewService().GetAsync(refreshLink: true, Ct);
+        var view = await NewService().GetAsync(refreshLink: true, Ct).Ok();
 
         Assert.Equal(WalletAvailability.Stale, view.Availability);
         Assert.True(view.RrrUnavailable);
@@ -71,10 +73,10 @@ public sealed class WalletServiceTests : IDisposable
     [Fact]
     public async Task Get_WhenOnlyTheWalletCallFails_UsesTheCache_AndPassesRetryAfterOn()
     {
-        await NewService().GetAsync(refreshLink: false, Ct);
+        await NewService().GetAsync(refreshLink: false, Ct).Ok();
         wallets.Down = true;
 
-        var view = await NewService().GetAsync(refreshLink: true, Ct);
+        var view = await NewService().GetAsync(refreshLink: true, Ct).Ok();
 
         Assert.Equal(WalletAvailability.Stale, view.Availability);
         Assert.False(view.Link.IsStale);
@@ -86,7 +88,7 @@ public sealed class WalletServiceTests : IDisposable
     {
         links.Down = true;
 
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(WalletAvailability.NoDataYet, view.Availability);
         Assert.Null(view.Wallet);
@@ -99,7 +101,7 @@ public sealed class WalletServiceTests : IDisposable
     {
         identity.XcnUserId = "xcn_u_1002";
 
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(WalletAvailability.NotLinked, view.Availability);
         Assert.Empty(wallets.Asked);
@@ -108,11 +110,11 @@ public sealed class WalletServiceTests : IDisposable
     [Fact]
     public async Task Get_WhenRrrAnswersAnOlderVersionThanCached_KeepsAndShowsTheNewer()
     {
-        await NewService().GetAsync(refreshLink: false, Ct); // version 7 cached
+        await NewService().GetAsync(refreshLink: false, Ct).Ok(); // version 7 cached
         wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 999, 6, T0.AddSeconds(-5));
         time.Advance(TimeSpan.FromSeconds(30));
 
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(1250, view.Wallet!.AvailablePoints);
         Assert.Equal(7, view.Wallet.Version);
@@ -122,11 +124,11 @@ public sealed class WalletServiceTests : IDisposable
     [Fact]
     public async Task Get_ANewerVersion_ReplacesTheCache()
     {
-        await NewService().GetAsync(refreshLink: false, Ct);
+        await NewService().GetAsync(refreshLink: false, Ct).Ok();
         wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1370, 8, T0.AddMinutes(1));
         time.Advance(TimeSpan.FromMinutes(1));
 
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(1370, view.Wallet!.AvailablePoints);
         var cached = await db.Store.Wallets.GetWalletSnapshotAsync("rrr_m_1001", Ct);
@@ -138,7 +140,7 @@ public sealed class WalletServiceTests : IDisposable
     {
         identity.XcnUserId = "xcn_u_1003";
 
-        var view = await NewService().GetAsync(refreshLink: false, Ct);
+        var view = await NewService().GetAsync(refreshLink: false, Ct).Ok();
 
         Assert.Equal(80, view.Wallet!.AvailablePoints);
         Assert.Equal(["rrr_m_1003"], wallets.Asked);
@@ -146,11 +148,12 @@ public sealed class WalletServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Get_WithoutASignedInIdentity_Throws()
+    public async Task Get_WithoutASignedInIdentity_IsRefusedAsNotSignedIn()
     {
         identity.XcnUserId = null;
 
-        await Assert.ThrowsAsync<MemberIdentityMissingException>(() => NewService().GetAsync(refreshLink: false, Ct));
+        // Was Assert.ThrowsAsync<MemberIdentityMissingException>: the same refusal, now as a result.
+        Assert.True((await NewService().GetAsync(refreshLink: false, Ct)).Is(RrrResult.NotSignedIn));
         Assert.Empty(links.Asked);
     }
 
@@ -175,9 +178,9 @@ public sealed class WalletServiceTests : IDisposable
             new LedgerEntry($"ent_{i}", LedgerEntryType.Earn, 10 + i, LedgerEntryStatus.Posted, T0.AddMinutes(-i), null, null))];
         var service = NewService();
 
-        var first = await service.GetTransactionsAsync(cursor: null, limit: 2, Ct);
-        var second = await service.GetTransactionsAsync(first.NextCursor, limit: 2, Ct);
-        var last = await service.GetTransactionsAsync(second.NextCursor, limit: 2, Ct);
+        var first = await service.GetTransactionsAsync(cursor: null, limit: 2, Ct).Ok();
+        var second = await service.GetTransactionsAsync(first.NextCursor, limit: 2, Ct).Ok();
+        var last = await service.GetTransactionsAsync(second.NextCursor, limit: 2, Ct).Ok();
 
         Assert.Equal(["ent_0", "ent_1"], first.Items.Select(e => e.EntryId));
         Assert.Equal(["ent_2", "ent_3"], second.Items.Select(e => e.EntryId));
@@ -187,17 +190,18 @@ public sealed class WalletServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Transactions_WhenRrrIsDown_Throw_Unavailable()
+    public async Task Transactions_WhenRrrIsDown_AreUnavailable()
     {
         wallets.Down = true;
 
-        await Assert.ThrowsAsync<RrrUnavailableException>(() => NewService().GetTransactionsAsync(null, 10, Ct));
+        // Was Assert.ThrowsAsync<RrrUnavailableException>: the same outage, now as a result.
+        Assert.True((await NewService().GetTransactionsAsync(null, 10, Ct)).IsUnavailable);
     }
 
     [Fact]
     public async Task Peek_ShowsTheCacheWithoutAskingRrr()
     {
-        await NewService().GetAsync(refreshLink: false, Ct);
+        await NewService().GetAsync(refreshLink: false, Ct).Ok();
         links.Asked.Clear();
         wallets.Asked.Clear();
 

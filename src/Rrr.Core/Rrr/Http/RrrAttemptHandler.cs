@@ -1,19 +1,29 @@
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Rrr.Core.Rrr.Http;
 
 /// <summary>
-/// Records every attempt (it sits inside the retry strategy): each attempt reached, or may have reached,
-/// RRR and may have changed its ledger, so the audit must show all of them with their attempt number, not
-/// only the outcome the caller saw. Recording never fails or delays the call beyond the store write:
-/// a store error becomes a warning.
+/// Everything that happens to one attempt of an RRR call (it sits inside the retry strategy, innermost): a POST
+/// or PATCH without a valid Idempotency-Key is refused before it leaves the process (an unkeyed mutation could act
+/// twice); the credential, X-Client-Id and X-Request-Trace are set; then the attempt is timed and recorded in the
+/// call log with its attempt number, because each attempt reached, or may have reached, RRR and may have changed
+/// its ledger. Recording never fails or delays the call beyond the store write: a store error becomes a warning.
 /// </summary>
-public sealed partial class RrrCallAuditHandler(IRrrCallLog log, RrrClientMetrics metrics, TimeProvider time, ILogger<RrrCallAuditHandler> logger)
-    : DelegatingHandler
+public sealed partial class RrrAttemptHandler(
+    IOptionsMonitor<RrrClientOptions> options,
+    IRrrCallLog log,
+    RrrClientMetrics metrics,
+    TimeProvider time,
+    ILogger<RrrAttemptHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        RefuseUnkeyedMutation(request);
+        SetHeaders(request);
+
         var attempt = RrrRequest.NextAttempt(request);
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
@@ -36,6 +46,38 @@ public sealed partial class RrrCallAuditHandler(IRrrCallLog log, RrrClientMetric
             metrics.Record(request.Method.Method, RrrRequest.RouteTemplate(request) ?? "other", response is null ? null : (int)response.StatusCode, latency);
             await RecordAsync(request, response, attempt, startedAt, latency, outcome);
         }
+    }
+
+    private static void RefuseUnkeyedMutation(HttpRequestMessage request)
+    {
+        if (!RrrRequest.IsMutating(request.Method))
+        {
+            return;
+        }
+
+        var key = RrrRequest.IdempotencyKey(request);
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new InvalidOperationException(
+                $"{RrrRequest.Operation(request)} is a {request.Method.Method} without an Idempotency-Key; every RRR mutation needs one (see IdempotencyKeys).");
+        }
+
+        if (!IdempotencyKeys.IsValid(key))
+        {
+            throw new InvalidOperationException(
+                $"{RrrRequest.Operation(request)} has an Idempotency-Key RRR would refuse: it must be 1–{IdempotencyKeys.MaxLength} visible ASCII characters.");
+        }
+    }
+
+    private void SetHeaders(HttpRequestMessage request)
+    {
+        var settings = options.CurrentValue;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        request.Headers.Remove(RrrRequest.ClientIdHeader);
+        request.Headers.TryAddWithoutValidation(RrrRequest.ClientIdHeader, settings.ClientId);
+        var traceId = RrrRequest.TraceId(request);
+        request.Headers.Remove(RrrRequest.TraceHeader);
+        request.Headers.TryAddWithoutValidation(RrrRequest.TraceHeader, traceId);
     }
 
     private async Task RecordAsync(
