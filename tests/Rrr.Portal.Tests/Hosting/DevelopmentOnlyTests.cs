@@ -113,8 +113,8 @@ public sealed class DevelopmentOnlyTests
         var webhooks = new RrrWebhookSettings();
         var internalApi = new InternalApiSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(webhooks, SandboxOn, Env("Staging"));
-        InternalApiSettings.UseSandboxKeyWhenUnset(internalApi, SandboxOn, Env("Staging"));
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(webhooks, SandboxOn, Env("Staging"));
+        DevelopmentDefaults.UseSandboxInternalKeyWhenUnset(internalApi, SandboxOn, Env("Staging"));
 
         Assert.Empty(webhooks.Secrets);
         Assert.Empty(internalApi.ApiKeys);
@@ -126,8 +126,8 @@ public sealed class DevelopmentOnlyTests
         var webhooks = new RrrWebhookSettings();
         var internalApi = new InternalApiSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(webhooks, SandboxOn, Env("Development"));
-        InternalApiSettings.UseSandboxKeyWhenUnset(internalApi, SandboxOn, Env("Development"));
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(webhooks, SandboxOn, Env("Development"));
+        DevelopmentDefaults.UseSandboxInternalKeyWhenUnset(internalApi, SandboxOn, Env("Development"));
 
         Assert.Equal([SandboxSettings.DevWebhookSecret], webhooks.Secrets);
         Assert.Equal([SandboxSettings.DevInternalKey], internalApi.ApiKeys);

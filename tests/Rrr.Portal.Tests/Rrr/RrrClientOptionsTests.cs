@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Hosting;
+using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Rrr;
 
@@ -25,7 +26,8 @@ public sealed class RrrClientOptionsTests
         services.AddSingleton<IRrrCallLog>(new MemoryCallLog());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddRrrClient(configuration).AddRrrClientHosting();
+        services.AddRrrClient(configuration).AddDevelopmentDefaults(new TestEnvironment(environment), configuration)
+            .AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
         return services.BuildServiceProvider();
     }
 

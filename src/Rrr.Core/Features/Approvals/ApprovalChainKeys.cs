@@ -33,13 +33,8 @@ public sealed class ApprovalChainOptions
     /// </summary>
     internal static byte[] DevelopmentKey { get; } = SHA256.HashData("rrr-portal development approval chain key (published, protects nothing)"u8);
 
-    internal static void UseDevelopmentKeyWhenUnset(ApprovalChainOptions options, IHostEnvironment environment)
-    {
-        if (environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.ChainKey))
-        {
-            options.ChainKey = Convert.ToBase64String(DevelopmentKey);
-        }
-    }
+    /// <summary><see cref="DevelopmentKey"/> as a setting would spell it; the host's development defaults fill it in.</summary>
+    public static string DevelopmentChainKey { get; } = Convert.ToBase64String(DevelopmentKey);
 
     internal static byte[]? TryDecode(string? base64)
     {

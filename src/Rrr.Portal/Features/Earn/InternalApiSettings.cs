@@ -17,15 +17,6 @@ public sealed class InternalApiSettings
     /// switch the caller, remove the old one). Empty: every internal call is refused.
     /// </summary>
     public IList<string> ApiKeys { get; set; } = [];
-
-    /// <summary>The in-process sandbox (Development only) plays XCN's payment system with its development key.</summary>
-    internal static void UseSandboxKeyWhenUnset(InternalApiSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
-        {
-            settings.ApiKeys = [SandboxSettings.DevInternalKey];
-        }
-    }
 }
 
 /// <summary>Outside Development at least one real key is needed and the sandbox's published one is refused. Messages never quote a key.</summary>

@@ -21,15 +21,6 @@ public sealed class RrrWebhookSettings
 
     /// <summary>Group-commit inbox inserts (see <see cref="BatchingInboxWriter"/>); off writes each event alone.</summary>
     public bool BatchInserts { get; set; } = true;
-
-    /// <summary>The in-process sandbox (Development only) signs with its development secret; use it when nothing else is configured.</summary>
-    internal static void UseSandboxSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
-        {
-            settings.Secrets = [SandboxSettings.DevWebhookSecret];
-        }
-    }
 }
 
 /// <summary>

@@ -16,6 +16,8 @@ using Rrr.Portal.Auth;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Wallet;
 using Rrr.Portal.Tests.Support;
+using Rrr.Core;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Features.Wallet;
 
@@ -50,7 +52,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<ILinkSnapshotStore>(db.Store);
         Services.AddSingleton<IRrrEventNotifier>(notifier);
         Services.AddLogging();
-        Services.AddMemberExperience();
+        Services.AddPortalMembers().AddRrrMembers();
         SignInMember("xcn_u_1001");
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

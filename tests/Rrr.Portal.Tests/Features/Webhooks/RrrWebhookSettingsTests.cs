@@ -67,7 +67,7 @@ public sealed class RrrWebhookSettingsTests
     {
         var settings = new RrrWebhookSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
 
         Assert.Equal([SandboxSettings.DevWebhookSecret], settings.Secrets);
     }
@@ -78,8 +78,8 @@ public sealed class RrrWebhookSettingsTests
         var configured = new RrrWebhookSettings { Secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
         var disabled = new RrrWebhookSettings();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }), Development);
 
         Assert.Equal(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], configured.Secrets);
         Assert.Empty(disabled.Secrets);

@@ -1,0 +1,201 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Refit;
+using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Awards;
+using Rrr.Core.Features.Checkout;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Promotions;
+using Rrr.Core.Features.Sso;
+using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Adjustments;
+using Rrr.Core.Rrr.Awards;
+using Rrr.Core.Rrr.Earn;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
+using Rrr.Core.Rrr.Promotions;
+using Rrr.Core.Rrr.Redemptions;
+using Rrr.Core.Rrr.Sso;
+using Rrr.Core.Rrr.Topups;
+using Rrr.Core.Rrr.Wallet;
+
+namespace Rrr.Core;
+
+/// <summary>
+/// All of Core's registration, one commented section per feature. What Core cannot provide comes from the host:
+/// the store (<c>AddPortalStore</c>: every persistence port and the <see cref="IRrrCallLog"/>), the circuit's
+/// <see cref="IMemberIdentity"/> and <see cref="IAdminIdentity"/>, an <see cref="IXcnPaymentGateway"/> (none
+/// until XCN registers its own; a simulated one in Development), and any development defaults.
+/// Options: one class per section, <c>XxxOptions</c> with its <c>Section</c> name, validated at start-up where a
+/// wrong value would only show later. Registrations use TryAdd, so a host or test can put its own first.
+/// </summary>
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddRrrCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // --- RRR client: section "Rrr", one Refit client per resource group over one handler chain ---
+        services.AddRrrClient(configuration);
+
+        // --- Webhooks: the inbox processor (hosted), its wake-up signal and the in-process event notifier ---
+        services.AddOptions<WebhookProcessorOptions>().BindConfiguration(WebhookProcessorOptions.Section);
+        services.TryAddSingleton<WebhookProcessorSignal>();
+        services.TryAddSingleton<IRrrEventNotifier, RrrEventNotifier>();
+        // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
+        services.TryAddSingleton<WebhookProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+
+        // --- Members, Links, Wallet, SSO: scoped, one per circuit like the identity they start from ---
+        services.AddRrrMembers();
+
+        // --- Earn: the outbox intake, the admin service and the hosted dispatcher ---
+        services.AddOptions<EarnOptions>().BindConfiguration(EarnOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarnOptions>, EarnOptionsValidator>());
+        services.TryAddSingleton<EarnSignal>();
+        services.TryAddSingleton<EarnIntake>();
+        services.TryAddSingleton<EarnAdmin>();
+        // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
+        services.TryAddSingleton<EarnDispatcher>();
+        services.AddHostedService<EarnDispatcherHost>();
+
+        // --- Awards: model awards, their rules (section "Awards") and the room directory (section "XcnRooms";
+        // production registers XCN's own first). The shared viewer link hints drop a viewer's hint on LINK_UPDATED. ---
+        services.AddOptions<AwardOptions>().Bind(configuration.GetSection(AwardOptions.Section))
+            .Validate(o => o.MaxPoints >= 1, "Awards:MaxPoints must be at least 1.")
+            .Validate(o => o.Presets.TrueForAll(p => p >= 1 && p <= o.MaxPoints), "Awards:Presets must lie between 1 and Awards:MaxPoints.")
+            .ValidateOnStart();
+        services.AddOptions<XcnRoomOptions>().Bind(configuration.GetSection(XcnRoomOptions.Section));
+        services.TryAddSingleton<IXcnRoomDirectory, ConfiguredXcnRoomDirectory>();
+        services.TryAddSingleton<IValidator<AwardRequest>, AwardRequestValidator>();
+        services.TryAddSingleton<ViewerLinkHintCache>();
+        services.TryAddScoped<ViewerLinkHintReader>();
+        services.TryAddScoped<AwardService>();
+
+        // --- Approvals: the maker-checker engine behind promotions and adjustments, and the chain key (section
+        // "Approvals", validated at start-up; outside Development it must be set, and never to the published key) ---
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section);
+        services.AddOptions<ApprovalChainOptions>().BindConfiguration(ApprovalOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalChainOptions>, ApprovalChainOptionsValidator>());
+        services.TryAddSingleton<ApprovalChainKeys>();
+        services.TryAddSingleton<ApprovalEngine>();
+
+        // --- Adjustments: the admin service, the RRR posting and the listener for ADJUSTMENT_STATUS_CHANGED ---
+        services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
+        services.TryAddSingleton<AdjustmentUpdates>();
+        services.TryAddSingleton<AdjustmentPosting>();
+        services.AddHostedService<AdjustmentStatusListener>();
+        services.TryAddScoped<AdjustmentService>();
+
+        // --- Promotions: the admin service, the sync and the listener for PROMOTION_STATUS_CHANGED ---
+        services.TryAddSingleton<PromotionFormValidator>();
+        services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
+        services.TryAddSingleton<PromotionUpdates>();
+        services.TryAddSingleton<PromotionSync>();
+        services.AddHostedService<PromotionStatusListener>();
+        services.TryAddScoped<PromotionService>();
+
+        // --- Checkout: options (section "Checkout"), the per-order locks and the checkout service ---
+        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckoutOptions>, CheckoutOptionsValidator>());
+        services.TryAddSingleton<CheckoutLocks>();
+        services.TryAddScoped<CheckoutService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The member-facing services: links, wallet, SSO and the member's action limits. Needs an
+    /// <see cref="IMemberIdentity"/>, the RRR client and the link and wallet snapshot stores.
+    /// </summary>
+    public static IServiceCollection AddRrrMembers(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Members: who is signed in, and how often they may act.
+        services.AddOptions<MemberActionLimits>();
+        services.TryAddSingleton<MemberActionLimiter>();
+        services.TryAddScoped<CurrentMemberService>();
+
+        // Links: status and the link wizard.
+        services.TryAddScoped<LinkStatusService>();
+        services.TryAddScoped<LinkWizardService>();
+
+        // Wallet and SSO.
+        services.TryAddScoped<WalletService>();
+        services.TryAddScoped<SsoLaunchService>();
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="RrrClientOptions"/> (section "Rrr", validated at start-up) and one Refit client per RRR resource
+    /// group, each with the same handler chain. Needs an <see cref="IRrrCallLog"/> (the store is one) and a
+    /// <see cref="TimeProvider"/> (System if none). Usable alone, for tools and tests that only talk to RRR.
+    /// </summary>
+    public static IServiceCollection AddRrrClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<RrrClientOptions>().Bind(configuration.GetSection(RrrClientOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrClientOptions>, RrrClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddTransient<RrrProblemHandler>();
+        services.TryAddTransient<RrrHeadersHandler>();
+        services.TryAddTransient<RrrCallAuditHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<RrrClientMetrics>();
+        RrrResilience.AddSharedCircuitBreaker(services);
+
+        AddApi<IRrrLinksApi>(services);
+        AddApi<IRrrWalletApi>(services);
+        AddApi<IRrrEarnApi>(services);
+        AddApi<IRrrRedemptionsApi>(services);
+        AddApi<IRrrTopupsApi>(services);
+        AddApi<IRrrAwardsApi>(services);
+        AddApi<IRrrPromotionsApi>(services);
+        AddApi<IRrrAdjustmentsApi>(services);
+        AddApi<IRrrSsoApi>(services);
+        return services;
+    }
+
+    // Refit 16's AddRefitClient needs the opt-in reflection request builder (Refit.Reflection); every
+    // method here generates inline, so the source-generated client is used: no reflection, same pipeline.
+    private static void AddApi<TApi>(IServiceCollection services)
+        where TApi : class =>
+        services.AddRefitGeneratedClient<TApi>(_ => RrrRefit.Settings).AddRrrPipeline();
+
+    /// <summary>
+    /// Base address and handler chain of an RRR HttpClient. Handler order, outermost first:
+    /// problem mapping (sees only the final outcome, so a retried 503 is mapped once, after the retries) →
+    /// resilience (total timeout, retry, shared breaker, attempt timeout) →
+    /// headers (per attempt; refuses an unkeyed POST/PATCH before anything is sent) →
+    /// audit (per attempt, innermost, so it times the network attempt and records exactly what was sent)
+    /// → the primary handler.
+    /// </summary>
+    internal static IHttpClientBuilder AddRrrPipeline(this IHttpClientBuilder client)
+    {
+        client.ConfigureHttpClient((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<RrrClientOptions>>().Value.BaseUrl;
+
+            // The pipeline's total timeout governs; HttpClient's own would cut it short.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddHttpMessageHandler<RrrProblemHandler>();
+        client.AddResilienceHandler(RrrResilience.PipelineName, RrrResilience.Configure);
+        client.AddHttpMessageHandler<RrrHeadersHandler>();
+        client.AddHttpMessageHandler<RrrCallAuditHandler>();
+        return client;
+    }
+}
