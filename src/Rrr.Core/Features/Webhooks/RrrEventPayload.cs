@@ -5,48 +5,6 @@ using System.Text.Json;
 
 namespace Rrr.Core.Features.Webhooks;
 
-/// <summary>The event types of the RRR contract (docs/rrr-wire.md, Webhooks).</summary>
-public static class RrrEventTypes
-{
-    public const string PointsPosted = "POINTS_POSTED";
-    public const string PointsReversed = "POINTS_REVERSED";
-    public const string RedemptionCommitted = "REDEMPTION_COMMITTED";
-    public const string RedemptionReversed = "REDEMPTION_REVERSED";
-    public const string LinkUpdated = "LINK_UPDATED";
-    public const string PromotionStatusChanged = "PROMOTION_STATUS_CHANGED";
-    public const string AdjustmentStatusChanged = "ADJUSTMENT_STATUS_CHANGED";
-    public const string TransferCompleted = "TRANSFER_COMPLETED";
-    public const string TransferReversed = "TRANSFER_REVERSED";
-
-    public static readonly FrozenSet<string> Known = FrozenSet.Create(
-        StringComparer.Ordinal,
-        PointsPosted, PointsReversed, RedemptionCommitted, RedemptionReversed, LinkUpdated,
-        PromotionStatusChanged, AdjustmentStatusChanged, TransferCompleted, TransferReversed);
-}
-
-/// <summary>
-/// An RRR webhook event reduced to what the portal may keep: the envelope (<c>id, type, created_at</c>)
-/// and the allow-listed opaque <c>data</c> fields. <see cref="Data"/> values are strings, longs or null.
-/// </summary>
-public sealed record RrrEvent(string Id, string Type, string? CreatedAt, IReadOnlyDictionary<string, object?> Data)
-{
-    public string? ResourceType => GetString("resource_type");
-
-    public string? ResourceId => GetString("resource_id");
-
-    public long? Version => GetLong("version");
-
-    public string? RrrMemberId => GetString("rrr_member_id");
-
-    public string? XcnUserId => GetString("xcn_user_id");
-
-    public string? PromotionId => GetString("promotion_id");
-
-    public string? GetString(string name) => Data.TryGetValue(name, out var value) ? value as string : null;
-
-    public long? GetLong(string name) => Data.TryGetValue(name, out var value) && value is long number ? number : null;
-}
-
 /// <summary>
 /// Rebuilds an event body from an allow-list, so names, e-mails or anything else RRR might add never
 /// reach the store: unknown envelope members, unknown <c>data</c> fields and non-scalar values are dropped.

@@ -1,0 +1,28 @@
+using System.Threading.Channels;
+
+namespace Rrr.Core.Features.Earn;
+
+/// <summary>Wakes the dispatcher when an order was accepted; signals collapse into one wake-up.</summary>
+public sealed class EarnSignal
+{
+    private readonly Channel<bool> channel = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public void Notify() => channel.Writer.TryWrite(true);
+
+    /// <summary>Waits for a signal or <paramref name="timeout"/> on <paramref name="time"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        try
+        {
+            await channel.Reader.WaitToReadAsync(linked.Token);
+            channel.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The poll interval passed without a signal.
+        }
+    }
+}
