@@ -18,7 +18,7 @@ namespace Rrr.Portal.Hosting;
 /// </summary>
 internal static class DevelopmentDefaults
 {
-    public static IServiceCollection AddDevelopmentDefaults(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
+    public static IServiceCollection AddPortalDevelopmentDefaults(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -40,16 +40,16 @@ internal static class DevelopmentDefaults
 
         // Settings left unset: the sandbox as identity provider, as RRR, as webhook signer and as XCN's payment system;
         // the published approval chain key.
-        services.AddOptions<OidcSettings>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxIdentityProviderWhenUnset);
-        services.AddOptions<RrrClientOptions>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxRrrWhenUnset);
-        services.AddOptions<RrrWebhookSettings>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxWebhookSecretWhenUnset);
-        services.AddOptions<InternalApiSettings>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxInternalKeyWhenUnset);
+        services.AddOptions<OidcOptions>().PostConfigure<IOptions<SandboxHostOptions>, IHostEnvironment>(UseSandboxIdentityProviderWhenUnset);
+        services.AddOptions<RrrClientOptions>().PostConfigure<IOptions<SandboxHostOptions>, IHostEnvironment>(UseSandboxRrrWhenUnset);
+        services.AddOptions<RrrWebhookOptions>().PostConfigure<IOptions<SandboxHostOptions>, IHostEnvironment>(UseSandboxWebhookSecretWhenUnset);
+        services.AddOptions<InternalApiOptions>().PostConfigure<IOptions<SandboxHostOptions>, IHostEnvironment>(UseSandboxInternalKeyWhenUnset);
         services.AddOptions<ApprovalChainOptions>().PostConfigure<IHostEnvironment>(UseDevelopmentChainKeyWhenUnset);
         return services;
     }
 
     /// <summary>The sandbox's development identity provider and its dev client, when no authority is configured.</summary>
-    internal static void UseSandboxIdentityProviderWhenUnset(OidcSettings oidc, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
+    internal static void UseSandboxIdentityProviderWhenUnset(OidcOptions oidc, IOptions<SandboxHostOptions> sandbox, IHostEnvironment environment)
     {
         if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) || !string.IsNullOrWhiteSpace(oidc.Authority))
         {
@@ -57,12 +57,12 @@ internal static class DevelopmentDefaults
         }
 
         oidc.Authority = sandbox.Value.Url.ToString();
-        oidc.ClientId = string.IsNullOrWhiteSpace(oidc.ClientId) ? SandboxHostSettings.DevClientId : oidc.ClientId;
-        oidc.ClientSecret = string.IsNullOrWhiteSpace(oidc.ClientSecret) ? SandboxHostSettings.DevClientSecret : oidc.ClientSecret;
+        oidc.ClientId = string.IsNullOrWhiteSpace(oidc.ClientId) ? SandboxHostOptions.DevClientId : oidc.ClientId;
+        oidc.ClientSecret = string.IsNullOrWhiteSpace(oidc.ClientSecret) ? SandboxHostOptions.DevClientSecret : oidc.ClientSecret;
     }
 
     /// <summary>An unset RRR URL or key means "talk to the sandbox".</summary>
-    internal static void UseSandboxRrrWhenUnset(RrrClientOptions rrr, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
+    internal static void UseSandboxRrrWhenUnset(RrrClientOptions rrr, IOptions<SandboxHostOptions> sandbox, IHostEnvironment environment)
     {
         if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox))
         {
@@ -81,7 +81,7 @@ internal static class DevelopmentDefaults
     }
 
     /// <summary>The sandbox signs its webhooks with its development secret; use it when no secret is configured.</summary>
-    internal static void UseSandboxWebhookSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
+    internal static void UseSandboxWebhookSecretWhenUnset(RrrWebhookOptions settings, IOptions<SandboxHostOptions> sandbox, IHostEnvironment environment)
     {
         if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
         {
@@ -90,7 +90,7 @@ internal static class DevelopmentDefaults
     }
 
     /// <summary>The sandbox plays XCN's payment system with its development key; accept it when no key is configured.</summary>
-    internal static void UseSandboxInternalKeyWhenUnset(InternalApiSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
+    internal static void UseSandboxInternalKeyWhenUnset(InternalApiOptions settings, IOptions<SandboxHostOptions> sandbox, IHostEnvironment environment)
     {
         if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
         {

@@ -38,14 +38,14 @@ public static class PortalHostingExtensions
         var configuration = builder.Configuration;
 
         // --- Settings, validated at start-up so a bad deployment fails fast and names what is missing ---
-        services.AddOptions<SandboxHostSettings>().BindConfiguration(SandboxHostSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SandboxHostSettings>, SandboxHostSettingsValidator>();
-        services.AddOptions<OidcSettings>().BindConfiguration(OidcSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
+        services.AddOptions<SandboxHostOptions>().BindConfiguration(SandboxHostOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxHostOptions>, SandboxHostOptionsValidator>();
+        services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
         // --- Development defaults (Development only), first: the in-process sandbox must start before anything else ---
-        services.AddDevelopmentDefaults(builder.Environment, configuration);
+        services.AddPortalDevelopmentDefaults(builder.Environment, configuration);
         services.AddPortalProxy(builder.Environment);
 
         // --- Telemetry, persistence and data protection (keys live in the store so restarts keep sessions; encrypted, see DataProtectionHosting) ---
@@ -58,11 +58,11 @@ public static class PortalHostingExtensions
         services.AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
 
         // --- Webhooks: the receiving side (section "Webhooks": secrets, signature check, inbox writer); Core processes ---
-        services.AddOptions<RrrWebhookSettings>().BindConfiguration(RrrWebhookSettings.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookSettings>, RrrWebhookSettingsValidator>());
+        services.AddOptions<RrrWebhookOptions>().BindConfiguration(RrrWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookOptions>, RrrWebhookOptionsValidator>());
         services.TryAddSingleton<RrrWebhookReceiver>();
         services.TryAddSingleton<IInboxWriter>(sp =>
-            sp.GetRequiredService<IOptions<RrrWebhookSettings>>().Value.BatchInserts
+            sp.GetRequiredService<IOptions<RrrWebhookOptions>>().Value.BatchInserts
                 ? ActivatorUtilities.CreateInstance<BatchingInboxWriter>(sp)
                 : ActivatorUtilities.CreateInstance<DirectInboxWriter>(sp));
 
@@ -70,8 +70,8 @@ public static class PortalHostingExtensions
         services.AddPortalMembers();
 
         // --- Earn: XCN's internal callers (section "Internal"), their key scheme and policy, the order validators ---
-        services.AddOptions<InternalApiSettings>().BindConfiguration(InternalApiSettings.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InternalApiSettings>, InternalApiSettingsValidator>());
+        services.AddOptions<InternalApiOptions>().BindConfiguration(InternalApiOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InternalApiOptions>, InternalApiOptionsValidator>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, InternalApiKeyHandler>(InternalApiKeyHandler.SchemeName, null);
         // The policy names its scheme, so only the key authenticates here: the cookie (a member) never does.
         services.AddAuthorizationBuilder().AddPolicy(InternalApiKeyHandler.Policy, p => p

@@ -67,8 +67,8 @@ public static partial class RrrWebhookEndpoints
                 detail: $"webhook-id takes at most {MaxIdLength} characters, webhook-timestamp {MaxTimestampLength}, webhook-signature {MaxSignatureLength}."));
         }
 
-        if (request.ContentLength > RrrWebhookSettings.MaxBodyBytes
-            || await BoundedBody.ReadAsync(request.BodyReader, RrrWebhookSettings.MaxBodyBytes, http.RequestAborted) is not { } body)
+        if (request.ContentLength > RrrWebhookOptions.MaxBodyBytes
+            || await BoundedBody.ReadAsync(request.BodyReader, RrrWebhookOptions.MaxBodyBytes, http.RequestAborted) is not { } body)
         {
             return Refuse(http, failures, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large."));
         }

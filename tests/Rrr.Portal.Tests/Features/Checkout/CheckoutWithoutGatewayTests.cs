@@ -67,7 +67,7 @@ public sealed class CheckoutWithoutGatewayTests(PortalFactory factory) : IClassF
     [InlineData("Development", true)]
     public void TheSimulatedGateway_ExistsOnlyInDevelopment(string environment, bool simulated)
     {
-        var services = new ServiceCollection().AddDevelopmentDefaults(new Environment(environment), new ConfigurationBuilder().Build());
+        var services = new ServiceCollection().AddPortalDevelopmentDefaults(new Environment(environment), new ConfigurationBuilder().Build());
 
         Assert.Equal(simulated, services.Any(d => d.ServiceType == typeof(IXcnPaymentGateway)));
     }

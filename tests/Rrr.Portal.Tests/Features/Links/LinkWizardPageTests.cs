@@ -48,7 +48,7 @@ public sealed class LinkWizardPageTests : PortalComponentTest
         Services.AddSingleton<IWalletSnapshotStore>(db.Store);
         Services.AddSingleton<IOpenLinkIntentStore>(db.Store);
         Services.AddSingleton<IWebHostEnvironment>(new TestEnvironment());
-        Services.AddSingleton(Options.Create(new SandboxHostSettings { Enabled = true, Url = new Uri("http://localhost:5081") }));
+        Services.AddSingleton(Options.Create(new SandboxHostOptions { Enabled = true, Url = new Uri("http://localhost:5081") }));
         Services.AddSingleton<AntiforgeryStateProvider>(new TestAntiforgery());
         Services.AddLogging();
         Services.AddPortalMembers().AddRrrMembers();
