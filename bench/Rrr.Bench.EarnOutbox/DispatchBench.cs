@@ -12,7 +12,6 @@ using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
 using Rrr.Sandbox;
-using Rrr.Core;
 
 namespace Rrr.Bench.EarnOutbox;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Refit;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Awards;
@@ -16,16 +15,7 @@ using Rrr.Core.Features.Sso;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Adjustments;
-using Rrr.Core.Rrr.Awards;
-using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
-using Rrr.Core.Rrr.Promotions;
-using Rrr.Core.Rrr.Redemptions;
-using Rrr.Core.Rrr.Sso;
-using Rrr.Core.Rrr.Topups;
-using Rrr.Core.Rrr.Wallet;
 
 namespace Rrr.Core;
 
@@ -45,7 +35,7 @@ public static class CoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
-        // --- RRR client: section "Rrr", one Refit client per resource group over one handler chain ---
+        // --- RRR client: section "Rrr", one Refit client per resource group over one handler chain (Rrr/) ---
         services.AddRrrClient(configuration);
 
         // --- Webhooks: the inbox processor (hosted), its wake-up signal and the in-process event notifier ---
@@ -135,67 +125,5 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<WalletService>();
         services.TryAddScoped<SsoLaunchService>();
         return services;
-    }
-
-    /// <summary>
-    /// <see cref="RrrClientOptions"/> (section "Rrr", validated at start-up) and one Refit client per RRR resource
-    /// group, each with the same handler chain. Needs an <see cref="IRrrCallLog"/> (the store is one) and a
-    /// <see cref="TimeProvider"/> (System if none). Usable alone, for tools and tests that only talk to RRR.
-    /// </summary>
-    public static IServiceCollection AddRrrClient(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<RrrClientOptions>().Bind(configuration.GetSection(RrrClientOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrClientOptions>, RrrClientOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddTransient<RrrProblemHandler>();
-        services.TryAddTransient<RrrHeadersHandler>();
-        services.TryAddTransient<RrrCallAuditHandler>();
-        services.AddMetrics();
-        services.TryAddSingleton<RrrClientMetrics>();
-        RrrResilience.AddSharedCircuitBreaker(services);
-
-        AddApi<IRrrLinksApi>(services);
-        AddApi<IRrrWalletApi>(services);
-        AddApi<IRrrEarnApi>(services);
-        AddApi<IRrrRedemptionsApi>(services);
-        AddApi<IRrrTopupsApi>(services);
-        AddApi<IRrrAwardsApi>(services);
-        AddApi<IRrrPromotionsApi>(services);
-        AddApi<IRrrAdjustmentsApi>(services);
-        AddApi<IRrrSsoApi>(services);
-        return services;
-    }
-
-    // Refit 16's AddRefitClient needs the opt-in reflection request builder (Refit.Reflection); every
-    // method here generates inline, so the source-generated client is used: no reflection, same pipeline.
-    private static void AddApi<TApi>(IServiceCollection services)
-        where TApi : class =>
-        services.AddRefitGeneratedClient<TApi>(_ => RrrRefit.Settings).AddRrrPipeline();
-
-    /// <summary>
-    /// Base address and handler chain of an RRR HttpClient. Handler order, outermost first:
-    /// problem mapping (sees only the final outcome, so a retried 503 is mapped once, after the retries) →
-    /// resilience (total timeout, retry, shared breaker, attempt timeout) →
-    /// headers (per attempt; refuses an unkeyed POST/PATCH before anything is sent) →
-    /// audit (per attempt, innermost, so it times the network attempt and records exactly what was sent)
-    /// → the primary handler.
-    /// </summary>
-    internal static IHttpClientBuilder AddRrrPipeline(this IHttpClientBuilder client)
-    {
-        client.ConfigureHttpClient((sp, http) =>
-        {
-            http.BaseAddress = sp.GetRequiredService<IOptions<RrrClientOptions>>().Value.BaseUrl;
-
-            // The pipeline's total timeout governs; HttpClient's own would cut it short.
-            http.Timeout = Timeout.InfiniteTimeSpan;
-        });
-        client.AddHttpMessageHandler<RrrProblemHandler>();
-        client.AddResilienceHandler(RrrResilience.PipelineName, RrrResilience.Configure);
-        client.AddHttpMessageHandler<RrrHeadersHandler>();
-        client.AddHttpMessageHandler<RrrCallAuditHandler>();
-        return client;
     }
 }

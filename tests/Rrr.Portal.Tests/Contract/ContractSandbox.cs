@@ -12,7 +12,6 @@ using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 using Rrr.Portal.Tests.Rrr;
 using Rrr.Sandbox;
-using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Contract;
 

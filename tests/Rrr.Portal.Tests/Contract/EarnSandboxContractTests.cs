@@ -17,7 +17,6 @@ using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Portal.Tests.Rrr;
 using Rrr.Sandbox;
-using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Contract;
 

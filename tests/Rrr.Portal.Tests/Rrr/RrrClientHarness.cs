@@ -9,7 +9,6 @@ using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Tests.Support;
-using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Rrr;
 

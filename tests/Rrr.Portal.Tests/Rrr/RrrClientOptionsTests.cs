@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Hosting;
-using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Rrr;
 

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Refit;
+using Rrr.Core.Rrr.Adjustments;
+using Rrr.Core.Rrr.Awards;
+using Rrr.Core.Rrr.Earn;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
+using Rrr.Core.Rrr.Promotions;
+using Rrr.Core.Rrr.Redemptions;
+using Rrr.Core.Rrr.Sso;
+using Rrr.Core.Rrr.Topups;
+using Rrr.Core.Rrr.Wallet;
+
+namespace Rrr.Core.Rrr;
+
+public static class RrrClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RrrClientOptions"/> (section "Rrr", validated at start-up) and one Refit client
+    /// per RRR resource group, each with the same handler chain. Needs an <see cref="IRrrCallLog"/>
+    /// (AddPortalStore registers the store as one) and a <see cref="TimeProvider"/> (System if none).
+    /// </summary>
+    public static IServiceCollection AddRrrClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<RrrClientOptions>().Bind(configuration.GetSection(RrrClientOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrClientOptions>, RrrClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddTransient<RrrProblemHandler>();
+        services.TryAddTransient<RrrHeadersHandler>();
+        services.TryAddTransient<RrrCallAuditHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<RrrClientMetrics>();
+        RrrResilience.AddSharedCircuitBreaker(services);
+
+        AddApi<IRrrLinksApi>(services);
+        AddApi<IRrrWalletApi>(services);
+        AddApi<IRrrEarnApi>(services);
+        AddApi<IRrrRedemptionsApi>(services);
+        AddApi<IRrrTopupsApi>(services);
+        AddApi<IRrrAwardsApi>(services);
+        AddApi<IRrrPromotionsApi>(services);
+        AddApi<IRrrAdjustmentsApi>(services);
+        AddApi<IRrrSsoApi>(services);
+        return services;
+    }
+
+    // Refit 16's AddRefitClient needs the opt-in reflection request builder (Refit.Reflection); every
+    // method here generates inline, so the source-generated client is used: no reflection, same pipeline.
+    private static void AddApi<TApi>(IServiceCollection services)
+        where TApi : class =>
+        services.AddRefitGeneratedClient<TApi>(_ => RrrRefit.Settings).AddRrrPipeline();
+
+    /// <summary>
+    /// Base address and handler chain of an RRR HttpClient. Handler order, outermost first:
+    /// problem mapping (sees only the final outcome, so a retried 503 is mapped once, after the retries) →
+    /// resilience (total timeout, retry, shared breaker, attempt timeout) →
+    /// headers (per attempt; refuses an unkeyed POST/PATCH before anything is sent) →
+    /// audit (per attempt, innermost, so it times the network attempt and records exactly what was sent)
+    /// → the primary handler.
+    /// </summary>
+    internal static IHttpClientBuilder AddRrrPipeline(this IHttpClientBuilder client)
+    {
+        client.ConfigureHttpClient((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<RrrClientOptions>>().Value.BaseUrl;
+
+            // The pipeline's total timeout governs; HttpClient's own would cut it short.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddHttpMessageHandler<RrrProblemHandler>();
+        client.AddResilienceHandler(RrrResilience.PipelineName, RrrResilience.Configure);
+        client.AddHttpMessageHandler<RrrHeadersHandler>();
+        client.AddHttpMessageHandler<RrrCallAuditHandler>();
+        return client;
+    }
+}
