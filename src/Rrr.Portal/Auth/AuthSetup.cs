@@ -36,7 +36,7 @@ public static class AuthSetup
             .AddOpenIdConnect();
 
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure<IOptions<OidcSettings>>((o, settings) => Configure(o, settings.Value));
+            .Configure<IOptions<OidcOptions>>((o, settings) => Configure(o, settings.Value));
 
         services.AddPortalAuthorization();
         return services;
@@ -55,7 +55,7 @@ public static class AuthSetup
         return services;
     }
 
-    private static void Configure(OpenIdConnectOptions o, OidcSettings settings)
+    private static void Configure(OpenIdConnectOptions o, OidcOptions settings)
     {
         o.Authority = settings.Authority;
         o.ClientId = settings.ClientId;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Rrr.Portal.Auth;
 
 /// <summary>How long a sign-in lasts, whatever the activity. Bound from "Auth".</summary>
-public sealed class SessionSettings
+public sealed class AuthSessionOptions
 {
     public const string Section = "Auth";
 
@@ -23,7 +23,7 @@ public sealed class SessionSettings
 
 /// <summary>
 /// A reason a signed-in user may no longer be signed in. The circuit asks every check each
-/// <see cref="SessionSettings.RevalidationInterval"/>; add one (e.g. asking XCN's user service whether
+/// <see cref="AuthSessionOptions.RevalidationInterval"/>; add one (e.g. asking XCN's user service whether
 /// the account or role still exists) by registering another implementation.
 /// </summary>
 public interface ISessionCheck
@@ -58,7 +58,7 @@ public static class SessionLifetime
     }
 }
 
-internal sealed class AbsoluteLifetimeCheck(TimeProvider time, IOptionsMonitor<SessionSettings> settings) : ISessionCheck
+internal sealed class AbsoluteLifetimeCheck(TimeProvider time, IOptionsMonitor<AuthSessionOptions> settings) : ISessionCheck
 {
     public ValueTask<bool> IsStillValidAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
         ValueTask.FromResult(SessionLifetime.IsWithin(user, time.GetUtcNow(), settings.CurrentValue.AbsoluteSessionLifetime));
@@ -69,7 +69,7 @@ internal sealed class AbsoluteLifetimeCheck(TimeProvider time, IOptionsMonitor<S
 /// need a role stop rendering for it without waiting for the next HTTP request.
 /// </summary>
 internal sealed class PortalSessionRevalidator(
-    ILoggerFactory loggerFactory, IOptions<SessionSettings> settings, IEnumerable<ISessionCheck> checks)
+    ILoggerFactory loggerFactory, IOptions<AuthSessionOptions> settings, IEnumerable<ISessionCheck> checks)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => settings.Value.RevalidationInterval;
@@ -94,19 +94,19 @@ internal sealed class PortalSessionRevalidator(
     }
 }
 
-internal sealed class SessionSettingsValidator : IValidateOptions<SessionSettings>
+internal sealed class AuthSessionOptionsValidator : IValidateOptions<AuthSessionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SessionSettings options)
+    public ValidateOptionsResult Validate(string? name, AuthSessionOptions options)
     {
         var failures = new List<string>();
         if (options.AbsoluteSessionLifetime <= TimeSpan.Zero || options.AbsoluteSessionLifetime > TimeSpan.FromDays(30))
         {
-            failures.Add($"{SessionSettings.Section}:AbsoluteSessionLifetime must be above 0 and at most 30 days.");
+            failures.Add($"{AuthSessionOptions.Section}:AbsoluteSessionLifetime must be above 0 and at most 30 days.");
         }
 
         if (options.RevalidationInterval <= TimeSpan.Zero || options.RevalidationInterval > options.AbsoluteSessionLifetime)
         {
-            failures.Add($"{SessionSettings.Section}:RevalidationInterval must be above 0 and at most {SessionSettings.Section}:AbsoluteSessionLifetime.");
+            failures.Add($"{AuthSessionOptions.Section}:RevalidationInterval must be above 0 and at most {AuthSessionOptions.Section}:AbsoluteSessionLifetime.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -122,16 +122,16 @@ public static class SessionRevalidationSetup
     /// </summary>
     public static IServiceCollection AddPortalSessions(this IServiceCollection services)
     {
-        services.AddOptions<SessionSettings>().BindConfiguration(SessionSettings.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionSettings>, SessionSettingsValidator>());
+        services.AddOptions<AuthSessionOptions>().BindConfiguration(AuthSessionOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthSessionOptions>, AuthSessionOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCheck, AbsoluteLifetimeCheck>());
         services.AddScoped<AuthenticationStateProvider, PortalSessionRevalidator>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .PostConfigure<TimeProvider, IOptionsMonitor<SessionSettings>>(EnforceAbsoluteLifetime);
+            .PostConfigure<TimeProvider, IOptionsMonitor<AuthSessionOptions>>(EnforceAbsoluteLifetime);
         return services;
     }
 
-    private static void EnforceAbsoluteLifetime(CookieAuthenticationOptions options, TimeProvider time, IOptionsMonitor<SessionSettings> settings)
+    private static void EnforceAbsoluteLifetime(CookieAuthenticationOptions options, TimeProvider time, IOptionsMonitor<AuthSessionOptions> settings)
     {
         options.TimeProvider ??= time;
         var signingIn = options.Events.OnSigningIn;

@@ -13,7 +13,7 @@ namespace Rrr.Portal.Hosting;
 /// The certificate that encrypts data-protection keys at rest. Bound from "DataProtection". The keys live
 /// in the portal store next to the data; without this, anyone who can read the store can mint an admin cookie.
 /// </summary>
-public sealed class KeyProtectionSettings
+public sealed class KeyProtectionOptions
 {
     public const string Section = "DataProtection";
 
@@ -54,11 +54,11 @@ internal static class DataProtectionHosting
     /// </summary>
     public static IServiceCollection AddPortalDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = configuration.GetSection(KeyProtectionSettings.Section).Get<KeyProtectionSettings>() ?? new KeyProtectionSettings();
+        var settings = configuration.GetSection(KeyProtectionOptions.Section).Get<KeyProtectionOptions>() ?? new KeyProtectionOptions();
         var certificates = Load(settings);
         services.AddSingleton(certificates);
-        services.AddOptions<KeyProtectionSettings>().BindConfiguration(KeyProtectionSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KeyProtectionSettings>, KeyProtectionSettingsValidator>();
+        services.AddOptions<KeyProtectionOptions>().BindConfiguration(KeyProtectionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeyProtectionOptions>, KeyProtectionOptionsValidator>();
 
         var dataProtection = services.AddDataProtection().SetApplicationName("rrr-portal").PersistKeysToPortalStore();
         if (certificates.Current is { } current)
@@ -84,20 +84,20 @@ internal static class DataProtectionHosting
         return services;
     }
 
-    private static KeyProtectionCertificates Load(KeyProtectionSettings settings)
+    private static KeyProtectionCertificates Load(KeyProtectionOptions settings)
     {
         var problems = new List<string>();
         X509Certificate2? current = null;
         if (!string.IsNullOrWhiteSpace(settings.CertificatePath))
         {
-            current = TryLoad($"{KeyProtectionSettings.Section}:CertificatePath", settings.CertificatePath, settings.CertificatePassword, settings.CertificateKeyPath, problems);
+            current = TryLoad($"{KeyProtectionOptions.Section}:CertificatePath", settings.CertificatePath, settings.CertificatePassword, settings.CertificateKeyPath, problems);
         }
 
         var previous = new List<X509Certificate2>();
         for (var i = 0; i < settings.PreviousCertificates.Count; i++)
         {
             var entry = settings.PreviousCertificates[i];
-            var setting = $"{KeyProtectionSettings.Section}:PreviousCertificates:{i}:Path";
+            var setting = $"{KeyProtectionOptions.Section}:PreviousCertificates:{i}:Path";
             if (string.IsNullOrWhiteSpace(entry.Path))
             {
                 problems.Add($"{setting} is required for each previous certificate.");
@@ -154,18 +154,18 @@ internal static class DataProtectionHosting
 }
 
 /// <summary>Outside Development the keys must be encrypted: no certificate, no start. Messages name settings, never paths' contents or passwords.</summary>
-internal sealed class KeyProtectionSettingsValidator(IHostEnvironment environment, KeyProtectionCertificates certificates)
-    : IValidateOptions<KeyProtectionSettings>
+internal sealed class KeyProtectionOptionsValidator(IHostEnvironment environment, KeyProtectionCertificates certificates)
+    : IValidateOptions<KeyProtectionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KeyProtectionSettings options)
+    public ValidateOptionsResult Validate(string? name, KeyProtectionOptions options)
     {
         var failures = new List<string>(certificates.Problems);
         if (!DevelopmentOnly.Allows(environment) && string.IsNullOrWhiteSpace(options.CertificatePath))
         {
             failures.Add(
-                $"{KeyProtectionSettings.Section}:CertificatePath is required {DevelopmentOnly.Outside(environment)}: "
+                $"{KeyProtectionOptions.Section}:CertificatePath is required {DevelopmentOnly.Outside(environment)}: "
                 + "data-protection keys are stored in the portal store and must be encrypted with a certificate "
-                + $"({KeyProtectionSettings.Section}:CertificatePassword for a .pfx, or {KeyProtectionSettings.Section}:CertificateKeyPath for PEM).");
+                + $"({KeyProtectionOptions.Section}:CertificatePassword for a .pfx, or {KeyProtectionOptions.Section}:CertificateKeyPath for PEM).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

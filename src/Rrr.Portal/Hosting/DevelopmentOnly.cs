@@ -14,7 +14,7 @@ internal static class DevelopmentOnly
 
     /// <summary>Sandbox-backed defaults apply only when the sandbox is on and allowed; otherwise nothing is filled in.</summary>
     /// <remarks>The environment is checked first, so outside Development the (refused) sandbox settings are never read.</remarks>
-    public static bool SandboxDefaultsApply(IHostEnvironment environment, IOptions<SandboxHostSettings> sandbox) =>
+    public static bool SandboxDefaultsApply(IHostEnvironment environment, IOptions<SandboxHostOptions> sandbox) =>
         Allows(environment) && sandbox.Value.Enabled;
 
     /// <summary>
@@ -22,7 +22,7 @@ internal static class DevelopmentOnly
     /// reported once by its validator and must not hide the problems of the sections compared with it.
     /// </summary>
     public static Uri ConfiguredSandboxUrl(IConfiguration configuration) =>
-        configuration.GetSection(SandboxHostSettings.Section).Get<SandboxHostSettings>()?.Url ?? new SandboxHostSettings().Url;
+        configuration.GetSection(SandboxHostOptions.Section).Get<SandboxHostOptions>()?.Url ?? new SandboxHostOptions().Url;
 
     /// <summary>Words for a refusal: "outside Development (environment 'Staging')".</summary>
     public static string Outside(IHostEnvironment environment) =>

@@ -39,7 +39,7 @@ internal sealed class IdentityProviderHealthCheck(IdentityProviderProbe probe) :
 /// often /health/ready is hit (and by however many callers at once): a probe must not become traffic to the IdP.
 /// </summary>
 internal sealed class IdentityProviderProbe(
-    IHttpClientFactory clients, IOptions<OidcSettings> oidc, IOptions<HealthSettings> settings, TimeProvider time) : IDisposable
+    IHttpClientFactory clients, IOptions<OidcOptions> oidc, IOptions<HealthOptions> settings, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (HealthCheckResult Result, DateTimeOffset Until)? _last;

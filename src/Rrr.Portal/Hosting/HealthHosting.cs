@@ -5,7 +5,7 @@ using Rrr.Portal.Auth;
 namespace Rrr.Portal.Hosting;
 
 /// <summary>Bound from "Health".</summary>
-public sealed class HealthSettings
+public sealed class HealthOptions
 {
     public const string Section = "Health";
 
@@ -13,11 +13,11 @@ public sealed class HealthSettings
     public TimeSpan IdentityProviderCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-internal sealed class HealthSettingsValidator : IValidateOptions<HealthSettings>
+internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
 {
-    public ValidateOptionsResult Validate(string? name, HealthSettings options) =>
+    public ValidateOptionsResult Validate(string? name, HealthOptions options) =>
         options.IdentityProviderCacheDuration < TimeSpan.Zero || options.IdentityProviderCacheDuration > TimeSpan.FromMinutes(10)
-            ? ValidateOptionsResult.Fail($"{HealthSettings.Section}:IdentityProviderCacheDuration must be between 00:00:00 and 00:10:00.")
+            ? ValidateOptionsResult.Fail($"{HealthOptions.Section}:IdentityProviderCacheDuration must be between 00:00:00 and 00:10:00.")
             : ValidateOptionsResult.Success;
 }
 
@@ -33,8 +33,8 @@ public static class HealthHosting
 
     public static IServiceCollection AddPortalHealth(this IServiceCollection services)
     {
-        services.AddOptions<HealthSettings>().BindConfiguration(HealthSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HealthSettings>, HealthSettingsValidator>();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddSingleton<IdentityProviderProbe>();
         services.AddHttpClient(IdentityProviderHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
         services.AddHealthChecks()

@@ -6,9 +6,9 @@ namespace Rrr.Portal.Hosting;
 
 /// <summary>Runs the RRR sandbox on its own Kestrel port inside the portal process (Development only).</summary>
 internal sealed partial class InProcessSandbox(
-    IOptions<SandboxHostSettings> options,
+    IOptions<SandboxHostOptions> options,
     IOptions<StoreOptions> store,
-    IOptions<Features.Earn.InternalApiSettings> internalApi,
+    IOptions<Features.Earn.InternalApiOptions> internalApi,
     IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<InProcessSandbox> logger) : IHostedService, IAsyncDisposable
@@ -21,8 +21,8 @@ internal sealed partial class InProcessSandbox(
         var settings = new SandboxSettings
         {
             Url = options.Value.Url,
-            ClientId = SandboxHostSettings.DevClientId,
-            ClientSecret = SandboxHostSettings.DevClientSecret,
+            ClientId = SandboxHostOptions.DevClientId,
+            ClientSecret = SandboxHostOptions.DevClientSecret,
             RedirectUris = portalUrls.Select(u => new Uri(u, "signin-oidc")).ToList(),
             PostLogoutRedirectUris = portalUrls.Select(u => new Uri(u, "signout-callback-oidc")).ToList(),
             DataFolder = Path.Combine(store.Value.ResolveDataFolder(environment.ContentRootPath), "sandbox"),

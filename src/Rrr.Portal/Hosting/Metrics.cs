@@ -19,7 +19,7 @@ namespace Rrr.Portal.Hosting;
 /// several keys allow a rotation. A signed-in admin's session is accepted too (a person looking in a browser).
 /// Anything else is 401 (403 for a signed-in non-admin); with no key configured only admins can read it.
 /// </summary>
-public sealed class MetricsSettings
+public sealed class MetricsOptions
 {
     public const string Section = "Metrics";
     public const string Path = "/metrics";
@@ -34,22 +34,22 @@ public sealed class MetricsSettings
     public int SnapshotSeconds { get; set; } = 15;
 }
 
-internal sealed class MetricsSettingsValidator(IHostEnvironment environment) : IValidateOptions<MetricsSettings>
+internal sealed class MetricsOptionsValidator(IHostEnvironment environment) : IValidateOptions<MetricsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, MetricsSettings options)
+    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
         var failures = new List<string>();
         if (options.SnapshotSeconds is < 1 or > 300)
         {
-            failures.Add($"{MetricsSettings.Section}:SnapshotSeconds must be between 1 and 300.");
+            failures.Add($"{MetricsOptions.Section}:SnapshotSeconds must be between 1 and 300.");
         }
 
         // Development may use a short key in a local Prometheus; anywhere else it is a real secret.
         for (var i = 0; i < options.ScrapeKeys.Count && !environment.IsDevelopment(); i++)
         {
-            if ((options.ScrapeKeys[i] ?? "").Length < MetricsSettings.MinKeyLength)
+            if ((options.ScrapeKeys[i] ?? "").Length < MetricsOptions.MinKeyLength)
             {
-                failures.Add($"{MetricsSettings.Section}:ScrapeKeys:{i} must be at least {MetricsSettings.MinKeyLength} characters outside Development.");
+                failures.Add($"{MetricsOptions.Section}:ScrapeKeys:{i} must be at least {MetricsOptions.MinKeyLength} characters outside Development.");
             }
         }
 
@@ -62,7 +62,7 @@ internal sealed class MetricsScrapeKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<MetricsSettings> settings)
+    IOptionsMonitor<MetricsOptions> settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "MetricsScrapeKey";
@@ -100,7 +100,7 @@ internal sealed class MetricsScrapeKeyHandler(
     }
 }
 
-/// <summary>What the store-backed gauges report; read at most every <see cref="MetricsSettings.SnapshotSeconds"/>.</summary>
+/// <summary>What the store-backed gauges report; read at most every <see cref="MetricsOptions.SnapshotSeconds"/>.</summary>
 internal sealed record OperationsFigures(
     long EarnBacklog,
     double EarnOldestAgeSeconds,
@@ -112,7 +112,7 @@ internal sealed record OperationsFigures(
 
 /// <summary>
 /// One cached snapshot of the store-backed figures. A scrape (any number of them, from any number of servers)
-/// reads the store at most once per <see cref="MetricsSettings.SnapshotSeconds"/>; a store that does not answer
+/// reads the store at most once per <see cref="MetricsOptions.SnapshotSeconds"/>; a store that does not answer
 /// within 2 s leaves the last figures in place (the portal stays up; the health check reports the store).
 /// </summary>
 internal sealed partial class OperationsSnapshot(
@@ -120,7 +120,7 @@ internal sealed partial class OperationsSnapshot(
     IWebhookInbox inbox,
     IApprovalStore approvals,
     TimeProvider time,
-    IOptionsMonitor<MetricsSettings> settings,
+    IOptionsMonitor<MetricsOptions> settings,
     ILogger<OperationsSnapshot> logger)
 {
     /// <summary>Counting waiting approvals walks the queue; past this many the gauge says "at least".</summary>
@@ -250,8 +250,8 @@ internal static class MetricsHosting
 {
     public static IServiceCollection AddPortalMetrics(this IServiceCollection services)
     {
-        services.AddOptions<MetricsSettings>().BindConfiguration(MetricsSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MetricsSettings>, MetricsSettingsValidator>();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         services.AddSingleton<OperationsSnapshot>();
         services.AddSingleton<PortalMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<PortalMetrics>());
@@ -286,7 +286,7 @@ internal static class MetricsHosting
 
     public static IEndpointRouteBuilder MapPortalMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint(MetricsSettings.Path)
+        app.MapPrometheusScrapingEndpoint(MetricsOptions.Path)
             .RequireAuthorization(MetricsScrapeKeyHandler.Policy)
             .DisableAntiforgery();
         return app;

@@ -1,59 +1,87 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
 using MudBlazor.Services;
-using Rrr.Core.Features.Awards;
+using Rrr.Core;
+using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence;
-using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Components;
-using Rrr.Portal.Features.Checkout;
-using Rrr.Portal.Features.Members;
-using Rrr.Core.Features.Promotions;
 using Rrr.Portal.Features.Adjustments;
 using Rrr.Portal.Features.Audit;
+using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Earn;
+using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Sso;
 using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
 
-/// <summary>All of the portal's registration and pipeline, so Program.cs stays three lines.</summary>
+/// <summary>
+/// The portal's composition root: all registration and the pipeline, one commented section per concern, so
+/// Program.cs stays three lines. Core's features come from <see cref="CoreServiceCollectionExtensions.AddRrrCore"/>;
+/// this adds what only the host has (settings, the store, identities, auth, UI, operations) and, in Development
+/// only, <see cref="DevelopmentDefaults"/>. Names: options are bound from their <c>Section</c>, registration
+/// methods are <c>AddRrr*</c> in Core and <c>AddPortal*</c> here, endpoint groups <c>Map*</c>.
+/// </summary>
 public static class PortalHostingExtensions
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        var configuration = builder.Configuration;
 
         // --- Settings, validated at start-up so a bad deployment fails fast and names what is missing ---
-        services.AddOptions<SandboxHostSettings>().BindConfiguration(SandboxHostSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SandboxHostSettings>, SandboxHostSettingsValidator>();
-        services.AddOptions<OidcSettings>().BindConfiguration(OidcSettings.Section)
-            .PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxIdentityProviderWhenUnset)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
+        services.AddOptions<SandboxHostOptions>().BindConfiguration(SandboxHostOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxHostOptions>, SandboxHostOptionsValidator>();
+        services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+
+        // --- Development defaults (Development only), first: the in-process sandbox must start before anything else ---
+        services.AddPortalDevelopmentDefaults(builder.Environment, configuration);
         services.AddPortalProxy(builder.Environment);
 
-        // --- In-process sandbox first, so the dev identity provider is up before anyone signs in ---
-        if (builder.Configuration.GetValue<bool>("Sandbox:Enabled") && DevelopmentOnly.Allows(builder.Environment))
-        {
-            services.AddHostedService<InProcessSandbox>();
-        }
+        // --- Telemetry, persistence and data protection (keys live in the store so restarts keep sessions; encrypted, see DataProtectionHosting) ---
+        services.AddPortalTelemetry(configuration);
+        services.AddPortalStore(configuration);
+        services.AddPortalDataProtection(configuration);
 
-        // --- Persistence and data protection (keys live in the store so restarts keep sessions; encrypted, see DataProtectionHosting) ---
-        services.AddPortalTelemetry(builder.Configuration);
-        services.AddPortalStore(builder.Configuration);
-        services.AddPortalDataProtection(builder.Configuration);
-        services.AddRrrClient(builder.Configuration).AddRrrClientHosting();
-        services.AddRrrWebhooks();
-        services.AddMemberExperience();
-        services.AddPortalEarn();
-        services.AddModelAwards(builder.Configuration);
-        services.AddPortalAdjustments();
-        services.AddRrrPromotions();
-        services.AddPortalCheckout(builder.Environment);
+        // --- Core: the RRR client and every feature's services ---
+        services.AddRrrCore(configuration);
+        services.AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
+
+        // --- Webhooks: the receiving side (section "Webhooks": secrets, signature check, the receiver writing the inbox); Core processes ---
+        services.AddOptions<RrrWebhookOptions>().BindConfiguration(RrrWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RrrWebhookOptions>, RrrWebhookOptionsValidator>());
+        services.TryAddSingleton<RrrWebhookReceiver>();
+
+        // --- Members: feature flags and the circuit's member identity ---
+        services.AddPortalMembers();
+
+        // --- Earn: XCN's internal callers (section "Internal"), their key scheme and policy, the order validators ---
+        services.AddOptions<InternalApiOptions>().BindConfiguration(InternalApiOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InternalApiOptions>, InternalApiOptionsValidator>());
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, InternalApiKeyHandler>(InternalApiKeyHandler.SchemeName, null);
+        // The policy names its scheme, so only the key authenticates here: the cookie (a member) never does.
+        services.AddAuthorizationBuilder().AddPolicy(InternalApiKeyHandler.Policy, p => p
+            .AddAuthenticationSchemes(InternalApiKeyHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireRole(InternalApiKeyHandler.ServiceRole));
+        services.TryAddSingleton<IValidator<OrderPaidRequest>, OrderPaidValidator>();
+        services.TryAddSingleton<IValidator<OrderRefundedRequest>, OrderRefundedValidator>();
+
+        // --- Adjustments and promotions: the circuit's admin identity behind them ---
+        services.AddScoped<IAdminIdentity, ClaimsAdminIdentity>();
+
+        // --- Checkout: whether XCN's payment gateway is there (Development: the simulated one, see DevelopmentDefaults) ---
+        services.AddSingleton<CheckoutAvailability>();
 
         // --- Auth ---
         services.AddPortalAuth();
@@ -71,6 +99,17 @@ public static class PortalHostingExtensions
         services.AddPortalOpenApi();
         services.AddHostedService<StartupBanner>();
         return builder;
+    }
+
+    /// <summary>
+    /// Feature flags (section <c>FeatureManagement</c>, names in <see cref="Rrr.Core.Features.PortalFeatures"/>) and
+    /// the circuit's identity behind Core's member services (<see cref="CoreServiceCollectionExtensions.AddRrrMembers"/>).
+    /// </summary>
+    public static IServiceCollection AddPortalMembers(this IServiceCollection services)
+    {
+        services.AddFeatureManagement();
+        services.AddScoped<IMemberIdentity, ClaimsMemberIdentity>();
+        return services;
     }
 
     public static WebApplication UsePortal(this WebApplication app)
@@ -99,17 +138,5 @@ public static class PortalHostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
-    }
-
-    private static void UseSandboxIdentityProviderWhenUnset(OidcSettings oidc, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) || !string.IsNullOrWhiteSpace(oidc.Authority))
-        {
-            return;
-        }
-
-        oidc.Authority = sandbox.Value.Url.ToString();
-        oidc.ClientId = string.IsNullOrWhiteSpace(oidc.ClientId) ? SandboxHostSettings.DevClientId : oidc.ClientId;
-        oidc.ClientSecret = string.IsNullOrWhiteSpace(oidc.ClientSecret) ? SandboxHostSettings.DevClientSecret : oidc.ClientSecret;
     }
 }

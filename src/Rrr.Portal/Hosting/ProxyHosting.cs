@@ -10,7 +10,7 @@ namespace Rrr.Portal.Hosting;
 /// portal sees plain HTTP from the proxy; the proxy's X-Forwarded-For/Proto/Host are trusted only from the
 /// addresses listed here (loopback when nothing is configured), never from anyone else.
 /// </summary>
-public sealed class ReverseProxySettings
+public sealed class ReverseProxyOptions
 {
     public const string Section = "ReverseProxy";
 
@@ -28,16 +28,16 @@ public sealed class ReverseProxySettings
 }
 
 /// <summary>Every address must parse and the limit must be positive; messages name the setting.</summary>
-internal sealed class ReverseProxySettingsValidator : IValidateOptions<ReverseProxySettings>
+internal sealed class ReverseProxyOptionsValidator : IValidateOptions<ReverseProxyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ReverseProxySettings options)
+    public ValidateOptionsResult Validate(string? name, ReverseProxyOptions options)
     {
         var failures = new List<string>();
         for (var i = 0; i < options.KnownProxies.Count; i++)
         {
             if (!IPAddress.TryParse(options.KnownProxies[i], out _))
             {
-                failures.Add($"{ReverseProxySettings.Section}:KnownProxies:{i} is not an IP address.");
+                failures.Add($"{ReverseProxyOptions.Section}:KnownProxies:{i} is not an IP address.");
             }
         }
 
@@ -45,13 +45,13 @@ internal sealed class ReverseProxySettingsValidator : IValidateOptions<ReversePr
         {
             if (!IPNetwork.TryParse(options.KnownNetworks[i], out _))
             {
-                failures.Add($"{ReverseProxySettings.Section}:KnownNetworks:{i} is not a network in CIDR notation (e.g. 10.0.0.0/24).");
+                failures.Add($"{ReverseProxyOptions.Section}:KnownNetworks:{i} is not a network in CIDR notation (e.g. 10.0.0.0/24).");
             }
         }
 
         if (options.ForwardLimit < 1)
         {
-            failures.Add($"{ReverseProxySettings.Section}:ForwardLimit must be at least 1.");
+            failures.Add($"{ReverseProxyOptions.Section}:ForwardLimit must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -64,9 +64,9 @@ public static class ProxyHosting
     public static IServiceCollection AddPortalProxy(this IServiceCollection services, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        services.AddOptions<ReverseProxySettings>().BindConfiguration(ReverseProxySettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReverseProxySettings>, ReverseProxySettingsValidator>();
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxySettings>>((o, proxy) => Configure(o, proxy.Value));
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReverseProxyOptions>, ReverseProxyOptionsValidator>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((o, proxy) => Configure(o, proxy.Value));
 
         // One policy for every cookie (auth, OIDC correlation/nonce, antiforgery, anything added later): outside
         // Development the browser only ever reaches the portal over https, so no cookie may travel in clear.
@@ -91,7 +91,7 @@ public static class ProxyHosting
         return app;
     }
 
-    internal static void Configure(ForwardedHeadersOptions o, ReverseProxySettings proxy)
+    internal static void Configure(ForwardedHeadersOptions o, ReverseProxyOptions proxy)
     {
         o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
         o.ForwardLimit = proxy.ForwardLimit;

@@ -13,7 +13,7 @@ namespace Rrr.Portal.Hosting;
 /// Per signed-in user (the <c>sub</c>): link starts, link code tries, SSO tickets. Per client address: webhooks
 /// that fail verification, internal calls without a valid key, health probes.
 /// </summary>
-public sealed class RateLimitSettings
+public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
@@ -39,14 +39,14 @@ public sealed class RateLimitSettings
     ];
 }
 
-internal sealed class RateLimitSettingsValidator : IValidateOptions<RateLimitSettings>
+internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RateLimitSettings options)
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
     {
         var failures = options.Rules()
             .Select(r => (r.Name, Problem: r.Rule is null ? "is required." : r.Rule.Problem()))
             .Where(r => r.Problem is not null)
-            .Select(r => $"{RateLimitSettings.Section}:{r.Name}: {r.Problem}")
+            .Select(r => $"{RateLimitOptions.Section}:{r.Name}: {r.Problem}")
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -73,7 +73,7 @@ public sealed class ClientFailureLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<(ClientFailure Kind, string Address)> _limiter;
 
-    public ClientFailureLimiter(IOptions<RateLimitSettings> settings)
+    public ClientFailureLimiter(IOptions<RateLimitOptions> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var value = settings.Value;
@@ -97,9 +97,9 @@ public static class RateLimitHosting
     /// <summary>Settings (validated at start-up), the framework's rate limiter with the endpoint policies, the failure and member limiters.</summary>
     public static IServiceCollection AddPortalRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitSettings>, RateLimitSettingsValidator>();
-        services.AddOptions<MemberActionLimits>().Configure<IOptions<RateLimitSettings>>((limits, settings) =>
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddOptions<MemberActionLimits>().Configure<IOptions<RateLimitOptions>>((limits, settings) =>
         {
             limits.LinkIntents = settings.Value.LinkIntents;
             limits.LinkCodes = settings.Value.LinkCodes;
@@ -110,7 +110,7 @@ public static class RateLimitHosting
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) => new ValueTask(WriteTooManyAsync(context.HttpContext, RetryAfterOf(context.Lease)));
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((o, settings) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, settings) =>
         {
             var value = settings.Value;
 

@@ -9,7 +9,7 @@ namespace Rrr.Portal.Hosting;
 internal sealed class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
-    IOptions<SandboxHostSettings> sandbox,
+    IOptions<SandboxHostOptions> sandbox,
     IHostEnvironment environment) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

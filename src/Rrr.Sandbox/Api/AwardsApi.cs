@@ -9,12 +9,12 @@ internal static class AwardsApi
     public static RouteGroupBuilder MapAwardsApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/awards/intents", IntentAsync);
-        v1.MapPost("/awards/{awardIntentId}/commit", async (string awardIntentId, SandboxLedger ledger, CancellationToken ct) =>
+        v1.MapPost("/awards/{awardIntentId}/commit", async (string awardIntentId, LedgerAwards ledger, CancellationToken ct) =>
             TypedResults.Ok(await ledger.CommitAwardAsync(awardIntentId, ct)));
         return v1;
     }
 
-    private static async Task<IResult> IntentAsync(AwardIntentBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> IntentAsync(AwardIntentBody body, LedgerAwards ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         var request = new AwardIntentRequest(

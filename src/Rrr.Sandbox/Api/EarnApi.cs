@@ -14,23 +14,23 @@ internal static class EarnApi
     public static RouteGroupBuilder MapEarnApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/earn-events", EarnAsync);
-        v1.MapPost("/earn-events/{earnEventId}/reverse", async (string earnEventId, ReasonBody? body, SandboxLedger ledger, CancellationToken ct) =>
+        v1.MapPost("/earn-events/{earnEventId}/reverse", async (string earnEventId, ReasonBody? body, LedgerEarn ledger, CancellationToken ct) =>
             TypedResults.Ok(await ledger.ReverseEarnAsync(earnEventId, ct)));
         return v1;
     }
 
-    private static async Task<IResult> EarnAsync(EarnBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> EarnAsync(EarnBody body, LedgerEarn ledger, LedgerRules rules, CancellationToken ct)
     {
         var errors = new RequestErrors();
         var request = new EarnRequest(
             errors.Required(body.XcnUserId, "xcn_user_id"),
             errors.Required(body.OrderNumber, "order_number"),
-            errors.OneOf(body.Product, "product", ledger.Rules.EarnPointsPerUnit.Keys.ToList()),
+            errors.OneOf(body.Product, "product", rules.EarnPointsPerUnit.Keys.ToList()),
             ParseAmount(body.Amount, errors),
-            ledger.Rules.Currency,
+            rules.Currency,
             errors.OneOf(body.PostingMode, "posting_mode", PostingModes),
             body.ExpectedPoints);
-        errors.Check(body.Amount?.Currency is null || body.Amount.Currency == ledger.Rules.Currency, "amount", "The currency must be " + ledger.Rules.Currency + ".");
+        errors.Check(body.Amount?.Currency is null || body.Amount.Currency == rules.Currency, "amount", "The currency must be " + rules.Currency + ".");
         errors.ThrowIfAny();
         return TypedResults.Json(await ledger.EarnAsync(request, ct), statusCode: StatusCodes.Status201Created);
     }

@@ -20,13 +20,13 @@ internal static class LinksApi
         links.MapPost("/{linkId}/revoke", RevokeAsync);
 
         var members = v1.MapGroup("/members/{memberId}");
-        members.MapGet("/wallet", (string memberId, SandboxLedger ledger, CancellationToken ct) => ledger.GetWalletAsync(memberId, ct));
-        members.MapGet("/transactions", (string memberId, string? cursor, int? limit, SandboxLedger ledger, CancellationToken ct) =>
+        members.MapGet("/wallet", (string memberId, LedgerWallet ledger, CancellationToken ct) => ledger.GetWalletAsync(memberId, ct));
+        members.MapGet("/transactions", (string memberId, string? cursor, int? limit, LedgerWallet ledger, CancellationToken ct) =>
             ledger.GetTransactionsAsync(memberId, cursor, limit ?? 20, ct));
         return v1;
     }
 
-    private static async Task<IResult> CreateIntentAsync(LinkIntentBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> CreateIntentAsync(LinkIntentBody body, LedgerLinks ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         var xcnUserId = errors.Required(body.XcnUserId, "xcn_user_id");
@@ -35,7 +35,7 @@ internal static class LinksApi
         return TypedResults.Json(intent, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ConfirmAsync(LinkConfirmBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> ConfirmAsync(LinkConfirmBody body, LedgerLinks ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         var intentId = errors.Required(body.IntentId, "intent_id");
@@ -44,7 +44,7 @@ internal static class LinksApi
         return TypedResults.Ok(await ledger.ConfirmLinkAsync(intentId, code, ct));
     }
 
-    private static async Task<IResult> GetAsync([FromQuery(Name = "xcn_user_id")] string? xcnUserIdQuery, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> GetAsync([FromQuery(Name = "xcn_user_id")] string? xcnUserIdQuery, LedgerLinks ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         var xcnUserId = errors.Required(xcnUserIdQuery, "xcn_user_id");
@@ -52,6 +52,6 @@ internal static class LinksApi
         return TypedResults.Ok(await ledger.GetLinkStatusAsync(xcnUserId, ct));
     }
 
-    private static async Task<IResult> RevokeAsync(string linkId, ReasonBody? body, SandboxLedger ledger, CancellationToken ct) =>
+    private static async Task<IResult> RevokeAsync(string linkId, ReasonBody? body, LedgerLinks ledger, CancellationToken ct) =>
         TypedResults.Ok(await ledger.RevokeLinkAsync(linkId, ct));
 }

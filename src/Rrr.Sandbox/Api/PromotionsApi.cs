@@ -19,13 +19,13 @@ internal static class PromotionsApi
         var promotions = v1.MapGroup("/promotions");
         promotions.MapPost("/", CreateAsync);
         promotions.MapPatch("/{promotionId}", UpdateAsync);
-        promotions.MapPost("/{promotionId}/submit", async (string promotionId, SubmitBody? body, SandboxLedger ledger, CancellationToken ct) =>
+        promotions.MapPost("/{promotionId}/submit", async (string promotionId, SubmitBody? body, LedgerPromotions ledger, CancellationToken ct) =>
             TypedResults.Ok(await ledger.SubmitPromotionAsync(promotionId, ct)));
-        promotions.MapPost("/{promotionId}/approvals", async (string promotionId, DecisionBody body, SandboxLedger ledger, CancellationToken ct) =>
+        promotions.MapPost("/{promotionId}/approvals", async (string promotionId, DecisionBody body, LedgerPromotions ledger, CancellationToken ct) =>
             TypedResults.Ok(await ledger.DecidePromotionAsync(promotionId, ValidDecision(body, Roles), ct)));
-        promotions.MapGet("/", async (string? status, SandboxLedger ledger, CancellationToken ct) =>
+        promotions.MapGet("/", async (string? status, LedgerPromotions ledger, CancellationToken ct) =>
             TypedResults.Ok(new { items = await ledger.ListPromotionsAsync(status, ct) }));
-        promotions.MapGet("/{promotionId}", async (string promotionId, SandboxLedger ledger, CancellationToken ct) =>
+        promotions.MapGet("/{promotionId}", async (string promotionId, LedgerPromotions ledger, CancellationToken ct) =>
             TypedResults.Ok(await ledger.GetPromotionAsync(promotionId, ct)));
         return v1;
     }
@@ -43,12 +43,12 @@ internal static class PromotionsApi
         return decision;
     }
 
-    private static async Task<IResult> CreateAsync(PromotionBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(PromotionBody body, LedgerPromotions ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         errors.Required(body.Name, "name");
-        errors.OneOf(body.Kind, "kind", SandboxLedger.PromotionKinds);
-        errors.OneOf(body.Audience, "audience", SandboxLedger.Audiences);
+        errors.OneOf(body.Kind, "kind", LedgerPromotions.PromotionKinds);
+        errors.OneOf(body.Audience, "audience", LedgerPromotions.Audiences);
         errors.Check(body.Value > 0, "value", "The value must be positive.");
         errors.Check(body.StartsAt is not null, "starts_at", "This field is required.");
         errors.Check(body.EndsAt is not null && (body.StartsAt is null || body.EndsAt > body.StartsAt), "ends_at", "ends_at must be after starts_at.");
@@ -59,12 +59,12 @@ internal static class PromotionsApi
         return TypedResults.Json(promotion, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string promotionId, PromotionBody body, SandboxLedger ledger, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string promotionId, PromotionBody body, LedgerPromotions ledger, CancellationToken ct)
     {
         var errors = new RequestErrors();
         errors.Check(body.Name is null || (body.Name.Length is > 0 and <= 200), "name", "The name must be 1 to 200 characters.");
-        errors.Check(body.Kind is null || SandboxLedger.PromotionKinds.Contains(body.Kind), "kind", "Must be MULTIPLIER or BONUS_POINTS.");
-        errors.Check(body.Audience is null || SandboxLedger.Audiences.Contains(body.Audience), "audience", "Must be ALL_MEMBERS, NEW_MEMBERS or MODELS.");
+        errors.Check(body.Kind is null || LedgerPromotions.PromotionKinds.Contains(body.Kind), "kind", "Must be MULTIPLIER or BONUS_POINTS.");
+        errors.Check(body.Audience is null || LedgerPromotions.Audiences.Contains(body.Audience), "audience", "Must be ALL_MEMBERS, NEW_MEMBERS or MODELS.");
         errors.Check(body.Value is null || body.Value > 0, "value", "The value must be positive.");
         errors.Check(body.BudgetCapPoints is null || body.BudgetCapPoints > 0, "budget_cap_points", "The budget cap must be positive.");
         errors.ThrowIfAny();

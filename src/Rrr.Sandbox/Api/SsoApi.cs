@@ -8,7 +8,7 @@ internal static class SsoApi
 {
     public static RouteGroupBuilder MapSsoApi(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/sso/tickets", async (SsoTicketBody body, SandboxLedger ledger, SandboxSettings settings, CancellationToken ct) =>
+        v1.MapPost("/sso/tickets", async (SsoTicketBody body, LedgerSso ledger, SandboxSettings settings, CancellationToken ct) =>
         {
             var errors = new RequestErrors();
             var memberId = errors.Required(body.RrrMemberId, "rrr_member_id");

@@ -112,7 +112,7 @@ internal sealed class IdempotencyStore(LedgerDatabase db)
         return reader.GetString(1) != "COMPLETED"
             ? new Reservation(ReservationOutcome.InProgress)
             : new Reservation(ReservationOutcome.Replay, new StoredResponse(
-                reader.GetInt32(2), SandboxLedger.NullableString(reader, 3), reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4)));
+                reader.GetInt32(2), LedgerBook.NullableString(reader, 3), reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4)));
     }
 
     public async Task CompleteAsync(string clientId, string key, StoredResponse response, CancellationToken cancellationToken)

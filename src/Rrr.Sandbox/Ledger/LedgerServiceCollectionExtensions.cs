@@ -18,7 +18,17 @@ public static class LedgerServiceCollectionExtensions
     {
         services.AddSingleton<LedgerRules>();
         services.AddSingleton<LedgerDatabase>();
-        services.AddSingleton<SandboxLedger>();
+        services.AddSingleton<LedgerBook>();
+        services.AddSingleton<LedgerMembers>();
+        services.AddSingleton<LedgerLinks>();
+        services.AddSingleton<LedgerWallet>();
+        services.AddSingleton<LedgerEarn>();
+        services.AddSingleton<LedgerRedemptions>();
+        services.AddSingleton<LedgerTopUps>();
+        services.AddSingleton<LedgerAwards>();
+        services.AddSingleton<LedgerPromotions>();
+        services.AddSingleton<LedgerAdjustments>();
+        services.AddSingleton<LedgerSso>();
         services.AddSingleton<IdempotencyStore>();
         services.AddHostedService<LedgerStartup>();
         services.ConfigureHttpJsonOptions(o =>
@@ -51,8 +61,8 @@ public static class LedgerServiceCollectionExtensions
 
         var sandbox = app.MapGroup("/sandbox");
         sandbox.MapGet("/inbox", async ([FromQuery(Name = "rrr_member_id")] string? memberId, [FromQuery(Name = "xcn_user_id")] string? xcnUserId,
-            SandboxLedger ledger, CancellationToken ct) => TypedResults.Ok(new { items = await ledger.GetInboxAsync(memberId, xcnUserId, ct) }));
-        sandbox.MapGet("/members", async (SandboxLedger ledger, CancellationToken ct) => TypedResults.Ok(new { items = await ledger.ListMembersAsync(ct) }));
+            LedgerLinks links, CancellationToken ct) => TypedResults.Ok(new { items = await links.GetInboxAsync(memberId, xcnUserId, ct) }));
+        sandbox.MapGet("/members", async (LedgerMembers members, CancellationToken ct) => TypedResults.Ok(new { items = await members.ListMembersAsync(ct) }));
 
         app.MapGet("/sso/consume", ConsumeSsoAsync);
         app.MapPost("/console/decide", DecideAsync).RequireAuthorization(p => p.RequireRole(DemoRoles.RrrAdmin));
@@ -60,9 +70,9 @@ public static class LedgerServiceCollectionExtensions
     }
 
     /// <summary>Validates and consumes the ticket, then signs the browser in as that member (not as a demo account).</summary>
-    private static async Task<IResult> ConsumeSsoAsync(string? ticket, HttpContext http, SandboxLedger ledger)
+    private static async Task<IResult> ConsumeSsoAsync(string? ticket, HttpContext http, LedgerSso sso)
     {
-        var session = await ledger.ConsumeSsoTicketAsync(ticket, http.RequestAborted);
+        var session = await sso.ConsumeSsoTicketAsync(ticket, http.RequestAborted);
         if (session is null)
         {
             return Results.Content(
@@ -89,7 +99,8 @@ public static class LedgerServiceCollectionExtensions
 
     // Form binding makes the endpoint check the antiforgery token.
     private static async Task<RedirectHttpResult> DecideAsync(
-        [FromForm] string kind, [FromForm] string id, [FromForm] string decision, [FromForm] string? reason, HttpContext http, SandboxLedger ledger)
+        [FromForm] string kind, [FromForm] string id, [FromForm] string decision, [FromForm] string? reason, HttpContext http,
+        LedgerPromotions promotions, LedgerAdjustments adjustments)
     {
         var approver = http.User.FindFirst("sub")?.Value ?? "";
         var body = new DecisionBody(approver, "RRR_ADMIN", decision, reason);
@@ -97,8 +108,8 @@ public static class LedgerServiceCollectionExtensions
         {
             var verdict = PromotionsApi.ValidDecision(body, ["RRR_ADMIN"]);
             _ = kind == "promotion"
-                ? (object)await ledger.DecidePromotionAsync(id, verdict, http.RequestAborted)
-                : await ledger.DecideAdjustmentAsync(id, verdict, http.RequestAborted);
+                ? (object)await promotions.DecidePromotionAsync(id, verdict, http.RequestAborted)
+                : await adjustments.DecideAdjustmentAsync(id, verdict, http.RequestAborted);
             return TypedResults.Redirect("/console?done=" + Uri.EscapeDataString(id));
         }
         catch (LedgerProblem problem)

@@ -4,11 +4,11 @@ using Rrr.Sandbox.Idempotency;
 namespace Rrr.Sandbox.Ledger;
 
 /// <summary>Creates and seeds the ledger before Kestrel takes requests; runs due work whenever the clock moves.</summary>
-internal sealed class LedgerStartup(SandboxLedger ledger, IdempotencyStore idempotency, SandboxClock clock) : IHostedLifecycleService
+internal sealed class LedgerStartup(LedgerMembers members, LedgerBook book, IdempotencyStore idempotency, SandboxClock clock) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await ledger.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await members.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await idempotency.InitializeAsync(cancellationToken).ConfigureAwait(false);
         clock.Advanced += OnAdvancedAsync;
     }
@@ -27,5 +27,5 @@ internal sealed class LedgerStartup(SandboxLedger ledger, IdempotencyStore idemp
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private Task OnAdvancedAsync(DateTimeOffset now, CancellationToken cancellationToken) => ledger.RunDueWorkAsync(cancellationToken);
+    private Task OnAdvancedAsync(DateTimeOffset now, CancellationToken cancellationToken) => book.RunDueWorkAsync(cancellationToken);
 }

@@ -4,15 +4,6 @@ using Rrr.Sandbox.Storage;
 
 namespace Rrr.Sandbox.Webhooks;
 
-/// <summary>Event states, as shown in the delivery log.</summary>
-public static class WebhookStates
-{
-    public const string Pending = "PENDING";
-    public const string Retrying = "RETRYING";
-    public const string Delivered = "DELIVERED";
-    public const string Failed = "FAILED";
-}
-
 /// <summary>An event waiting for (or owed) an attempt; <see cref="Attempt"/> is the number this one will carry.</summary>
 internal sealed record DueEvent(string EventId, string Type, string Body, int Attempt, DateTimeOffset EnqueuedAt);
 
@@ -24,29 +15,6 @@ internal sealed record AttemptOutcome(
     string? Error,
     long DurationMs,
     string State,
-    DateTimeOffset? NextAttemptAt);
-
-/// <summary>A row of the delivery log: one attempt.</summary>
-public sealed record WebhookAttempt(
-    string EventId,
-    string Type,
-    int Attempt,
-    DateTimeOffset AttemptedAt,
-    int? ResponseStatus,
-    string? Error,
-    long DurationMs,
-    string State,
-    DateTimeOffset? NextAttemptAt);
-
-/// <summary>An event with its delivery summary.</summary>
-public sealed record WebhookEventSummary(
-    string EventId,
-    string Type,
-    string CreatedAt,
-    string State,
-    int Attempts,
-    int? LastStatus,
-    string? LastError,
     DateTimeOffset? NextAttemptAt);
 
 /// <summary>

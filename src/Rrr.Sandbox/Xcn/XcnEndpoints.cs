@@ -37,12 +37,7 @@ public static class XcnEndpoints
 
     private static async Task<IResult> PurchaseAsync(HttpContext http, XcnPayments payments)
     {
-        if (!payments.Enabled)
-        {
-            return SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL.");
-        }
-
-        var (dto, problem) = await SandboxProblems.ReadJsonAsync<PurchaseDto>(http);
+        var (dto, problem) = await ReadOrderAsync<PurchaseDto>(http, payments);
         if (problem is not null)
         {
             return problem;
@@ -80,12 +75,7 @@ public static class XcnEndpoints
 
     private static async Task<IResult> RefundAsync(HttpContext http, XcnPayments payments)
     {
-        if (!payments.Enabled)
-        {
-            return SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL.");
-        }
-
-        var (dto, problem) = await SandboxProblems.ReadJsonAsync<RefundDto>(http);
+        var (dto, problem) = await ReadOrderAsync<RefundDto>(http, payments);
         if (problem is not null)
         {
             return problem;
@@ -108,6 +98,13 @@ public static class XcnEndpoints
         var answer = await payments.RefundAsync(dto.OrderNumber, user, product, http.RequestAborted);
         return SandboxJson.Ok(new { dto.OrderNumber, PortalStatus = answer.Status, answer.OutboxStatus, answer.Error });
     }
+
+    /// <summary>Both order calls: refused while the sandbox has no portal to call, then the body as <typeparamref name="T"/>.</summary>
+    private static async Task<(T? Dto, IResult? Problem)> ReadOrderAsync<T>(HttpContext http, XcnPayments payments)
+        where T : class =>
+        payments.Enabled
+            ? await SandboxProblems.ReadJsonAsync<T>(http)
+            : (null, SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL."));
 
     /// <summary>
     /// Earn events whose order number starts with the prefix, plus the EARN ledger entries of those orders:

@@ -58,7 +58,7 @@ public sealed class MetricsTests : IDisposable
     public async Task A_scrape_without_the_key_is_refused(string? authorization)
     {
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsSettings.Path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsOptions.Path);
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -79,7 +79,7 @@ public sealed class MetricsTests : IDisposable
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, role);
 
-        using var response = await client.GetAsync(new Uri(MetricsSettings.Path, UriKind.Relative), Ct);
+        using var response = await client.GetAsync(new Uri(MetricsOptions.Path, UriKind.Relative), Ct);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(expected == HttpStatusCode.OK, (await response.Content.ReadAsStringAsync(Ct)).Contains("rrr_earn_backlog", StringComparison.Ordinal));
@@ -92,7 +92,7 @@ public sealed class MetricsTests : IDisposable
         client.DefaultRequestHeaders.Add(PortalFactory.RolesHeader, "admin");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-scrape-key-0123456789abcdefghijkl");
 
-        using var response = await client.GetAsync(new Uri(MetricsSettings.Path, UriKind.Relative), Ct);
+        using var response = await client.GetAsync(new Uri(MetricsOptions.Path, UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -142,7 +142,7 @@ public sealed class MetricsTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var snapshot = new OperationsSnapshot(
             services.GetRequiredService<IEarnOutbox>(), services.GetRequiredService<IWebhookInbox>(), services.GetRequiredService<IApprovalStore>(),
-            time, new FixedSettings(new MetricsSettings { SnapshotSeconds = 15 }), NullLogger<OperationsSnapshot>.Instance);
+            time, new FixedSettings(new MetricsOptions { SnapshotSeconds = 15 }), NullLogger<OperationsSnapshot>.Instance);
         await Task.Yield();
 
         for (var i = 0; i < 20; i++)
@@ -222,7 +222,7 @@ public sealed class MetricsTests : IDisposable
     private async Task<string> ScrapeAsync()
     {
         using var client = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsSettings.Path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsOptions.Path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ScrapeKey);
         using var response = await client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
@@ -244,13 +244,13 @@ public sealed class MetricsTests : IDisposable
         return values;
     }
 
-    private sealed class FixedSettings(MetricsSettings value) : IOptionsMonitor<MetricsSettings>
+    private sealed class FixedSettings(MetricsOptions value) : IOptionsMonitor<MetricsOptions>
     {
-        public MetricsSettings CurrentValue => value;
+        public MetricsOptions CurrentValue => value;
 
-        public MetricsSettings Get(string? name) => value;
+        public MetricsOptions Get(string? name) => value;
 
-        public IDisposable? OnChange(Action<MetricsSettings, string?> listener) => null;
+        public IDisposable? OnChange(Action<MetricsOptions, string?> listener) => null;
     }
 
     private sealed class FixedClientOptions(RrrClientOptions value) : IOptionsMonitor<RrrClientOptions>

@@ -125,7 +125,7 @@ public sealed class SessionRevalidationTests
 
         builder.Services.AddSingleton(time);
         // The OIDC handler is initialised on every request (callback paths); it only needs settings, no network.
-        builder.Services.Configure<global::Rrr.Portal.Hosting.OidcSettings>(o =>
+        builder.Services.Configure<global::Rrr.Portal.Hosting.OidcOptions>(o =>
         {
             o.Authority = PortalFactory.Authority;
             o.ClientId = "portal-tests";

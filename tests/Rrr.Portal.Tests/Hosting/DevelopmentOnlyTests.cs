@@ -17,7 +17,7 @@ public sealed class DevelopmentOnlyTests
 
     private static IConfiguration NoConfiguration => new ConfigurationBuilder().Build();
 
-    private static IOptions<SandboxHostSettings> SandboxOn => Options.Create(new SandboxHostSettings { Enabled = true });
+    private static IOptions<SandboxHostOptions> SandboxOn => Options.Create(new SandboxHostOptions { Enabled = true });
 
     [Theory]
     [InlineData("Staging")]
@@ -61,7 +61,7 @@ public sealed class DevelopmentOnlyTests
     [Fact]
     public void Staging_RefusesTheDevInternalKey()
     {
-        var result = Validate(new InternalApiSettingsValidator(Env("Staging")), new InternalApiSettings { ApiKeys = [SandboxSettings.DevInternalKey] });
+        var result = Validate(new InternalApiOptionsValidator(Env("Staging")), new InternalApiOptions { ApiKeys = [SandboxSettings.DevInternalKey] });
 
         Assert.Contains("Internal:ApiKeys contains the sandbox's published development key", result, StringComparison.Ordinal);
         Assert.DoesNotContain(SandboxSettings.DevInternalKey, result, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class DevelopmentOnlyTests
         Assert.NotEqual(variant == "as published", secret != SandboxSettings.DevWebhookSecret);
         Assert.Equal(Convert.FromBase64String(SandboxSettings.DevWebhookSecret[6..]), Convert.FromBase64String(secret[6..]));
 
-        var result = Validate(new RrrWebhookSettingsValidator(Env("Staging")), new RrrWebhookSettings { Secrets = [secret] });
+        var result = Validate(new RrrWebhookOptionsValidator(Env("Staging")), new RrrWebhookOptions { Secrets = [secret] });
 
         Assert.Contains("Webhooks:Secrets contains the sandbox's published development secret", result, StringComparison.Ordinal);
         Assert.DoesNotContain(SandboxSettings.DevWebhookSecret[6..], result, StringComparison.Ordinal);
@@ -94,15 +94,15 @@ public sealed class DevelopmentOnlyTests
     {
         var real = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-        Assert.Equal("", Validate(new RrrWebhookSettingsValidator(Env("Staging")), new RrrWebhookSettings { Secrets = [real] }));
+        Assert.Equal("", Validate(new RrrWebhookOptionsValidator(Env("Staging")), new RrrWebhookOptions { Secrets = [real] }));
     }
 
     [Fact]
     public void Staging_RefusesTheDevOidcClientSecret()
     {
         var result = Validate(
-            new OidcSettingsValidator(Env("Staging"), NoConfiguration),
-            new OidcSettings { Authority = "https://login.example.com/", ClientId = "portal", ClientSecret = SandboxHostSettings.DevClientSecret });
+            new OidcOptionsValidator(Env("Staging"), NoConfiguration),
+            new OidcOptions { Authority = "https://login.example.com/", ClientId = "portal", ClientSecret = SandboxHostOptions.DevClientSecret });
 
         Assert.Contains("Oidc:ClientSecret is the sandbox's published development secret", result, StringComparison.Ordinal);
     }
@@ -110,11 +110,11 @@ public sealed class DevelopmentOnlyTests
     [Fact]
     public void Staging_WithTheSandboxEnabled_FillsInNoDevKeyOrSecret()
     {
-        var webhooks = new RrrWebhookSettings();
-        var internalApi = new InternalApiSettings();
+        var webhooks = new RrrWebhookOptions();
+        var internalApi = new InternalApiOptions();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(webhooks, SandboxOn, Env("Staging"));
-        InternalApiSettings.UseSandboxKeyWhenUnset(internalApi, SandboxOn, Env("Staging"));
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(webhooks, SandboxOn, Env("Staging"));
+        DevelopmentDefaults.UseSandboxInternalKeyWhenUnset(internalApi, SandboxOn, Env("Staging"));
 
         Assert.Empty(webhooks.Secrets);
         Assert.Empty(internalApi.ApiKeys);
@@ -123,11 +123,11 @@ public sealed class DevelopmentOnlyTests
     [Fact]
     public void Development_WithTheSandboxEnabled_StillFillsInTheDevKeyAndSecret()
     {
-        var webhooks = new RrrWebhookSettings();
-        var internalApi = new InternalApiSettings();
+        var webhooks = new RrrWebhookOptions();
+        var internalApi = new InternalApiOptions();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(webhooks, SandboxOn, Env("Development"));
-        InternalApiSettings.UseSandboxKeyWhenUnset(internalApi, SandboxOn, Env("Development"));
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(webhooks, SandboxOn, Env("Development"));
+        DevelopmentDefaults.UseSandboxInternalKeyWhenUnset(internalApi, SandboxOn, Env("Development"));
 
         Assert.Equal([SandboxSettings.DevWebhookSecret], webhooks.Secrets);
         Assert.Equal([SandboxSettings.DevInternalKey], internalApi.ApiKeys);

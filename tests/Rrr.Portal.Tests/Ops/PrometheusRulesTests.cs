@@ -44,7 +44,7 @@ public sealed partial class PrometheusRulesTests
         // One measurement of each histogram, so their series exist: an RRR call and a webhook answer.
         factory.Services.GetRequiredService<RrrClientMetrics>().Record("POST", "/v1/earn-events", null, TimeSpan.FromMilliseconds(5));
         (await client.PostAsync(new Uri("/webhooks/rrr", UriKind.Relative), new StringContent("{}"), TestContext.Current.CancellationToken)).Dispose();
-        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsSettings.Path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetricsOptions.Path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ScrapeKey);
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var scrape = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

@@ -21,11 +21,12 @@ public sealed class RrrClientOptionsTests
     {
         var services = new ServiceCollection();
         services.AddSingleton<IHostEnvironment>(new TestEnvironment(environment));
-        services.Configure<SandboxHostSettings>(s => s.Enabled = sandboxEnabled);
+        services.Configure<SandboxHostOptions>(s => s.Enabled = sandboxEnabled);
         services.AddSingleton<IRrrCallLog>(new MemoryCallLog());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddRrrClient(configuration).AddRrrClientHosting();
+        services.AddRrrClient(configuration).AddPortalDevelopmentDefaults(new TestEnvironment(environment), configuration)
+            .AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
         return services.BuildServiceProvider();
     }
 
@@ -74,7 +75,7 @@ public sealed class RrrClientOptionsTests
 
         var options = provider.GetRequiredService<IOptions<RrrClientOptions>>().Value;
 
-        Assert.Equal(new SandboxHostSettings().Url, options.BaseUrl);
+        Assert.Equal(new SandboxHostOptions().Url, options.BaseUrl);
         Assert.Equal(global::Rrr.Sandbox.SandboxSettings.DevApiKey, options.ApiKey);
     }
 

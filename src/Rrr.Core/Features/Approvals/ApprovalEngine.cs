@@ -4,47 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Rrr.Core.Features.Approvals;
 
-/// <summary>Bound from "Approvals".</summary>
-public sealed class ApprovalOptions
-{
-    public const string Section = "Approvals";
-
-    /// <summary>How long a request waits for its approvals before it expires.</summary>
-    public TimeSpan RequestLifetime { get; set; } = TimeSpan.FromDays(3);
-
-    /// <summary>How often a decision that lost a race is re-evaluated on fresh state before giving up.</summary>
-    public int ConflictRetries { get; set; } = 8;
-}
-
-/// <summary>Role names written into the log.</summary>
-public static class ApprovalRoles
-{
-    public const string XcnAdmin = "XCN_ADMIN";
-
-    /// <summary>The other side's admin, recorded when RRR closed a request itself (see <see cref="ApprovalEngine.CloseRejectedElsewhereAsync"/>).</summary>
-    public const string RrrAdmin = "RRR_ADMIN";
-}
-
-/// <summary>Stable codes of refused decisions; the UI words them, tests switch on them.</summary>
-public static class ApprovalErrors
-{
-    public const string NotFound = "not_found";
-    public const string MakerCannotApprove = "maker_cannot_approve";
-    public const string AlreadyDecided = "already_decided";
-    public const string Expired = "expired";
-    public const string NotPending = "not_pending";
-    public const string ReasonRequired = "reason_required";
-    public const string StaleVersion = "stale_version";
-    public const string OnlyMakerEdits = "only_maker_edits";
-    public const string Conflict = "conflict";
-}
-
-/// <summary>A decision or edit the rules refuse; <see cref="Code"/> is one of <see cref="ApprovalErrors"/>.</summary>
-public sealed class ApprovalRuleException(string code, string message) : InvalidOperationException(message)
-{
-    public string Code { get; } = code;
-}
-
 /// <summary>
 /// The one maker-checker engine (adjustments now, promotions next): each feature hands in its kind,
 /// payload and policy; the engine enforces the rules on the server and writes every step into the

@@ -14,7 +14,7 @@ public sealed record AwardRequest(string ClientAwardId, string? ViewerXcnUserId,
 /// <summary>Configuration section <c>Awards</c>.</summary>
 public sealed class AwardOptions
 {
-    public const string SectionName = "Awards";
+    public const string Section = "Awards";
 
     /// <summary>The most points one award may carry (a typo guard; RRR still checks the model's balance).</summary>
     public long MaxPoints { get; set; } = 10_000;

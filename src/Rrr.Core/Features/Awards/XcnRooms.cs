@@ -25,7 +25,7 @@ public sealed record RoomViewer(string XcnUserId, string DisplayName);
 /// <summary>Configuration section <c>XcnRooms</c>: the development stand-in for XCN's room directory.</summary>
 public sealed class XcnRoomOptions
 {
-    public const string SectionName = "XcnRooms";
+    public const string Section = "XcnRooms";
 
     public List<ConfiguredRoom> Rooms { get; init; } = [];
 }

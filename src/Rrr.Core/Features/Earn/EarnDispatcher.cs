@@ -1,12 +1,7 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
-using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Core.Features.Earn;
 
@@ -39,21 +34,7 @@ public sealed partial class EarnDispatcher(
     IFeatureManager features)
 #pragma warning restore CA1001
 {
-    /// <summary>Refused for good: trying again with the same body cannot succeed.</summary>
-    private static readonly HashSet<string> PermanentCodes = new(StringComparer.Ordinal)
-    {
-        RrrErrorCodes.NotLinked,
-        RrrErrorCodes.ValidationFailed,
-        RrrErrorCodes.IdempotencyKeyReused,
-        RrrErrorCodes.NotFound,
-        RrrErrorCodes.Unauthorized,
-        RrrErrorCodes.ClientIdRequired,
-        RrrErrorCodes.IdempotencyKeyRequired,
-        RrrErrorCodes.InvalidState,
-    };
-
-    /// <summary>request_in_progress answers after which the order's key counts as stuck (see PostEarnAsync).</summary>
-    internal const int StuckKeyAttempts = 2;
+    private readonly EarnPosting posting = new(outbox, rrr, time);
 
     // Unique per dispatcher instance, also across restarts of the same process id.
     private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -171,8 +152,8 @@ public sealed partial class EarnDispatcher(
             return 0;
         }
 
-        var batch = new BatchState();
-        var outcomes = new Outcome?[claimed.Count];
+        var batch = new EarnBatch();
+        var outcomes = new EarnOutcome?[claimed.Count];
         try
         {
             await Parallel.ForEachAsync(
@@ -184,7 +165,7 @@ public sealed partial class EarnDispatcher(
                     await slots.WaitAsync(ct);
                     try
                     {
-                        outcomes[i] = await DispatchAsync(claimed[i], batch, settings, ct);
+                        outcomes[i] = await posting.DispatchAsync(claimed[i], batch, settings, ct);
                     }
                     finally
                     {
@@ -203,7 +184,7 @@ public sealed partial class EarnDispatcher(
         if (batch.OutageSeen)
         {
             var streak = Interlocked.Increment(ref outageStreak);
-            outageDelay = Backoff(streak, settings);
+            outageDelay = EarnPosting.Backoff(streak, settings);
             if (batch.RetryAfter is { } retryAfter && retryAfter > outageDelay)
             {
                 outageDelay = retryAfter < settings.MaxRetryDelay ? retryAfter : settings.MaxRetryDelay;
@@ -247,7 +228,7 @@ public sealed partial class EarnDispatcher(
     /// counted, last error kept). A call cut off mid-flight may have reached RRR; the next post carries
     /// the same key, so RRR replays it instead of earning twice.
     /// </summary>
-    private async Task ReleaseAsync(IReadOnlyList<OutboxRow> claimed, Outcome?[] outcomes)
+    private async Task ReleaseAsync(IReadOnlyList<OutboxRow> claimed, EarnOutcome?[] outcomes)
     {
         var releasedAt = time.GetUtcNow();
         var completions = new List<OutboxCompletion>(claimed.Count);
@@ -278,164 +259,6 @@ public sealed partial class EarnDispatcher(
         }
     }
 
-    private async Task<Outcome> DispatchAsync(OutboxRow row, BatchState batch, EarnOptions settings, CancellationToken cancellationToken)
-    {
-        // Once RRR said it is down, the rest of the batch waits instead of queueing behind timeouts.
-        if (batch.OutageSeen)
-        {
-            return Outcome.Outage(row.Key);
-        }
-
-        try
-        {
-            return row.Order.Kind == OrderEventKind.Paid
-                ? await PostEarnAsync(row, settings, cancellationToken)
-                : await PostReversalAsync(row, settings, cancellationToken);
-        }
-        catch (RrrUnavailableException ex)
-        {
-            batch.ReportOutage(ex.RetryAfter);
-            return Outcome.Outage(row.Key);
-        }
-        catch (RrrProblemException ex) when (PermanentCodes.Contains(ex.Code))
-        {
-            return new Outcome(new OutboxCompletion(row.Key, CompletionKind.Dead, ErrorCode: ex.Code));
-        }
-        catch (RrrProblemException ex)
-        {
-            return Failed(row, ex.Code, settings);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // an unexpected failure belongs to this row (counted, then dead-lettered), not to the batch
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            // The type name only: messages can quote data.
-            return Failed(row, ex.GetType().Name, settings);
-        }
-    }
-
-    private async Task<Outcome> PostEarnAsync(OutboxRow row, EarnOptions settings, CancellationToken cancellationToken)
-    {
-        var order = row.Order;
-        var amount = order.Amount ?? throw new InvalidOperationException("A paid order without an amount.");
-        // A key whose first request died after RRR committed it (e.g. RRR restarted before storing the
-        // response) answers request_in_progress until it expires (24 h). After two such answers a fresh key
-        // asks again; RRR's one-earn-per-order rule makes that safe: duplicate_order hands back the event,
-        // or, if the first request never committed, this one earns it.
-        var generation = GenerationPart(order.OrderNumber, row.KeyGeneration);
-        var keyPart = row.LastError == RrrErrorCodes.RequestInProgress && row.Attempts >= StuckKeyAttempts
-            ? string.Create(CultureInfo.InvariantCulture, $"{generation}_r{row.Attempts}")
-            : generation;
-        var key = order.Product == EarnProduct.Tokens ? IdempotencyKeys.EarnTokens(keyPart) : IdempotencyKeys.EarnMembership(keyPart);
-        var request = new EarnEventRequest(
-            order.XcnUserId, order.OrderNumber, order.Product, amount, settings.PostingMode, settings.ExpectedPoints(order.Product, amount.Amount));
-        try
-        {
-            var earned = await rrr.PostEarnEventAsync(request, key, cancellationToken);
-            return Posted(row.Key, new EarnPostResult(earned.EarnEventId, earned.Points, StatusText(earned.Status)));
-        }
-        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.DuplicateOrder) && ex.EarnEventId is { } earnEventId)
-        {
-            // RRR already earned this order (under another key, e.g. a restored backup): that event is ours.
-            return Posted(row.Key, new EarnPostResult(earnEventId, null, EarnPostResult.Duplicate));
-        }
-    }
-
-    private async Task<Outcome> PostReversalAsync(OutboxRow row, EarnOptions settings, CancellationToken cancellationToken)
-    {
-        var paid = await outbox.GetAsync(row.Order.Key with { Kind = OrderEventKind.Paid }, cancellationToken);
-        switch (paid)
-        {
-            case null:
-                // A refund ahead of its payment (or of an order we never saw): wait a while, then dead-letter.
-                return Failed(row, OutboxCodes.PaidOrderUnknown, settings);
-            case { Status: OutboxStatus.Dead }:
-                return Posted(row.Key, new EarnPostResult(null, null, EarnPostResult.NothingToReverse));
-            case { Status: OutboxStatus.Posted, Result.EarnEventId: { } earnEventId }:
-                try
-                {
-                    var reversed = await rrr.ReverseAsync(
-                        earnEventId, new ReverseEarnRequest("ORDER_REFUNDED"),
-                        IdempotencyKeys.EarnReverse(GenerationPart(earnEventId, row.KeyGeneration)), cancellationToken);
-                    return Posted(row.Key, new EarnPostResult(earnEventId, reversed.PointsReversed, EarnPostResult.Reversed));
-                }
-                catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.AlreadyReversed))
-                {
-                    return Posted(row.Key, new EarnPostResult(earnEventId, null, EarnPostResult.Reversed));
-                }
-
-            default:
-                // The paid order is still on its way to RRR: wait for it, at no cost to the refund's attempts.
-                return new Outcome(new OutboxCompletion(
-                    row.Key, CompletionKind.Retry, ErrorCode: "waiting_for_paid",
-                    RetryAt: time.GetUtcNow() + settings.FirstRetryDelay, CountsAsAttempt: false));
-        }
-    }
-
-    /// <summary>
-    /// The key's business part in a key generation: generation 0 is the bare id (the keys rows always had), a later one
-    /// appends <c>_g{n}</c>. Not <c>_r</c>: that suffix marks a stuck key's replacement within a generation.
-    /// </summary>
-    internal static string GenerationPart(string id, int generation) =>
-        generation <= 0 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}_g{generation}");
-
-    private Outcome Failed(OutboxRow row, string code, EarnOptions settings)
-    {
-        var attempts = row.Attempts + 1;
-        return attempts >= settings.MaxAttempts
-            ? new Outcome(new OutboxCompletion(row.Key, CompletionKind.Dead, ErrorCode: code))
-            : new Outcome(new OutboxCompletion(row.Key, CompletionKind.Retry, ErrorCode: code, RetryAt: time.GetUtcNow() + Backoff(attempts, settings)));
-    }
-
-    private static Outcome Posted(OutboxKey key, EarnPostResult result) =>
-        new(new OutboxCompletion(key, CompletionKind.Posted, result));
-
-    private static string StatusText(EarnStatus status) => status switch
-    {
-        EarnStatus.Pending => "PENDING",
-        EarnStatus.Reversed => "REVERSED",
-        _ => "POSTED",
-    };
-
-    /// <summary>First delay doubled per step, capped.</summary>
-    internal static TimeSpan Backoff(int step, EarnOptions settings)
-    {
-        var factor = 1L << Math.Clamp(step - 1, 0, 20);
-        return TimeSpan.FromTicks(Math.Min(settings.FirstRetryDelay.Ticks * factor, settings.MaxRetryDelay.Ticks));
-    }
-
-    private readonly record struct Outcome(OutboxCompletion Completion, bool IsOutage = false)
-    {
-        public static Outcome Outage(OutboxKey key) =>
-            new(new OutboxCompletion(key, CompletionKind.Retry, ErrorCode: "rrr_unavailable", CountsAsAttempt: false), IsOutage: true);
-    }
-
-    private sealed class BatchState
-    {
-        private readonly Lock gate = new();
-        private volatile bool outageSeen;
-
-        public bool OutageSeen => outageSeen;
-
-        public TimeSpan? RetryAfter { get; private set; }
-
-        public void ReportOutage(TimeSpan? retryAfter)
-        {
-            lock (gate)
-            {
-                outageSeen = true;
-                if (retryAfter is { } value && (RetryAfter is null || value > RetryAfter))
-                {
-                    RetryAfter = value;
-                }
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderNumber} ({Kind}) posted to RRR: {EarnEventId} {ResultStatus}")]
     private static partial void LogPosted(ILogger logger, string orderNumber, OrderEventKind kind, string? earnEventId, string? resultStatus);
 
@@ -459,15 +282,4 @@ public sealed partial class EarnDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Earn dispatcher pass failed ({ErrorClass}); retrying on the next wake-up")]
     private static partial void LogLoopFailed(ILogger logger, string errorClass);
-}
-
-/// <summary>
-/// Hosts the <see cref="EarnDispatcher"/>. It resolves the dispatcher (and with it the RRR client) only once
-/// the host runs, after start-up validation: resolving the client while hosted services are being built
-/// would read its options early and hide every other misconfiguration behind the first one.
-/// </summary>
-public sealed class EarnDispatcherHost(IServiceProvider services) : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        services.GetRequiredService<EarnDispatcher>().RunAsync(stoppingToken);
 }

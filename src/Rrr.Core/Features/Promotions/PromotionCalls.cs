@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Rrr.Core.Persistence;
+using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Promotions;
 

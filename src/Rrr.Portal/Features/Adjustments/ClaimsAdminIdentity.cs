@@ -18,14 +18,3 @@ internal sealed class ClaimsAdminIdentity(AuthenticationStateProvider authentica
         return user.FindFirst("sub")?.Value is { Length: > 0 } sub ? sub : null;
     }
 }
-
-public static class AdjustmentsPortalServiceCollectionExtensions
-{
-    /// <summary>Adjustments (Core) with the circuit's admin identity behind them.</summary>
-    public static IServiceCollection AddPortalAdjustments(this IServiceCollection services)
-    {
-        services.AddScoped<IAdminIdentity, ClaimsAdminIdentity>();
-        services.AddRrrAdjustments();
-        return services;
-    }
-}

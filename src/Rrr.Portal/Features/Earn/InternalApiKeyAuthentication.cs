@@ -16,7 +16,7 @@ public sealed class InternalApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<InternalApiSettings> settings,
+    IOptionsMonitor<InternalApiOptions> settings,
     ClientFailureLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

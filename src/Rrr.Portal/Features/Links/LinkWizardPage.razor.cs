@@ -30,7 +30,7 @@ public sealed partial class LinkWizardPage : IDisposable
 
     [Inject] private IFeatureManager Features { get; set; } = default!;
 
-    [Inject] private IOptions<SandboxHostSettings> Sandbox { get; set; } = default!;
+    [Inject] private IOptions<SandboxHostOptions> Sandbox { get; set; } = default!;
 
     [Inject] private IWebHostEnvironment Environment { get; set; } = default!;
 

@@ -5,7 +5,6 @@ using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Features;
 
 namespace Rrr.Portal.Features.Wallet;
 

@@ -68,8 +68,8 @@ public static partial class RrrWebhookEndpoints
                 detail: $"webhook-id takes at most {MaxIdLength} characters, webhook-timestamp {MaxTimestampLength}, webhook-signature {MaxSignatureLength}."));
         }
 
-        if (request.ContentLength > RrrWebhookSettings.MaxBodyBytes
-            || await BoundedBody.ReadAsync(request.BodyReader, RrrWebhookSettings.MaxBodyBytes, http.RequestAborted) is not { } body)
+        if (request.ContentLength > RrrWebhookOptions.MaxBodyBytes
+            || await BoundedBody.ReadAsync(request.BodyReader, RrrWebhookOptions.MaxBodyBytes, http.RequestAborted) is not { } body)
         {
             return Refuse(http, failures, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large."));
         }
@@ -141,7 +141,7 @@ public static partial class RrrWebhookEndpoints
 /// <summary>
 /// What the endpoint keeps across requests: the verifier built once from the validated secrets (null when none
 /// are configured, non-Production only) and the inbox write, group-committed unless
-/// <see cref="RrrWebhookSettings.BatchInserts"/> is off.
+/// <see cref="RrrWebhookOptions.BatchInserts"/> is off.
 /// </summary>
 public sealed class RrrWebhookReceiver : IAsyncDisposable
 {
@@ -150,7 +150,7 @@ public sealed class RrrWebhookReceiver : IAsyncDisposable
 
     private readonly IWebhookInbox inbox;
 
-    public RrrWebhookReceiver(IOptions<RrrWebhookSettings> settings, IWebhookInbox inbox, TimeProvider time, ILogger<RrrWebhookReceiver> logger)
+    public RrrWebhookReceiver(IOptions<RrrWebhookOptions> settings, IWebhookInbox inbox, TimeProvider time, ILogger<RrrWebhookReceiver> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         this.inbox = inbox;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Rrr.Core.Features.Approvals;
 using Rrr.Portal.Tests.Support;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Features.Approvals;
 
@@ -40,7 +41,7 @@ public sealed class ApprovalChainOptionsTests
     public void OutsideDevelopment_TheMissingKeyIsNotFilledIn(string environment)
     {
         var options = new ApprovalChainOptions();
-        ApprovalChainOptions.UseDevelopmentKeyWhenUnset(options, Environment(environment));
+        DevelopmentDefaults.UseDevelopmentChainKeyWhenUnset(options, Environment(environment));
 
         Assert.Null(options.ChainKey);
         Assert.Contains("Approvals:ChainKey is required", Validate(environment, options).Message, StringComparison.Ordinal);
@@ -50,7 +51,7 @@ public sealed class ApprovalChainOptionsTests
     public void Development_WithoutAKey_GetsThePublishedOne_WhichEveryOtherEnvironmentRefusesByValue()
     {
         var options = new ApprovalChainOptions();
-        ApprovalChainOptions.UseDevelopmentKeyWhenUnset(options, Environment("Development"));
+        DevelopmentDefaults.UseDevelopmentChainKeyWhenUnset(options, Environment("Development"));
 
         Assert.Equal(DevelopmentKey, options.ChainKey);
         Assert.True(Validate("Development", options).Succeeded);

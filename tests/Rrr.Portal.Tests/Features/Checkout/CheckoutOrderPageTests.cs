@@ -18,6 +18,8 @@ using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Tests.Features.Wallet;
 using Rrr.Portal.Tests.Support;
+using Rrr.Core;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Features.Checkout;
 
@@ -51,7 +53,7 @@ public sealed class CheckoutOrderPageTests : PortalComponentTest
         Services.AddScoped<CheckoutService>();
         Services.AddSingleton<CheckoutAvailability>();
         Services.AddLogging();
-        Services.AddMemberExperience();
+        Services.AddPortalMembers().AddRrrMembers();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

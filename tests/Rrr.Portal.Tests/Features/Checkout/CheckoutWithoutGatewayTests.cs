@@ -6,6 +6,8 @@ using Rrr.Core.Features.Checkout;
 using Rrr.Portal.Auth;
 using Rrr.Portal.Features.Checkout;
 using Rrr.Portal.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Features.Checkout;
 
@@ -65,7 +67,7 @@ public sealed class CheckoutWithoutGatewayTests(PortalFactory factory) : IClassF
     [InlineData("Development", true)]
     public void TheSimulatedGateway_ExistsOnlyInDevelopment(string environment, bool simulated)
     {
-        var services = new ServiceCollection().AddPortalCheckout(new Environment(environment));
+        var services = new ServiceCollection().AddPortalDevelopmentDefaults(new Environment(environment), new ConfigurationBuilder().Build());
 
         Assert.Equal(simulated, services.Any(d => d.ServiceType == typeof(IXcnPaymentGateway)));
     }

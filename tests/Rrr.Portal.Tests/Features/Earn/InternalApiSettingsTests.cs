@@ -12,8 +12,8 @@ public sealed class InternalApiSettingsTests
 {
     private static string Failures(string environment, params string[] keys)
     {
-        var result = new InternalApiSettingsValidator(new HostingEnvironment { EnvironmentName = environment })
-            .Validate(null, new InternalApiSettings { ApiKeys = keys });
+        var result = new InternalApiOptionsValidator(new HostingEnvironment { EnvironmentName = environment })
+            .Validate(null, new InternalApiOptions { ApiKeys = keys });
         return result.Failed ? result.FailureMessage : "";
     }
 

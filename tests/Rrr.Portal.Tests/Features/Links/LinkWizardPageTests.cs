@@ -21,6 +21,7 @@ using Rrr.Portal.Features.Members;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Wallet;
 using Rrr.Portal.Tests.Support;
+using Rrr.Core;
 
 namespace Rrr.Portal.Tests.Features.Links;
 
@@ -47,10 +48,10 @@ public sealed class LinkWizardPageTests : PortalComponentTest
         Services.AddSingleton<IWalletSnapshotStore>(db.Store.Wallets);
         Services.AddSingleton<IOpenLinkIntentStore>(db.Store.Intents);
         Services.AddSingleton<IWebHostEnvironment>(new TestEnvironment());
-        Services.AddSingleton(Options.Create(new SandboxHostSettings { Enabled = true, Url = new Uri("http://localhost:5081") }));
+        Services.AddSingleton(Options.Create(new SandboxHostOptions { Enabled = true, Url = new Uri("http://localhost:5081") }));
         Services.AddSingleton<AntiforgeryStateProvider>(new TestAntiforgery());
         Services.AddLogging();
-        Services.AddMemberExperience();
+        Services.AddPortalMembers().AddRrrMembers();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var identity = new ClaimsIdentity("test", "name", "role");
         identity.AddClaims([new Claim("name", "Noah"), new Claim("sub", Noah), new Claim("role", PortalRoles.Member)]);

@@ -20,6 +20,8 @@ using Rrr.Portal.Features.Links;
 using Rrr.Portal.Features.Members;
 using Rrr.Portal.Features.Wallet;
 using Rrr.Portal.Tests.Support;
+using Rrr.Core;
+using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Tests.Features.Wallet;
 
@@ -54,7 +56,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
         Services.AddSingleton<IPortalEvents>(notifier);
         Services.AddLogging();
-        Services.AddMemberExperience();
+        Services.AddPortalMembers().AddRrrMembers();
         SignInMember("xcn_u_1001");
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -187,7 +189,7 @@ public sealed class PointsPanelTests : PortalComponentTest
 
         // Another tab (or instance) already read version 8 and stored it; RRR itself would now say something else.
         var stored = FakeWalletApi.Wallet("rrr_m_1001", 1370, 8, T0);
-        await db.Store.SaveWalletSnapshotAsync(
+        await db.Store.Wallets.SaveWalletSnapshotAsync(
             new WalletSnapshot("rrr_m_1001", JsonSerializer.Serialize(stored, RrrJson.Options), stored.AsOf, T0, stored.Version), Xunit.TestContext.Current.CancellationToken);
         wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 9999, 9, T0);
 

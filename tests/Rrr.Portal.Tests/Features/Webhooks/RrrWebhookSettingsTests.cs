@@ -65,9 +65,9 @@ public sealed class RrrWebhookSettingsTests
     [Fact]
     public void WithTheSandboxEnabled_AndNothingConfigured_TheSandboxSecretIsUsed()
     {
-        var settings = new RrrWebhookSettings();
+        var settings = new RrrWebhookOptions();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(settings, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(settings, Options.Create(new SandboxHostOptions { Enabled = true }), Development);
 
         Assert.Equal([SandboxSettings.DevWebhookSecret], settings.Secrets);
     }
@@ -75,11 +75,11 @@ public sealed class RrrWebhookSettingsTests
     [Fact]
     public void ConfiguredSecrets_OrADisabledSandbox_AreLeftAlone()
     {
-        var configured = new RrrWebhookSettings { Secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
-        var disabled = new RrrWebhookSettings();
+        var configured = new RrrWebhookOptions { Secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
+        var disabled = new RrrWebhookOptions();
 
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(configured, Options.Create(new SandboxHostSettings { Enabled = true }), Development);
-        RrrWebhookSettings.UseSandboxSecretWhenUnset(disabled, Options.Create(new SandboxHostSettings { Enabled = false }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(configured, Options.Create(new SandboxHostOptions { Enabled = true }), Development);
+        DevelopmentDefaults.UseSandboxWebhookSecretWhenUnset(disabled, Options.Create(new SandboxHostOptions { Enabled = false }), Development);
 
         Assert.Equal(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], configured.Secrets);
         Assert.Empty(disabled.Secrets);

@@ -6,7 +6,7 @@ using Rrr.Sandbox;
 namespace Rrr.Portal.Features.Webhooks;
 
 /// <summary>How the portal receives RRR's webhooks. Bound from "Webhooks".</summary>
-public sealed class RrrWebhookSettings
+public sealed class RrrWebhookOptions
 {
     public const string Section = "Webhooks";
 
@@ -21,15 +21,6 @@ public sealed class RrrWebhookSettings
 
     /// <summary>Group-commit inbox inserts (see <see cref="RrrWebhookReceiver"/>); off writes each event alone.</summary>
     public bool BatchInserts { get; set; } = true;
-
-    /// <summary>The in-process sandbox (Development only) signs with its development secret; use it when nothing else is configured.</summary>
-    internal static void UseSandboxSecretWhenUnset(RrrWebhookSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.Secrets.Any(s => !string.IsNullOrWhiteSpace(s)))
-        {
-            settings.Secrets = [SandboxSettings.DevWebhookSecret];
-        }
-    }
 }
 
 /// <summary>
@@ -38,9 +29,9 @@ public sealed class RrrWebhookSettings
 /// In Development an empty list is allowed (tests, a portal run without the sandbox): the endpoint then answers 503.
 /// Messages name the setting, never the value.
 /// </summary>
-internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) : IValidateOptions<RrrWebhookSettings>
+internal sealed class RrrWebhookOptionsValidator(IHostEnvironment environment) : IValidateOptions<RrrWebhookOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RrrWebhookSettings options)
+    public ValidateOptionsResult Validate(string? name, RrrWebhookOptions options)
     {
         var failures = new List<string>();
         var parsed = new List<WebhookSecret>();
@@ -52,7 +43,7 @@ internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) 
             }
             catch (FormatException ex)
             {
-                failures.Add($"{RrrWebhookSettings.Section}:Secrets:{i} is not a valid secret: {ex.Message}");
+                failures.Add($"{RrrWebhookOptions.Section}:Secrets:{i} is not a valid secret: {ex.Message}");
             }
         }
 
@@ -61,13 +52,13 @@ internal sealed class RrrWebhookSettingsValidator(IHostEnvironment environment) 
             var outside = DevelopmentOnly.Outside(environment);
             if (options.Secrets.Count == 0)
             {
-                failures.Add($"{RrrWebhookSettings.Section}:Secrets needs at least one whsec_ secret (RRR's webhook signing secret) {outside}.");
+                failures.Add($"{RrrWebhookOptions.Section}:Secrets needs at least one whsec_ secret (RRR's webhook signing secret) {outside}.");
             }
 
             var dev = WebhookSecret.Parse(SandboxSettings.DevWebhookSecret);
             if (parsed.Exists(dev.HasSameKey))
             {
-                failures.Add($"{RrrWebhookSettings.Section}:Secrets contains the sandbox's published development secret, which is refused {outside}.");
+                failures.Add($"{RrrWebhookOptions.Section}:Secrets contains the sandbox's published development secret, which is refused {outside}.");
             }
         }
 

@@ -6,13 +6,14 @@ internal sealed record EarnResult(string EarnEventId, string RrrMemberId, long P
 
 internal sealed record EarnReversal(string EarnEventId, string ReversalEntryId, long PointsReversed, string Status);
 
-internal sealed partial class SandboxLedger
+/// <summary>Earn events (posted or pending, one per order and product) and their reversal.</summary>
+internal sealed class LedgerEarn(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
     public Task<EarnResult> EarnAsync(EarnRequest request, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
-            var memberId = await LinkedMemberAsync(tx, request.XcnUserId).ConfigureAwait(false)
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
+            var memberId = await LedgerBook.LinkedMemberAsync(tx, request.XcnUserId).ConfigureAwait(false)
                 ?? throw new LedgerProblem(422, "not_linked", "The XCN user has not linked an RRR account.");
             var existing = await tx.SingleAsync(
                 "SELECT earn_event_id FROM earn_events WHERE order_number = $o AND product = $p;", r => r.GetString(0),
@@ -27,7 +28,7 @@ internal sealed partial class SandboxLedger
             var availableAt = pending ? tx.Now + rules.PendingHold : tx.Now;
             var status = pending ? "PENDING" : "POSTED";
             var earnId = LedgerDatabase.NewId("ee_");
-            var entryId = await AddEntryAsync(tx, memberId, "EARN", points, request.OrderNumber, status, availableAt, lot: true).ConfigureAwait(false);
+            var entryId = await book.AddEntryAsync(tx, memberId, "EARN", points, request.OrderNumber, status, availableAt, lot: true).ConfigureAwait(false);
             await tx.ExecAsync(
                 """
                 INSERT INTO earn_events (earn_event_id, rrr_member_id, xcn_user_id, order_number, product, points, expected_points, status, entry_id, available_at, created_at)
@@ -36,15 +37,10 @@ internal sealed partial class SandboxLedger
                 ("$id", earnId), ("$m", memberId), ("$x", request.XcnUserId), ("$o", request.OrderNumber), ("$p", request.Product), ("$points", points),
                 ("$expected", request.ExpectedPoints), ("$status", status), ("$entry", entryId), ("$available", availableAt.ToUnixTimeMilliseconds()),
                 ("$now", tx.NowMs)).ConfigureAwait(false);
-            var data = WalletEvent(memberId, await tx.BumpWalletAsync(memberId).ConfigureAwait(false));
             // A pending earn changes the wallet too (pending_points): the member's panel hears of it now, and
             // again with status POSTED when the hold ends (ApplyDueAsync).
-            data["status"] = status;
-            data["points"] = points;
-            data["entry_id"] = entryId;
-            data["earn_event_id"] = earnId;
-            data["order_number"] = request.OrderNumber;
-            tx.Publish("POINTS_POSTED", data);
+            await LedgerBook.PublishWalletChangeAsync(tx, "POINTS_POSTED", memberId, status, points, entryId,
+                ("earn_event_id", earnId), ("order_number", request.OrderNumber)).ConfigureAwait(false);
 
             return new EarnResult(earnId, memberId, points, status, availableAt);
         }, cancellationToken);
@@ -52,7 +48,7 @@ internal sealed partial class SandboxLedger
     public Task<EarnReversal> ReverseEarnAsync(string earnEventId, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var earn = await tx.RowAsync(
                 "SELECT rrr_member_id, points, status, entry_id, available_at, order_number FROM earn_events WHERE earn_event_id = $id;",
                 r => (Member: r.GetString(0), Points: r.GetInt64(1), Status: r.GetString(2), Entry: r.GetString(3), AvailableAt: r.GetInt64(4), Order: r.GetString(5)),
@@ -66,26 +62,21 @@ internal sealed partial class SandboxLedger
             if (earn.Status == "PENDING")
             {
                 // Not posted yet: the reversal waits with it, so both post together and cancel out.
-                reversalId = await AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order, "PENDING", Times.FromMs(earn.AvailableAt))
+                reversalId = await book.AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order, "PENDING", Times.FromMs(earn.AvailableAt))
                     .ConfigureAwait(false);
                 await tx.ExecAsync("UPDATE ledger_entries SET remaining = 0 WHERE entry_id = $e;", ("$e", earn.Entry)).ConfigureAwait(false);
             }
             else
             {
-                reversalId = await AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order).ConfigureAwait(false);
-                await ConsumeLotsAsync(tx, earn.Member, earn.Points, earn.Entry).ConfigureAwait(false);
+                reversalId = await book.AddEntryAsync(tx, earn.Member, "EARN_REVERSAL", -earn.Points, earn.Order).ConfigureAwait(false);
+                await LedgerBook.ConsumeLotsAsync(tx, earn.Member, earn.Points, earn.Entry).ConfigureAwait(false);
             }
 
             await tx.ExecAsync(
                 "UPDATE earn_events SET status = 'REVERSED', reversal_entry_id = $r WHERE earn_event_id = $id;", ("$r", reversalId), ("$id", earnEventId))
                 .ConfigureAwait(false);
-            var data = WalletEvent(earn.Member, await tx.BumpWalletAsync(earn.Member).ConfigureAwait(false));
-            data["status"] = "REVERSED";
-            data["points"] = -earn.Points;
-            data["entry_id"] = reversalId;
-            data["earn_event_id"] = earnEventId;
-            data["order_number"] = earn.Order;
-            tx.Publish("POINTS_REVERSED", data);
+            await LedgerBook.PublishWalletChangeAsync(tx, "POINTS_REVERSED", earn.Member, "REVERSED", -earn.Points, reversalId,
+                ("earn_event_id", earnEventId), ("order_number", earn.Order)).ConfigureAwait(false);
             return new EarnReversal(earnEventId, reversalId, earn.Points, "REVERSED");
         }, cancellationToken);
 }

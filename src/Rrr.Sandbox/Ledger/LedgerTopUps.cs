@@ -4,7 +4,8 @@ internal sealed record TopUpQuote(string QuoteId, string RrrMemberId, long Point
 
 internal sealed record TopUpPosted(string TopupId, string QuoteId, long Points, string Status);
 
-internal sealed partial class SandboxLedger
+/// <summary>Top-ups: a priced quote for a bundle, committed once XCN took the payment.</summary>
+internal sealed class LedgerTopUps(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
     public Task<TopUpQuote> CreateTopUpQuoteAsync(string memberId, long bundle, CancellationToken cancellationToken)
     {
@@ -15,8 +16,8 @@ internal sealed partial class SandboxLedger
 
         return db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
-            await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
             var quote = new TopUpQuote(
                 LedgerDatabase.NewId("tq_"), memberId, bundle, new MoneyDto(LedgerRules.Money(bundle * rules.TopUpPricePerPoint), rules.Currency),
                 tx.Now + rules.QuoteLifetime);
@@ -31,7 +32,7 @@ internal sealed partial class SandboxLedger
     public Task<TopUpPosted> CommitTopUpAsync(string quoteId, string paymentRef, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await tx.RowAsync(
                 "SELECT rrr_member_id, points, status FROM topup_quotes WHERE quote_id = $q;",
                 r => (Member: r.GetString(0), Points: r.GetInt64(1), Status: r.GetString(2)), ("$q", quoteId)).ConfigureAwait(false)
@@ -48,14 +49,9 @@ internal sealed partial class SandboxLedger
 
             var topupId = LedgerDatabase.NewId("tu_");
             await tx.ExecAsync("UPDATE topup_quotes SET status = 'POSTED', topup_id = $t WHERE quote_id = $q;", ("$t", topupId), ("$q", quoteId)).ConfigureAwait(false);
-            var entryId = await AddEntryAsync(tx, quote.Member, "TOPUP", quote.Points, paymentRef, lot: true).ConfigureAwait(false);
-            var data = WalletEvent(quote.Member, await tx.BumpWalletAsync(quote.Member).ConfigureAwait(false));
-            data["status"] = "POSTED";
-            data["points"] = quote.Points;
-            data["entry_id"] = entryId;
-            data["quote_id"] = quoteId;
-            data["topup_id"] = topupId;
-            tx.Publish("POINTS_POSTED", data);
+            var entryId = await book.AddEntryAsync(tx, quote.Member, "TOPUP", quote.Points, paymentRef, lot: true).ConfigureAwait(false);
+            await LedgerBook.PublishWalletChangeAsync(tx, "POINTS_POSTED", quote.Member, "POSTED", quote.Points, entryId,
+                ("quote_id", quoteId), ("topup_id", topupId)).ConfigureAwait(false);
             return new TopUpPosted(topupId, quoteId, quote.Points, "POSTED");
         }, cancellationToken);
 }

@@ -4,36 +4,6 @@ using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;
 
-/// <summary>The portal's side of the RRR client settings: sandbox defaults in Development only, Production's refusals everywhere else.</summary>
-internal static class RrrClientHosting
-{
-    public static IServiceCollection AddRrrClientHosting(this IServiceCollection services)
-    {
-        services.AddOptions<RrrClientOptions>().PostConfigure<IOptions<SandboxHostSettings>, IHostEnvironment>(UseSandboxWhenUnset);
-        services.AddSingleton<IValidateOptions<RrrClientOptions>, RrrProductionSettingsValidator>();
-        return services;
-    }
-
-    /// <summary>With the in-process sandbox on (Development only), an unset URL or key means "talk to the sandbox".</summary>
-    private static void UseSandboxWhenUnset(RrrClientOptions rrr, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (!DevelopmentOnly.SandboxDefaultsApply(environment, sandbox))
-        {
-            return;
-        }
-
-        if (rrr.BaseUrl is null || string.IsNullOrWhiteSpace(rrr.BaseUrl.OriginalString))
-        {
-            rrr.BaseUrl = sandbox.Value.Url;
-        }
-
-        if (string.IsNullOrWhiteSpace(rrr.ApiKey))
-        {
-            rrr.ApiKey = SandboxSettings.DevApiKey;
-        }
-    }
-}
-
 /// <summary>Outside Development the portal talks to the real RRR over https with a real credential, never to the sandbox.</summary>
 internal sealed class RrrProductionSettingsValidator(IHostEnvironment environment, IConfiguration configuration)
     : IValidateOptions<RrrClientOptions>

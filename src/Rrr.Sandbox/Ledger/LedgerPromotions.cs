@@ -20,7 +20,8 @@ internal sealed record PromotionFields(
 
 internal sealed record ApprovalDecision(string ApproverId, string ApproverRole, string Verdict, string? Reason);
 
-internal sealed partial class SandboxLedger
+/// <summary>Promotions: drafts, edits that start a new approval round, decisions, and the end of active ones.</summary>
+internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
 {
     public static readonly string[] PromotionKinds = ["MULTIPLIER", "BONUS_POINTS"];
     public static readonly string[] Audiences = ["ALL_MEMBERS", "NEW_MEMBERS", "MODELS"];
@@ -28,7 +29,7 @@ internal sealed partial class SandboxLedger
     public Task<Promotion> CreatePromotionAsync(PromotionFields fields, string createdBy, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var id = LedgerDatabase.NewId("promo_");
             await tx.ExecAsync(
                 """
@@ -45,7 +46,7 @@ internal sealed partial class SandboxLedger
     public Task<Promotion> UpdatePromotionAsync(string id, PromotionFields fields, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status is not ("DRAFT" or "REJECTED"))
             {
@@ -81,7 +82,7 @@ internal sealed partial class SandboxLedger
     public Task<Promotion> SubmitPromotionAsync(string id, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "DRAFT")
             {
@@ -98,7 +99,7 @@ internal sealed partial class SandboxLedger
     public Task<Promotion> DecidePromotionAsync(string id, ApprovalDecision decision, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "PENDING_APPROVAL")
             {
@@ -143,13 +144,13 @@ internal sealed partial class SandboxLedger
 
     public async Task<Promotion> GetPromotionAsync(string id, CancellationToken cancellationToken)
     {
-        await RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
+        await book.RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
         return await db.ReadAsync(tx => LoadPromotionAsync(tx, id), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<Promotion>> ListPromotionsAsync(string? status, CancellationToken cancellationToken)
     {
-        await RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
+        await book.RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
         return await db.ReadAsync(async tx =>
         {
             var ids = await tx.QueryAsync(
@@ -177,7 +178,7 @@ internal sealed partial class SandboxLedger
         return promotion;
     }
 
-    private static async Task EndPromotionsAsync(LedgerTx tx)
+    internal static async Task EndPromotionsAsync(LedgerTx tx)
     {
         var ended = await tx.QueryAsync(
             "SELECT promotion_id FROM promotions WHERE status = 'ACTIVE' AND ends_at <= $now;", r => r.GetString(0), ("$now", tx.NowMs)).ConfigureAwait(false);
@@ -206,7 +207,7 @@ internal sealed partial class SandboxLedger
             SELECT approver_id, approver_role, decision, reason, decided_at, promotion_version FROM promotion_approvals
             WHERE promotion_id = $id AND promotion_version >= $v ORDER BY id;
             """,
-            r => new PromotionApproval(r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3), Times.FromMs(r.GetInt64(4)), r.GetInt64(5)),
+            r => new PromotionApproval(r.GetString(0), r.GetString(1), r.GetString(2), LedgerBook.NullableString(r, 3), Times.FromMs(r.GetInt64(4)), r.GetInt64(5)),
             ("$id", id), ("$v", row.Round)).ConfigureAwait(false);
         return row with { Approvals = approvals };
     }

@@ -5,7 +5,7 @@ using Rrr.Sandbox;
 namespace Rrr.Portal.Features.Earn;
 
 /// <summary>Service credentials of XCN's internal callers (the payment system). Bound from "Internal".</summary>
-public sealed class InternalApiSettings
+public sealed class InternalApiOptions
 {
     public const string Section = "Internal";
 
@@ -17,21 +17,12 @@ public sealed class InternalApiSettings
     /// switch the caller, remove the old one). Empty: every internal call is refused.
     /// </summary>
     public IList<string> ApiKeys { get; set; } = [];
-
-    /// <summary>The in-process sandbox (Development only) plays XCN's payment system with its development key.</summary>
-    internal static void UseSandboxKeyWhenUnset(InternalApiSettings settings, IOptions<SandboxHostSettings> sandbox, IHostEnvironment environment)
-    {
-        if (DevelopmentOnly.SandboxDefaultsApply(environment, sandbox) && !settings.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
-        {
-            settings.ApiKeys = [SandboxSettings.DevInternalKey];
-        }
-    }
 }
 
 /// <summary>Outside Development at least one real key is needed and the sandbox's published one is refused. Messages never quote a key.</summary>
-internal sealed class InternalApiSettingsValidator(IHostEnvironment environment) : IValidateOptions<InternalApiSettings>
+internal sealed class InternalApiOptionsValidator(IHostEnvironment environment) : IValidateOptions<InternalApiOptions>
 {
-    public ValidateOptionsResult Validate(string? name, InternalApiSettings options)
+    public ValidateOptionsResult Validate(string? name, InternalApiOptions options)
     {
         if (DevelopmentOnly.Allows(environment))
         {
@@ -43,19 +34,19 @@ internal sealed class InternalApiSettingsValidator(IHostEnvironment environment)
         var keys = options.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
         if (keys.Count == 0)
         {
-            failures.Add($"{InternalApiSettings.Section}:ApiKeys needs at least one key (the X-Internal-Key of XCN's payment system) {outside}.");
+            failures.Add($"{InternalApiOptions.Section}:ApiKeys needs at least one key (the X-Internal-Key of XCN's payment system) {outside}.");
         }
 
         if (keys.Exists(k => DevelopmentOnly.IsDevValue(k, SandboxSettings.DevInternalKey)))
         {
-            failures.Add($"{InternalApiSettings.Section}:ApiKeys contains the sandbox's published development key, which is refused {outside}.");
+            failures.Add($"{InternalApiOptions.Section}:ApiKeys contains the sandbox's published development key, which is refused {outside}.");
         }
 
         for (var i = 0; i < options.ApiKeys.Count; i++)
         {
-            if ((options.ApiKeys[i] ?? "").Length < InternalApiSettings.MinProductionKeyLength)
+            if ((options.ApiKeys[i] ?? "").Length < InternalApiOptions.MinProductionKeyLength)
             {
-                failures.Add($"{InternalApiSettings.Section}:ApiKeys:{i} must be at least {InternalApiSettings.MinProductionKeyLength} characters {outside}.");
+                failures.Add($"{InternalApiOptions.Section}:ApiKeys:{i} must be at least {InternalApiOptions.MinProductionKeyLength} characters {outside}.");
             }
         }
 

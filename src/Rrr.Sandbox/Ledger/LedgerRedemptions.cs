@@ -10,15 +10,16 @@ internal sealed record RedemptionCommitted(string RedemptionId, string QuoteId, 
 
 internal sealed record RedemptionReversed(string QuoteId, long Points, string Status);
 
-internal sealed partial class SandboxLedger
+/// <summary>Points at checkout: options, quotes that hold the points in escrow, commit and reversal.</summary>
+internal sealed class LedgerRedemptions(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
     public async Task<RedemptionOptions> GetRedemptionOptionsAsync(string memberId, decimal cartTotal, CancellationToken cancellationToken)
     {
-        await RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
+        await book.RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
         return await db.ReadAsync(async tx =>
         {
-            await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
-            var available = await AvailableAsync(tx, memberId).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
+            var available = await LedgerBook.AvailableAsync(tx, memberId).ConfigureAwait(false);
             var cartPoints = (long)decimal.Floor(cartTotal / rules.PointValue);
             var max = Math.Max(0, Math.Min(available, cartPoints)) / rules.RedemptionStep * rules.RedemptionStep;
             var options = new List<RedemptionOption>();
@@ -34,9 +35,9 @@ internal sealed partial class SandboxLedger
     public Task<RedemptionQuote> CreateRedemptionQuoteAsync(string memberId, long points, string? orderRef, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
-            await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
-            var available = await AvailableAsync(tx, memberId).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
+            var available = await LedgerBook.AvailableAsync(tx, memberId).ConfigureAwait(false);
             if (points > available)
             {
                 throw new LedgerProblem(422, "insufficient_points", "The member does not have enough points.", new Dictionary<string, object?> { ["available_points"] = available });
@@ -47,7 +48,7 @@ internal sealed partial class SandboxLedger
                 "INSERT INTO redemption_quotes (quote_id, rrr_member_id, points, order_ref, status, created_at, expires_at) VALUES ($q, $m, $p, $o, 'HELD', $now, $exp);",
                 ("$q", quote.QuoteId), ("$m", memberId), ("$p", points), ("$o", orderRef), ("$now", tx.NowMs), ("$exp", quote.ExpiresAt.ToUnixTimeMilliseconds()))
                 .ConfigureAwait(false);
-            await AddEntryAsync(tx, memberId, "REDEMPTION_HOLD", -points, quote.QuoteId).ConfigureAwait(false);
+            await book.AddEntryAsync(tx, memberId, "REDEMPTION_HOLD", -points, quote.QuoteId).ConfigureAwait(false);
             await tx.BumpWalletAsync(memberId).ConfigureAwait(false);
             return quote;
         }, cancellationToken);
@@ -55,37 +56,28 @@ internal sealed partial class SandboxLedger
     public Task<RedemptionCommitted> CommitRedemptionAsync(string quoteId, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await HeldQuoteAsync(tx, quoteId).ConfigureAwait(false);
             var redemptionId = LedgerDatabase.NewId("rd_");
             await tx.ExecAsync("UPDATE redemption_quotes SET status = 'COMMITTED', redemption_id = $r WHERE quote_id = $q;", ("$r", redemptionId), ("$q", quoteId))
                 .ConfigureAwait(false);
-            await AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quoteId).ConfigureAwait(false);
-            var entryId = await AddEntryAsync(tx, quote.Member, "REDEMPTION_COMMIT", -quote.Points, quoteId).ConfigureAwait(false);
-            await ConsumeLotsAsync(tx, quote.Member, quote.Points).ConfigureAwait(false);
-            var data = WalletEvent(quote.Member, await tx.BumpWalletAsync(quote.Member).ConfigureAwait(false));
-            data["status"] = "COMMITTED";
-            data["points"] = -quote.Points;
-            data["entry_id"] = entryId;
-            data["quote_id"] = quoteId;
-            data["redemption_id"] = redemptionId;
-            tx.Publish("REDEMPTION_COMMITTED", data);
+            await book.AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quoteId).ConfigureAwait(false);
+            var entryId = await book.AddEntryAsync(tx, quote.Member, "REDEMPTION_COMMIT", -quote.Points, quoteId).ConfigureAwait(false);
+            await LedgerBook.ConsumeLotsAsync(tx, quote.Member, quote.Points).ConfigureAwait(false);
+            await LedgerBook.PublishWalletChangeAsync(tx, "REDEMPTION_COMMITTED", quote.Member, "COMMITTED", -quote.Points, entryId,
+                ("quote_id", quoteId), ("redemption_id", redemptionId)).ConfigureAwait(false);
             return new RedemptionCommitted(redemptionId, quoteId, quote.Points, "COMMITTED");
         }, cancellationToken);
 
     public Task<RedemptionReversed> ReverseRedemptionAsync(string quoteId, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await HeldQuoteAsync(tx, quoteId).ConfigureAwait(false);
             await tx.ExecAsync("UPDATE redemption_quotes SET status = 'REVERSED' WHERE quote_id = $q;", ("$q", quoteId)).ConfigureAwait(false);
-            var entryId = await AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quoteId).ConfigureAwait(false);
-            var data = WalletEvent(quote.Member, await tx.BumpWalletAsync(quote.Member).ConfigureAwait(false));
-            data["status"] = "REVERSED";
-            data["points"] = quote.Points;
-            data["entry_id"] = entryId;
-            data["quote_id"] = quoteId;
-            tx.Publish("REDEMPTION_REVERSED", data);
+            var entryId = await book.AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quoteId).ConfigureAwait(false);
+            await LedgerBook.PublishWalletChangeAsync(tx, "REDEMPTION_REVERSED", quote.Member, "REVERSED", quote.Points, entryId,
+                ("quote_id", quoteId)).ConfigureAwait(false);
             return new RedemptionReversed(quoteId, quote.Points, "REVERSED");
         }, cancellationToken);
 

@@ -1,7 +1,7 @@
 namespace Rrr.Portal.Hosting;
 
 /// <summary>The OpenID Connect provider the portal signs people in with. Any compliant provider works.</summary>
-public sealed class OidcSettings
+public sealed class OidcOptions
 {
     public const string Section = "Oidc";
 
@@ -24,7 +24,7 @@ public sealed class OidcSettings
 }
 
 /// <summary>The in-process RRR sandbox (development identity provider and RRR stand-in).</summary>
-public sealed class SandboxHostSettings
+public sealed class SandboxHostOptions
 {
     public const string Section = "Sandbox";
 

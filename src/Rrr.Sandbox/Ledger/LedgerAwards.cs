@@ -6,16 +6,17 @@ internal sealed record AwardIntent(string AwardIntentId, string ViewerMemberId, 
 
 internal sealed record AwardCommitted(string AwardId, string AwardIntentId, long Points, string Status, DateTimeOffset CommittedAt);
 
-internal sealed partial class SandboxLedger
+/// <summary>Model awards: an intent that checks the viewer's link and the model's balance, then one transfer.</summary>
+internal sealed class LedgerAwards(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
     private const string ViewerNotLinked = "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points.";
 
     public Task<AwardIntent> CreateAwardIntentAsync(AwardIntentRequest request, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
-            await RequireMemberAsync(tx, request.ModelMemberId).ConfigureAwait(false);
-            var viewer = await LinkedMemberAsync(tx, request.ViewerXcnUserId).ConfigureAwait(false)
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, request.ModelMemberId).ConfigureAwait(false);
+            var viewer = await LedgerBook.LinkedMemberAsync(tx, request.ViewerXcnUserId).ConfigureAwait(false)
                 ?? throw new LedgerProblem(422, "not_linked", ViewerNotLinked);
             if (viewer == request.ModelMemberId)
             {
@@ -38,7 +39,7 @@ internal sealed partial class SandboxLedger
     public Task<AwardCommitted> CommitAwardAsync(string awardIntentId, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var intent = await tx.RowAsync(
                 "SELECT model_member_id, viewer_member_id, viewer_xcn_user_id, points, status FROM award_intents WHERE award_intent_id = $id;",
                 r => (Model: r.GetString(0), Viewer: r.GetString(1), ViewerXcn: r.GetString(2), Points: r.GetInt64(3), Status: r.GetString(4)),
@@ -51,7 +52,7 @@ internal sealed partial class SandboxLedger
                     throw LedgerProblem.InvalidState("The award was already committed.");
             }
 
-            if (await LinkedMemberAsync(tx, intent.ViewerXcn).ConfigureAwait(false) != intent.Viewer)
+            if (await LedgerBook.LinkedMemberAsync(tx, intent.ViewerXcn).ConfigureAwait(false) != intent.Viewer)
             {
                 throw new LedgerProblem(422, "not_linked", ViewerNotLinked);
             }
@@ -61,12 +62,12 @@ internal sealed partial class SandboxLedger
             await tx.ExecAsync(
                 "UPDATE award_intents SET status = 'COMMITTED', award_id = $a, committed_at = $now WHERE award_intent_id = $id;",
                 ("$a", awardId), ("$now", tx.NowMs), ("$id", awardIntentId)).ConfigureAwait(false);
-            var debit = await AddEntryAsync(tx, intent.Model, "AWARD_DEBIT", -intent.Points, awardId).ConfigureAwait(false);
-            await ConsumeLotsAsync(tx, intent.Model, intent.Points).ConfigureAwait(false);
-            var credit = await AddEntryAsync(tx, intent.Viewer, "AWARD_CREDIT", intent.Points, awardId, lot: true).ConfigureAwait(false);
+            var debit = await book.AddEntryAsync(tx, intent.Model, "AWARD_DEBIT", -intent.Points, awardId).ConfigureAwait(false);
+            await LedgerBook.ConsumeLotsAsync(tx, intent.Model, intent.Points).ConfigureAwait(false);
+            var credit = await book.AddEntryAsync(tx, intent.Viewer, "AWARD_CREDIT", intent.Points, awardId, lot: true).ConfigureAwait(false);
             foreach (var (member, counterparty, entryId, points) in new[] { (intent.Model, intent.Viewer, debit, -intent.Points), (intent.Viewer, intent.Model, credit, intent.Points) })
             {
-                var data = WalletEvent(member, await tx.BumpWalletAsync(member).ConfigureAwait(false));
+                var data = LedgerBook.WalletEvent(member, await tx.BumpWalletAsync(member).ConfigureAwait(false));
                 data["counterparty_member_id"] = counterparty;
                 data["status"] = "COMMITTED";
                 data["points"] = points;
@@ -80,7 +81,7 @@ internal sealed partial class SandboxLedger
 
     private static async Task RequireBalanceAsync(LedgerTx tx, string memberId, long points)
     {
-        var available = await AvailableAsync(tx, memberId).ConfigureAwait(false);
+        var available = await LedgerBook.AvailableAsync(tx, memberId).ConfigureAwait(false);
         if (available < points)
         {
             throw new LedgerProblem(422, "insufficient_points", "Not enough points available.", new Dictionary<string, object?> { ["available_points"] = available });

@@ -15,15 +15,19 @@ internal sealed record LinkStatus(
 
 internal sealed record InboxItem(string IntentId, string RrrMemberId, string XcnUserId, string Code, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
-internal sealed partial class SandboxLedger
+/// <summary>Links: intents with a code in the member's RRR inbox, confirmation, revocation and the link status.</summary>
+internal sealed class LedgerLinks(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
+    /// <summary>The sandbox clock's now, against which the inbox shows a code as expired.</summary>
+    public DateTimeOffset Now => book.Now;
+
     public Task<LinkIntentCreated> CreateLinkIntentAsync(string xcnUserId, string? memberId, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             if (memberId is not null)
             {
-                await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
+                await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
             }
             else
             {
@@ -151,10 +155,6 @@ internal sealed partial class SandboxLedger
             """,
             r => new InboxItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Times.FromMs(r.GetInt64(4)), Times.FromMs(r.GetInt64(5))),
             ("$m", memberId), ("$x", xcnUserId)), cancellationToken);
-
-    /// <returns>The member the XCN user is linked to, or null.</returns>
-    private static Task<string?> LinkedMemberAsync(LedgerTx tx, string xcnUserId) =>
-        tx.SingleAsync("SELECT rrr_member_id FROM links WHERE xcn_user_id = $x AND status = 'LINKED';", r => r.GetString(0), ("$x", xcnUserId));
 
     private static async Task RefuseIfLinkedAsync(LedgerTx tx, string xcnUserId, string memberId)
     {

@@ -6,10 +6,10 @@ namespace Rrr.Portal.Hosting;
 /// Fails start-up with every problem named by its setting path, so an operator fixes them in one go.
 /// Every environment but Development refuses the sandbox and the development identity provider outright.
 /// </summary>
-internal sealed class OidcSettingsValidator(IHostEnvironment environment, IConfiguration configuration)
-    : IValidateOptions<OidcSettings>
+internal sealed class OidcOptionsValidator(IHostEnvironment environment, IConfiguration configuration)
+    : IValidateOptions<OidcOptions>
 {
-    public ValidateOptionsResult Validate(string? name, OidcSettings options)
+    public ValidateOptionsResult Validate(string? name, OidcOptions options)
     {
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Authority))
@@ -44,7 +44,7 @@ internal sealed class OidcSettingsValidator(IHostEnvironment environment, IConfi
                 failures.Add($"Oidc:Authority must use https and Oidc:RequireHttpsMetadata must be true {outside}.");
             }
 
-            if (DevelopmentOnly.IsDevValue(options.ClientSecret, SandboxHostSettings.DevClientSecret))
+            if (DevelopmentOnly.IsDevValue(options.ClientSecret, SandboxHostOptions.DevClientSecret))
             {
                 failures.Add($"Oidc:ClientSecret is the sandbox's published development secret, which is refused {outside}.");
             }
@@ -63,9 +63,9 @@ internal sealed class OidcSettingsValidator(IHostEnvironment environment, IConfi
         && Uri.Compare(uri, sandboxUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 }
 
-internal sealed class SandboxHostSettingsValidator(IHostEnvironment environment) : IValidateOptions<SandboxHostSettings>
+internal sealed class SandboxHostOptionsValidator(IHostEnvironment environment) : IValidateOptions<SandboxHostOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SandboxHostSettings options) =>
+    public ValidateOptionsResult Validate(string? name, SandboxHostOptions options) =>
         options.Enabled && !DevelopmentOnly.Allows(environment)
             ? ValidateOptionsResult.Fail(
                 $"Sandbox:Enabled must be false {DevelopmentOnly.Outside(environment)}: the RRR sandbox (passwordless demo sign-in, "

@@ -3,7 +3,12 @@ namespace Rrr.Sandbox.Ledger;
 /// <summary>A person of the demo directory (docs/rrr-wire.md) as the ledger knows them.</summary>
 internal sealed record DirectoryUser(string XcnUserId, string? RrrMemberId, string Name, string Kind);
 
-internal sealed partial class SandboxLedger
+internal sealed record MemberSummary(
+    string? XcnUserId, string? RrrMemberId, string Name, string Kind, string LinkStatus, long? AvailablePoints, long? PendingPoints,
+    long? EscrowPoints, long? WalletVersion);
+
+/// <summary>The demo directory, its starting state, and the member list of the sandbox's own pages.</summary>
+internal sealed class LedgerMembers(LedgerDatabase db, LedgerBook book)
 {
     public static IReadOnlyList<DirectoryUser> Directory { get; } =
     [
@@ -55,7 +60,7 @@ internal sealed partial class SandboxLedger
         // Mia: 300 points from a lot earned 345 days ago expire within 30 days, 950 more later, 40 pending.
         await SeedLotAsync(tx, "rrr_m_1001", "EARN", 300, TimeSpan.FromDays(345), "seed_order_1").ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_1001", "EARN", 950, TimeSpan.FromDays(30), "seed_order_2").ConfigureAwait(false);
-        await AddEntryAsync(tx, "rrr_m_1001", "EARN", 40, "seed_order_3", "PENDING", tx.Now + TimeSpan.FromHours(24), lot: true).ConfigureAwait(false);
+        await book.AddEntryAsync(tx, "rrr_m_1001", "EARN", 40, "seed_order_3", "PENDING", tx.Now + TimeSpan.FromHours(24), lot: true).ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_1002", "EARN", 500, TimeSpan.FromDays(100), "seed_order_4").ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_1003", "EARN", 80, TimeSpan.FromDays(10), "seed_order_5").ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_2001", "TOPUP", 10_000, TimeSpan.FromDays(5), "seed_budget").ConfigureAwait(false);
@@ -63,7 +68,37 @@ internal sealed partial class SandboxLedger
 
     private async Task SeedLotAsync(LedgerTx tx, string memberId, string type, long points, TimeSpan age, string reference)
     {
-        var entryId = await AddEntryAsync(tx, memberId, type, points, reference, availableAt: tx.Now - age, lot: true).ConfigureAwait(false);
+        var entryId = await book.AddEntryAsync(tx, memberId, type, points, reference, availableAt: tx.Now - age, lot: true).ConfigureAwait(false);
         await tx.ExecAsync("UPDATE ledger_entries SET created_at = available_at WHERE entry_id = $id;", ("$id", entryId)).ConfigureAwait(false);
+    }
+
+    /// <summary>The demo directory plus members created by linking, with wallet numbers and link state.</summary>
+    public async Task<List<MemberSummary>> ListMembersAsync(CancellationToken cancellationToken)
+    {
+        await book.RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
+        return await db.ReadAsync(async tx =>
+        {
+            var members = await tx.QueryAsync(
+                "SELECT rrr_member_id, owner_xcn_user_id, display_name, kind, wallet_version FROM members ORDER BY rrr_member_id;",
+                r => (Id: r.GetString(0), Owner: LedgerBook.NullableString(r, 1), Name: r.GetString(2), Kind: r.GetString(3), Version: r.GetInt64(4))).ConfigureAwait(false);
+            var links = await tx.QueryAsync(
+                "SELECT xcn_user_id, rrr_member_id FROM links WHERE status = 'LINKED';", r => (Xcn: r.GetString(0), Member: r.GetString(1))).ConfigureAwait(false);
+            var result = new List<MemberSummary>();
+            foreach (var member in members)
+            {
+                var wallet = await book.WalletAsync(tx, member.Id, member.Version).ConfigureAwait(false);
+                var link = links.FirstOrDefault(l => l.Member == member.Id);
+                result.Add(new MemberSummary(
+                    link.Xcn ?? member.Owner, member.Id, member.Name, member.Kind, link.Xcn is null ? "NOT_LINKED" : "LINKED",
+                    wallet.AvailablePoints, wallet.PendingPoints, wallet.EscrowPoints, wallet.Version));
+            }
+
+            foreach (var user in Directory.Where(u => u.RrrMemberId is null && !members.Any(m => m.Owner == u.XcnUserId)))
+            {
+                result.Add(new MemberSummary(user.XcnUserId, null, user.Name, user.Kind, "NOT_LINKED", null, null, null, null));
+            }
+
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

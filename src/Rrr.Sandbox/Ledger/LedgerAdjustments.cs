@@ -12,7 +12,8 @@ internal sealed record Adjustment(
     int RequiredXcnApprovals, bool RequiresRrrApproval, IReadOnlyList<XcnApproval> XcnApprovals, RrrApproval? RrrApproval,
     DateTimeOffset CreatedAt, long Version);
 
-internal sealed partial class SandboxLedger
+/// <summary>Adjustments: RRR's approval thresholds, the RRR admin's decision, and the posting.</summary>
+internal sealed class LedgerAdjustments(LedgerDatabase db, LedgerBook book)
 {
     public static readonly string[] ReasonCodes = ["GOODWILL", "SERVICE_RECOVERY", "CORRECTION", "FRAUD_REVERSAL", "PROMOTION_MAKEGOOD"];
 
@@ -27,8 +28,8 @@ internal sealed partial class SandboxLedger
     public Task<Adjustment> CreateAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
-            await RequireMemberAsync(tx, request.RrrMemberId).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, request.RrrMemberId).ConfigureAwait(false);
             if (request.XcnApprovals.Any(a => string.Equals(a.ApproverId, request.RequestedBy, StringComparison.Ordinal)))
             {
                 throw new LedgerProblem(422, "approval_not_allowed", "The requester cannot approve their own adjustment.");
@@ -72,7 +73,7 @@ internal sealed partial class SandboxLedger
     public Task<Adjustment> DecideAdjustmentAsync(string id, ApprovalDecision decision, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await ApplyDueAsync(tx).ConfigureAwait(false);
+            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadAdjustmentAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "PENDING_RRR_APPROVAL")
             {
@@ -127,7 +128,7 @@ internal sealed partial class SandboxLedger
 
     private static async Task RequireNoOverdraftAsync(LedgerTx tx, string memberId, long points)
     {
-        if (points < 0 && await AvailableAsync(tx, memberId).ConfigureAwait(false) + points < 0)
+        if (points < 0 && await LedgerBook.AvailableAsync(tx, memberId).ConfigureAwait(false) + points < 0)
         {
             throw new LedgerProblem(422, "insufficient_points", "The debit would take the balance below zero.");
         }
@@ -135,20 +136,15 @@ internal sealed partial class SandboxLedger
 
     private async Task PostAdjustmentAsync(LedgerTx tx, string id, string memberId, long points, string reasonCode)
     {
-        var entryId = await AddEntryAsync(tx, memberId, "ADJUSTMENT", points, id, lot: points > 0).ConfigureAwait(false);
+        var entryId = await book.AddEntryAsync(tx, memberId, "ADJUSTMENT", points, id, lot: points > 0).ConfigureAwait(false);
         if (points < 0)
         {
-            await ConsumeLotsAsync(tx, memberId, -points).ConfigureAwait(false);
+            await LedgerBook.ConsumeLotsAsync(tx, memberId, -points).ConfigureAwait(false);
         }
 
         await tx.ExecAsync("UPDATE adjustments SET entry_id = $e WHERE adjustment_id = $id;", ("$e", entryId), ("$id", id)).ConfigureAwait(false);
-        var data = WalletEvent(memberId, await tx.BumpWalletAsync(memberId).ConfigureAwait(false));
-        data["status"] = "POSTED";
-        data["points"] = points;
-        data["entry_id"] = entryId;
-        data["adjustment_id"] = id;
-        data["reason_code"] = reasonCode;
-        tx.Publish(points > 0 ? "POINTS_POSTED" : "POINTS_REVERSED", data);
+        await LedgerBook.PublishWalletChangeAsync(tx, points > 0 ? "POINTS_POSTED" : "POINTS_REVERSED", memberId, "POSTED", points, entryId,
+            ("adjustment_id", id), ("reason_code", reasonCode)).ConfigureAwait(false);
     }
 
     private static async Task<Adjustment> LoadAdjustmentAsync(LedgerTx tx, string id)
@@ -164,7 +160,7 @@ internal sealed partial class SandboxLedger
             ("$id", id)).ConfigureAwait(false) ?? throw LedgerProblem.NotFound("The adjustment");
         var approvals = await tx.QueryAsync(
             "SELECT approver_id, approver_role, decision, reason, decided_at FROM adjustment_approvals WHERE adjustment_id = $id ORDER BY id;",
-            r => (Id: r.GetString(0), Role: r.GetString(1), Decision: r.GetString(2), Reason: NullableString(r, 3), At: Times.FromMs(r.GetInt64(4))), ("$id", id))
+            r => (Id: r.GetString(0), Role: r.GetString(1), Decision: r.GetString(2), Reason: LedgerBook.NullableString(r, 3), At: Times.FromMs(r.GetInt64(4))), ("$id", id))
             .ConfigureAwait(false);
         var rrr = approvals.Where(a => a.Role == "RRR_ADMIN").Select(a => new RrrApproval(a.Id, a.Decision, a.Reason, a.At)).FirstOrDefault();
         return row with

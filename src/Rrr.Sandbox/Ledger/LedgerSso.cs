@@ -7,13 +7,14 @@ internal sealed record SsoTicket(string Url, DateTimeOffset ExpiresAt);
 
 internal sealed record SsoSession(string RrrMemberId, string? ReturnTo);
 
-internal sealed partial class SandboxLedger
+/// <summary>Single-use SSO tickets into the sandbox's member pages.</summary>
+internal sealed class LedgerSso(LedgerDatabase db, LedgerRules rules)
 {
     /// <summary>Issues a single-use ticket; only its SHA-256 is stored, so the database never holds a usable link.</summary>
     public Task<SsoTicket> CreateSsoTicketAsync(string memberId, Uri? returnTo, Uri sandboxUrl, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
-            await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
+            await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
             var ticket = Base64Url(RandomNumberGenerator.GetBytes(32));
             var expiresAt = tx.Now + rules.SsoTicketLifetime;
             await tx.ExecAsync(
@@ -37,7 +38,7 @@ internal sealed partial class SandboxLedger
                     ? null
                     : await tx.SingleAsync(
                         "SELECT rrr_member_id, return_to FROM sso_tickets WHERE ticket_hash = $h;",
-                        r => new SsoSession(r.GetString(0), NullableString(r, 1)), ("$h", hash)).ConfigureAwait(false);
+                        r => new SsoSession(r.GetString(0), LedgerBook.NullableString(r, 1)), ("$h", hash)).ConfigureAwait(false);
             }, cancellationToken);
 
     private static string Hash(string ticket) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ticket)));

@@ -2,26 +2,15 @@ using Microsoft.Data.Sqlite;
 
 namespace Rrr.Sandbox.Ledger;
 
-internal sealed record ExpiringPoints(long Points, DateTimeOffset ExpiresAt);
-
-internal sealed record WalletView(
-    string RrrMemberId, long AvailablePoints, long PendingPoints, long EscrowPoints,
-    IReadOnlyList<ExpiringPoints> ExpiringSoon, DateTimeOffset AsOf, long Version);
-
-internal sealed record TransactionItem(
-    string EntryId, string Type, long Points, string Status, DateTimeOffset CreatedAt, string? Reference, string? TraceId);
-
-internal sealed record TransactionPage(IReadOnlyList<TransactionItem> Items, string? NextCursor);
-
 /// <summary>
-/// The sandbox's RRR ledger: one class split by feature (partial files), sharing the entry, lot and
-/// due-work helpers here. Every operation is one <see cref="LedgerDatabase.WriteAsync{T}"/> transaction
-/// that first applies whatever the sandbox clock made due, so nothing depends on a timer.
+/// What every part of the sandbox's RRR ledger shares: members, entries and their lots, the wallet they add up to,
+/// and the due work. The ledger is one class per area (<see cref="LedgerLinks"/>, <see cref="LedgerWallet"/>,
+/// <see cref="LedgerPromotions"/>, …) over the one <see cref="LedgerDatabase"/>; every operation is one
+/// <see cref="LedgerDatabase.WriteAsync{T}"/> transaction that first applies whatever the sandbox clock made due,
+/// so nothing depends on a timer.
 /// </summary>
-internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules)
+internal sealed class LedgerBook(LedgerDatabase db, LedgerRules rules)
 {
-    public LedgerRules Rules => rules;
-
     public DateTimeOffset Now => db.Clock.GetUtcNow();
 
     /// <summary>Applies due work in its own transaction; reads call it first so they never show stale state.</summary>
@@ -32,60 +21,15 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
             return true;
         }, cancellationToken);
 
-    public async Task<WalletView> GetWalletAsync(string memberId, CancellationToken cancellationToken)
-    {
-        await RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
-        return await db.ReadAsync(async tx =>
-        {
-            var version = await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
-            return await WalletAsync(tx, memberId, version).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<TransactionPage> GetTransactionsAsync(string memberId, string? cursor, int limit, CancellationToken cancellationToken)
-    {
-        long before = long.MaxValue;
-        if (!string.IsNullOrEmpty(cursor) && !long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out before))
-        {
-            throw LedgerProblem.Validation("cursor", "The cursor is not valid.");
-        }
-
-        if (limit is < 1 or > 100)
-        {
-            throw LedgerProblem.Validation("limit", "The limit must be between 1 and 100.");
-        }
-
-        await RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
-        return await db.ReadAsync(async tx =>
-        {
-            await RequireMemberAsync(tx, memberId).ConfigureAwait(false);
-            var rows = await tx.QueryAsync(
-                """
-                SELECT seq, entry_id, type, points, status, created_at, reference, trace_id FROM ledger_entries
-                WHERE rrr_member_id = $m AND seq < $before ORDER BY seq DESC LIMIT $limit;
-                """,
-                r => (Seq: r.GetInt64(0), Item: new TransactionItem(
-                    r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), Times.FromMs(r.GetInt64(5)),
-                    r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7))),
-                ("$m", memberId), ("$before", before), ("$limit", limit + 1)).ConfigureAwait(false);
-            var more = rows.Count > limit;
-            var page = rows.Take(limit).ToList();
-            var next = more ? page[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-            return new TransactionPage(page.Select(r => r.Item).ToList(), next);
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    // ---- shared helpers -------------------------------------------------------------------------------
-
     /// <returns>The member's wallet version; 404 not_found when there is no such member.</returns>
-    private static async Task<long> RequireMemberAsync(LedgerTx tx, string? memberId)
+    internal static async Task<long> RequireMemberAsync(LedgerTx tx, string? memberId)
     {
         var rows = await tx.QueryAsync("SELECT wallet_version FROM members WHERE rrr_member_id = $m;", r => r.GetInt64(0), ("$m", memberId ?? ""))
             .ConfigureAwait(false);
         return rows.Count == 0 ? throw LedgerProblem.NotFound("The RRR member") : rows[0];
     }
 
-    private async Task<WalletView> WalletAsync(LedgerTx tx, string memberId, long version)
+    internal async Task<WalletView> WalletAsync(LedgerTx tx, string memberId, long version)
     {
         var available = await AvailableAsync(tx, memberId).ConfigureAwait(false);
         var pending = await tx.LongAsync(
@@ -103,11 +47,15 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
         return new WalletView(memberId, available, pending, escrow, expiring, tx.Now, version);
     }
 
-    private static Task<long> AvailableAsync(LedgerTx tx, string memberId) =>
+    /// <returns>The member the XCN user is linked to, or null.</returns>
+    internal static Task<string?> LinkedMemberAsync(LedgerTx tx, string xcnUserId) =>
+        tx.SingleAsync("SELECT rrr_member_id FROM links WHERE xcn_user_id = $x AND status = 'LINKED';", r => r.GetString(0), ("$x", xcnUserId));
+
+    internal static Task<long> AvailableAsync(LedgerTx tx, string memberId) =>
         tx.LongAsync("SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE rrr_member_id = $m AND status = 'POSTED';", ("$m", memberId));
 
     /// <summary>Writes one entry. Credits with <paramref name="lot"/> become lots that expire.</summary>
-    private async Task<string> AddEntryAsync(
+    internal async Task<string> AddEntryAsync(
         LedgerTx tx, string memberId, string type, long points, string? reference,
         string status = "POSTED", DateTimeOffset? availableAt = null, bool lot = false)
     {
@@ -126,7 +74,7 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
     }
 
     /// <summary>Takes a final debit out of the lots, soonest-expiring first (own lot first when given).</summary>
-    private static async Task ConsumeLotsAsync(LedgerTx tx, string memberId, long points, string? preferEntryId = null)
+    internal static async Task ConsumeLotsAsync(LedgerTx tx, string memberId, long points, string? preferEntryId = null)
     {
         var lots = await tx.QueryAsync(
             """
@@ -149,7 +97,7 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
         }
     }
 
-    private static Dictionary<string, object?> WalletEvent(string memberId, long version) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, object?> WalletEvent(string memberId, long version) => new(StringComparer.Ordinal)
     {
         ["resource_type"] = "wallet",
         ["resource_id"] = memberId,
@@ -157,10 +105,29 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
         ["rrr_member_id"] = memberId,
     };
 
+    /// <summary>
+    /// Raises the member's wallet version and queues the event that says so: the wallet's envelope, then status,
+    /// points and entry, then <paramref name="more"/> in the order given (the order of the event's JSON).
+    /// </summary>
+    internal static async Task PublishWalletChangeAsync(
+        LedgerTx tx, string eventType, string memberId, string status, long points, string entryId, params (string Name, object? Value)[] more)
+    {
+        var data = WalletEvent(memberId, await tx.BumpWalletAsync(memberId).ConfigureAwait(false));
+        data["status"] = status;
+        data["points"] = points;
+        data["entry_id"] = entryId;
+        foreach (var (name, value) in more)
+        {
+            data[name] = value;
+        }
+
+        tx.Publish(eventType, data);
+    }
+
     // ---- due work ---------------------------------------------------------------------------------------
 
     /// <summary>Everything the sandbox clock made due: pending releases, quote and intent expiry, promotion end, lot expiry.</summary>
-    private async Task ApplyDueAsync(LedgerTx tx)
+    internal async Task ApplyDueAsync(LedgerTx tx)
     {
         var now = tx.NowMs;
         var pending = await tx.QueryAsync(
@@ -177,13 +144,8 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
                 await tx.ExecAsync("UPDATE earn_events SET status = 'POSTED' WHERE earn_event_id = $e;", ("$e", earn[0])).ConfigureAwait(false);
             }
 
-            var data = WalletEvent(entry.Member, await tx.BumpWalletAsync(entry.Member).ConfigureAwait(false));
-            data["status"] = "POSTED";
-            data["points"] = entry.Points;
-            data["entry_id"] = entry.Id;
-            data["earn_event_id"] = earn?[0];
-            data["order_number"] = earn?[1];
-            tx.Publish(entry.Type == "EARN_REVERSAL" ? "POINTS_REVERSED" : "POINTS_POSTED", data);
+            await PublishWalletChangeAsync(tx, entry.Type == "EARN_REVERSAL" ? "POINTS_REVERSED" : "POINTS_POSTED", entry.Member, "POSTED", entry.Points, entry.Id,
+                ("earn_event_id", earn?[0]), ("order_number", earn?[1])).ConfigureAwait(false);
         }
 
         var quotes = await tx.QueryAsync(
@@ -193,17 +155,13 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
         {
             await tx.ExecAsync("UPDATE redemption_quotes SET status = 'EXPIRED' WHERE quote_id = $q;", ("$q", quote.Id)).ConfigureAwait(false);
             var entryId = await AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quote.Id).ConfigureAwait(false);
-            var data = WalletEvent(quote.Member, await tx.BumpWalletAsync(quote.Member).ConfigureAwait(false));
-            data["status"] = "EXPIRED";
-            data["points"] = quote.Points;
-            data["entry_id"] = entryId;
-            data["quote_id"] = quote.Id;
-            tx.Publish("REDEMPTION_REVERSED", data);
+            await PublishWalletChangeAsync(tx, "REDEMPTION_REVERSED", quote.Member, "EXPIRED", quote.Points, entryId,
+                ("quote_id", quote.Id)).ConfigureAwait(false);
         }
 
         await tx.ExecAsync("UPDATE topup_quotes SET status = 'EXPIRED' WHERE status = 'OPEN' AND expires_at <= $now;", ("$now", now)).ConfigureAwait(false);
         await tx.ExecAsync("UPDATE award_intents SET status = 'EXPIRED' WHERE status = 'OPEN' AND expires_at <= $now;", ("$now", now)).ConfigureAwait(false);
-        await EndPromotionsAsync(tx).ConfigureAwait(false);
+        await LedgerPromotions.EndPromotionsAsync(tx).ConfigureAwait(false);
         await ExpireLotsAsync(tx).ConfigureAwait(false);
     }
 
@@ -223,11 +181,7 @@ internal sealed partial class SandboxLedger(LedgerDatabase db, LedgerRules rules
             }
 
             var entryId = await AddEntryAsync(tx, lot.Member, "EXPIRY", -points, lot.Id).ConfigureAwait(false);
-            var data = WalletEvent(lot.Member, await tx.BumpWalletAsync(lot.Member).ConfigureAwait(false));
-            data["status"] = "EXPIRED";
-            data["points"] = -points;
-            data["entry_id"] = entryId;
-            tx.Publish("POINTS_REVERSED", data);
+            await PublishWalletChangeAsync(tx, "POINTS_REVERSED", lot.Member, "EXPIRED", -points, entryId).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,130 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Rrr.Core.Features;
+using Rrr.Core.Features.Adjustments;
+using Rrr.Core.Features.Approvals;
+using Rrr.Core.Features.Awards;
+using Rrr.Core.Features.Checkout;
+using Rrr.Core.Features.Earn;
+using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Members;
+using Rrr.Core.Features.Promotions;
+using Rrr.Core.Features.Sso;
+using Rrr.Core.Features.Wallet;
+using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Http;
+
+namespace Rrr.Core;
+
+/// <summary>
+/// All of Core's registration, one commented section per feature. What Core cannot provide comes from the host:
+/// the store (<c>AddPortalStore</c>: every persistence port and the <see cref="IRrrCallLog"/>), the circuit's
+/// <see cref="IMemberIdentity"/> and <see cref="IAdminIdentity"/>, an <see cref="IXcnPaymentGateway"/> (none
+/// until XCN registers its own; a simulated one in Development), and any development defaults.
+/// Options: one class per section, <c>XxxOptions</c> with its <c>Section</c> name, validated at start-up where a
+/// wrong value would only show later. Registrations use TryAdd, so a host or test can put its own first.
+/// </summary>
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddRrrCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // --- RRR client: section "Rrr", one Refit client per resource group over one handler chain (Rrr/) ---
+        services.AddRrrClient(configuration);
+
+        // --- Events: the one app-wide bus (IPortalEvents) and each circuit's view of it (CircuitEvents) ---
+        PortalEvents.AddTo(services);
+
+        // --- Webhooks: the inbox processor (hosted) and its wake-up signal ---
+        services.AddOptions<WebhookProcessorOptions>().BindConfiguration(WebhookProcessorOptions.Section);
+        services.TryAddSingleton<WebhookProcessorSignal>();
+        // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
+        services.TryAddSingleton<WebhookProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+
+        // --- Members, Links, Wallet, SSO: scoped, one per circuit like the identity they start from ---
+        services.AddRrrMembers();
+
+        // --- Earn: the outbox intake, the admin service and the hosted dispatcher ---
+        services.AddOptions<EarnOptions>().BindConfiguration(EarnOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarnOptions>, EarnOptionsValidator>());
+        services.TryAddSingleton<EarnSignal>();
+        services.TryAddSingleton<EarnIntake>();
+        services.TryAddSingleton<EarnAdmin>();
+        // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
+        services.TryAddSingleton<EarnDispatcher>();
+        services.AddHostedService<EarnDispatcherHost>();
+
+        // --- Awards: model awards, their rules (section "Awards") and the room directory (section "XcnRooms";
+        // production registers XCN's own first). The shared viewer link hints drop a viewer's hint on LINK_UPDATED. ---
+        services.AddOptions<AwardOptions>().Bind(configuration.GetSection(AwardOptions.Section))
+            .Validate(o => o.MaxPoints >= 1, "Awards:MaxPoints must be at least 1.")
+            .Validate(o => o.Presets.TrueForAll(p => p >= 1 && p <= o.MaxPoints), "Awards:Presets must lie between 1 and Awards:MaxPoints.")
+            .ValidateOnStart();
+        services.AddOptions<XcnRoomOptions>().Bind(configuration.GetSection(XcnRoomOptions.Section));
+        services.TryAddSingleton<IXcnRoomDirectory, ConfiguredXcnRoomDirectory>();
+        services.TryAddSingleton<IValidator<AwardRequest>, AwardRequestValidator>();
+        services.TryAddSingleton<ViewerLinkHintCache>();
+        services.TryAddScoped<ViewerLinkHintReader>();
+        services.TryAddScoped<AwardService>();
+
+        // --- Approvals: the maker-checker engine behind promotions and adjustments, and the chain key (section
+        // "Approvals", validated at start-up; outside Development it must be set, and never to the published key) ---
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section);
+        services.AddOptions<ApprovalChainOptions>().BindConfiguration(ApprovalOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalChainOptions>, ApprovalChainOptionsValidator>());
+        services.TryAddSingleton<ApprovalChainKeys>();
+        services.TryAddSingleton<ApprovalEngine>();
+
+        // --- Adjustments: the admin service, the RRR posting and the listener for ADJUSTMENT_STATUS_CHANGED ---
+        services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
+        services.TryAddSingleton<AdjustmentPosting>();
+        services.AddHostedService<AdjustmentStatusListener>();
+        services.TryAddScoped<AdjustmentService>();
+
+        // --- Promotions: the admin service, the sync and the listener for PROMOTION_STATUS_CHANGED ---
+        services.TryAddSingleton<PromotionFormValidator>();
+        services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
+        services.TryAddSingleton<PromotionSync>();
+        services.AddHostedService<PromotionStatusListener>();
+        services.TryAddScoped<PromotionService>();
+
+        // --- Checkout: options (section "Checkout"), the per-order locks and the checkout service ---
+        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckoutOptions>, CheckoutOptionsValidator>());
+        services.TryAddSingleton<CheckoutLocks>();
+        services.TryAddScoped<CheckoutService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The member-facing services: links, wallet, SSO and the member's action limits. Needs an
+    /// <see cref="IMemberIdentity"/>, the RRR client and the link and wallet snapshot stores.
+    /// </summary>
+    public static IServiceCollection AddRrrMembers(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Members: who is signed in, and how often they may act.
+        services.AddOptions<MemberActionLimits>();
+        services.TryAddSingleton<MemberActionLimiter>();
+        services.TryAddScoped<CurrentMemberService>();
+
+        // Links: status and the link wizard.
+        services.TryAddScoped<LinkStatusService>();
+        services.TryAddScoped<LinkWizardService>();
+
+        // Wallet and SSO.
+        services.TryAddScoped<WalletService>();
+        services.TryAddScoped<SsoLaunchService>();
+        return services;
+    }
+}
