@@ -1,5 +1,4 @@
 using Rrr.Core.Persistence;
-using static Rrr.Persistence.Sqlite.SqliteCommands;
 
 namespace Rrr.Persistence.Sqlite;
 
@@ -10,7 +9,7 @@ public sealed class SqliteKeyRing(SqliteDatabase database) : IKeyRingStore
         await database.QueryAsync(
             "SELECT friendly_name, xml, created_at FROM data_protection_keys ORDER BY created_at, friendly_name;",
             _ => { },
-            reader => new StoredKey(reader.GetString(0), reader.GetString(1), FromUnixMs(reader.GetInt64(2))),
+            reader => new StoredKey(reader.GetString(0), reader.GetString(1), reader.GetTime(2)),
             cancellationToken);
 
     public async Task SaveAsync(StoredKey key, CancellationToken cancellationToken)
