@@ -33,14 +33,9 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
     public async Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        try
-        {
-            await Audit.InsertOneAsync(AuditDocument.From(auditEvent), cancellationToken: cancellationToken);
-        }
-        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-        {
-            // Same event id already stored: a retried append, which must not become a second entry.
-        }
+
+        // Same event id already stored: a retried append, which must not become a second entry.
+        await InsertOnce.TryAsync(Audit, AuditDocument.From(auditEvent), cancellationToken);
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)

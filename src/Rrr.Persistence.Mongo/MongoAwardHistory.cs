@@ -32,17 +32,11 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
     public async Task<AwardRecord> StartAsync(AwardRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        try
-        {
-            await Awards.InsertOneAsync(AwardDocument.From(record), cancellationToken: cancellationToken);
-            return (await GetAsync(record.ModelXcnUserId, record.ClientAwardId, cancellationToken))!;
-        }
-        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-        {
-            // The same dialog submitted again: its first row is the answer.
-            return await GetAsync(record.ModelXcnUserId, record.ClientAwardId, cancellationToken)
-                ?? throw new InvalidOperationException("The award row collided but cannot be read.");
-        }
+
+        // The same dialog submitted again collides on _id: its first row is the answer.
+        await InsertOnce.TryAsync(Awards, AwardDocument.From(record), cancellationToken);
+        return await GetAsync(record.ModelXcnUserId, record.ClientAwardId, cancellationToken)
+            ?? throw new InvalidOperationException("The award row was written but cannot be read.");
     }
 
     public async Task<bool> UpdateAsync(AwardUpdate update, CancellationToken cancellationToken)

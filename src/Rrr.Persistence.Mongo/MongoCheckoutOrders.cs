@@ -27,18 +27,10 @@ public sealed class MongoCheckoutOrders(MongoDatabaseContext context) : ICheckou
             ["ix_owner_created"],
             cancellationToken);
 
-    public async Task<bool> TryCreateCheckoutOrderAsync(CheckoutOrder order, CancellationToken cancellationToken)
+    public Task<bool> TryCreateCheckoutOrderAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        try
-        {
-            await Orders.InsertOneAsync(CheckoutOrderDocument.From(order), cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-        {
-            return false;
-        }
+        return InsertOnce.TryAsync(Orders, CheckoutOrderDocument.From(order), cancellationToken);
     }
 
     public async Task<CheckoutOrder?> GetCheckoutOrderAsync(string orderNumber, CancellationToken cancellationToken)

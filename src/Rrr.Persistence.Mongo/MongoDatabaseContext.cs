@@ -93,25 +93,14 @@ public sealed class MongoDatabaseContext : IStoreLifecycle, IMongoTransactions
     }
 
     /// <summary>
-    /// Creates <paramref name="indexes"/> and drops <paramref name="replaced"/> (earlier definitions whose
-    /// keys changed: an index name cannot be redefined in place). A TTL whose duration changed is modified.
+    /// Creates <paramref name="indexes"/>, then drops <paramref name="replaced"/> (earlier definitions whose keys
+    /// changed: an index name cannot be redefined in place), so a query never runs without one. A TTL whose
+    /// duration changed is modified in place.
     /// </summary>
     internal async Task CreateIndexesAsync<TDocument>(
         string collectionName, IReadOnlyList<CreateIndexModel<TDocument>> indexes, IReadOnlyList<string> replaced, CancellationToken cancellationToken)
     {
         var collection = Collection<TDocument>(collectionName);
-        foreach (var name in replaced)
-        {
-            try
-            {
-                await collection.Indexes.DropOneAsync(name, cancellationToken);
-            }
-            catch (MongoCommandException ex) when (ex.Code == IndexNotFound || ex.CodeName == "NamespaceNotFound")
-            {
-                // Already gone, or a new database.
-            }
-        }
-
         foreach (var index in indexes)
         {
             try
@@ -128,6 +117,18 @@ public sealed class MongoDatabaseContext : IStoreLifecycle, IMongoTransactions
                         ["index"] = new BsonDocument { ["name"] = index.Options.Name, ["expireAfterSeconds"] = (long)expireAfter.TotalSeconds },
                     },
                     cancellationToken: cancellationToken);
+            }
+        }
+
+        foreach (var name in replaced)
+        {
+            try
+            {
+                await collection.Indexes.DropOneAsync(name, cancellationToken);
+            }
+            catch (MongoCommandException ex) when (ex.Code == IndexNotFound || ex.CodeName == "NamespaceNotFound")
+            {
+                // Already gone, or a new database.
             }
         }
     }

@@ -35,14 +35,9 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
     public async Task RecordAsync(RrrCallRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        try
-        {
-            await Calls.InsertOneAsync(RrrCallDocument.From(record), cancellationToken: cancellationToken);
-        }
-        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-        {
-            // Same record id already stored: a retried write, not a second attempt.
-        }
+
+        // Same record id already stored: a retried write, not a second attempt.
+        await InsertOnce.TryAsync(Calls, RrrCallDocument.From(record), cancellationToken);
     }
 
     public async Task<RrrCallPage> QueryAsync(RrrCallQuery query, CancellationToken cancellationToken)
