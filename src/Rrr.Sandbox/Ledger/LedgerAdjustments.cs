@@ -112,19 +112,10 @@ internal sealed class LedgerAdjustments(LedgerDatabase db, LedgerBook book)
         db.ReadAsync(tx => LoadAdjustmentAsync(tx, id), cancellationToken);
 
     public Task<List<Adjustment>> ListAdjustmentsAsync(string? status, CancellationToken cancellationToken) =>
-        db.ReadAsync(async tx =>
-        {
-            var ids = await tx.QueryAsync(
-                "SELECT adjustment_id FROM adjustments WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT 200;", r => r.GetString(0), ("$s", status))
-                .ConfigureAwait(false);
-            var items = new List<Adjustment>();
-            foreach (var id in ids)
-            {
-                items.Add(await LoadAdjustmentAsync(tx, id).ConfigureAwait(false));
-            }
-
-            return items;
-        }, cancellationToken);
+        db.ReadAsync(
+            tx => LedgerBook.LoadEachAsync(
+                tx, "SELECT adjustment_id FROM adjustments WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT 200;", status, LoadAdjustmentAsync),
+            cancellationToken);
 
     private static async Task RequireNoOverdraftAsync(LedgerTx tx, string memberId, long points)
     {

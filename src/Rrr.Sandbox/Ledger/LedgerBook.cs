@@ -185,5 +185,18 @@ internal sealed class LedgerBook(LedgerDatabase db, LedgerRules rules)
         }
     }
 
+    /// <summary>The ids <paramref name="idsSql"/> selects (its <c>$s</c> is the status filter, null for all), each loaded in that order.</summary>
+    internal static async Task<List<T>> LoadEachAsync<T>(LedgerTx tx, string idsSql, string? status, Func<LedgerTx, string, Task<T>> load)
+    {
+        var ids = await tx.QueryAsync(idsSql, r => r.GetString(0), ("$s", status)).ConfigureAwait(false);
+        var items = new List<T>(ids.Count);
+        foreach (var id in ids)
+        {
+            items.Add(await load(tx, id).ConfigureAwait(false));
+        }
+
+        return items;
+    }
+
     internal static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -151,19 +151,10 @@ internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
     public async Task<List<Promotion>> ListPromotionsAsync(string? status, CancellationToken cancellationToken)
     {
         await book.RunDueWorkAsync(cancellationToken).ConfigureAwait(false);
-        return await db.ReadAsync(async tx =>
-        {
-            var ids = await tx.QueryAsync(
-                "SELECT promotion_id FROM promotions WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT 200;", r => r.GetString(0), ("$s", status))
-                .ConfigureAwait(false);
-            var items = new List<Promotion>();
-            foreach (var id in ids)
-            {
-                items.Add(await LoadPromotionAsync(tx, id).ConfigureAwait(false));
-            }
-
-            return items;
-        }, cancellationToken).ConfigureAwait(false);
+        return await db.ReadAsync(
+            tx => LedgerBook.LoadEachAsync(
+                tx, "SELECT promotion_id FROM promotions WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT 200;", status, LoadPromotionAsync),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static int Distinct(IEnumerable<PromotionApproval> approvals, string role) =>
