@@ -122,6 +122,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<LinkStatusService>();
         services.TryAddScoped<LinkWizardService>();
 
+        // Live updates: the circuit's one view of the bus, shared by the points panel and the app bar.
+        PortalEvents.AddTo(services);
+
         // Wallet and SSO.
         services.TryAddScoped<WalletService>();
         services.TryAddScoped<SsoLaunchService>();
