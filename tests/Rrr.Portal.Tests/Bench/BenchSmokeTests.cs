@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Rrr.Portal.Tests.Support;
+
 namespace Rrr.Portal.Tests.Bench;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
 
     private async Task RunSmokeAsync(string bench)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
         var dll = Path.Combine(root, "bench", bench, "bin", configuration, "net10.0", bench + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first (dotnet build Rrr.Portal.sln -c {configuration}).");
@@ -91,16 +93,4 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Rrr.Portal.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Rrr.Portal.sln not found above " + AppContext.BaseDirectory);
-    }
 }

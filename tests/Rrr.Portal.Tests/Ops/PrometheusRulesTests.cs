@@ -20,7 +20,7 @@ public sealed partial class PrometheusRulesTests
 {
     private const string ScrapeKey = "prometheus-rules-tests-scrape-key-0123456789";
 
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "ops", "prometheus");
+    private static readonly string Folder = Path.Combine(RepositoryFiles.Root, "ops", "prometheus");
 
     [Fact]
     public async Task Promtool_check_rules_accepts_the_rule_file() =>
@@ -96,16 +96,4 @@ public sealed partial class PrometheusRulesTests
     [GeneratedRegex("[a-z_][a-z0-9_]*(?=[{\\s\\[)]|$)", RegexOptions.CultureInvariant)]
     private static partial Regex MetricName();
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Rrr.Portal.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Rrr.Portal.sln not found above " + AppContext.BaseDirectory);
-    }
 }
