@@ -1,8 +1,3 @@
-using FluentValidation;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;

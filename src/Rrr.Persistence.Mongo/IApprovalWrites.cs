@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,4 +1,3 @@
-using MongoDB.Bson.Serialization.Attributes;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,5 +1,3 @@
-using MongoDB.Driver;
-
 namespace Rrr.Persistence.Mongo;
 
 internal static class InsertOnce

@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using Rrr.Core.Features.Awards;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Rrr.Core.Persistence;
 
 namespace Rrr.Persistence.Mongo;

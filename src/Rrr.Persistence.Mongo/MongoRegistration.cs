@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using MongoDB.Driver;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Awards;

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,5 +1,3 @@
-using MongoDB.Bson.Serialization.Attributes;
-using MongoDB.Driver;
 using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Wallet;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MongoDB.Bson.Serialization.Attributes;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 

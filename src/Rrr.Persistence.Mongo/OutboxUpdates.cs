@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Rrr.Core.Features.Earn;
 
 namespace Rrr.Persistence.Mongo;

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Persistence.Sqlite;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Approvals;
 
 namespace Rrr.Persistence.Sqlite;

@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Audit;
 using static Rrr.Persistence.Sqlite.SqliteCommands;
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Features.Awards;
 
 namespace Rrr.Persistence.Sqlite;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>The command and row helpers every port class shares.</summary>

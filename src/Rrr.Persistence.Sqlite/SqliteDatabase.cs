@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Persistence;
 
 namespace Rrr.Persistence.Sqlite;

@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Data.Sqlite;
 using Rrr.Core.Rrr.Http;
 using static Rrr.Persistence.Sqlite.SqliteCommands;
 

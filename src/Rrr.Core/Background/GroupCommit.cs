@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Rrr.Core.Background;
 
 /// <summary>

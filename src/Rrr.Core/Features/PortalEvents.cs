@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-
 namespace Rrr.Core.Features;
 
 /// <summary>The untyped name of a topic: what a subscription is filed under and what a message lists.</summary>

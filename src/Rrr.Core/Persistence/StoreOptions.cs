@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Persistence;
 
 public enum StoreProvider

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Refit;
 using Rrr.Core.Rrr.Adjustments;
 using Rrr.Core.Rrr.Awards;
 using Rrr.Core.Rrr.Earn;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Rrr.Portal.Components;
 
 /// <summary>

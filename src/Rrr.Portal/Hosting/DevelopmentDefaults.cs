@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Rrr.Http;

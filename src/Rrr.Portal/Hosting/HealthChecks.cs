@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Persistence;
 using Rrr.Core.Rrr.Http;

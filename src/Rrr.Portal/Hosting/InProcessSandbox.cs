@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
 using Rrr.Sandbox;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Earn;

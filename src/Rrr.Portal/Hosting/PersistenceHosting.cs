@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Persistence;
 using Rrr.Persistence.Mongo;
 using Rrr.Persistence.Sqlite;

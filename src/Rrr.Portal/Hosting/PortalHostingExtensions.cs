@@ -1,8 +1,4 @@
 using FluentValidation;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Microsoft.FeatureManagement;
 using MudBlazor.Services;
 using Rrr.Core;
 using Rrr.Core.Features.Adjustments;

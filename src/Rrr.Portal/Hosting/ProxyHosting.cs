@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using IPNetwork = System.Net.IPNetwork;
-using Microsoft.Extensions.Options;
 
 namespace Rrr.Portal.Hosting;
 

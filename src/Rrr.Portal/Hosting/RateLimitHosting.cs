@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Members;
 
 namespace Rrr.Portal.Hosting;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Rrr.Core.Rrr.Http;
 using Rrr.Sandbox;
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 
 namespace Rrr.Portal.Hosting;
 

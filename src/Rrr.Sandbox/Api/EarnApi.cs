@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rrr.Sandbox.Ledger;
 
 namespace Rrr.Sandbox.Api;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Rrr.Sandbox.Ledger;
 
 namespace Rrr.Sandbox.Api;

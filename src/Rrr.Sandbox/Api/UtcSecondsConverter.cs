@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Rrr.Sandbox.Api;
 
 /// <summary>Timestamps on the wire as docs/rrr-wire.md shows them: UTC, whole seconds, <c>Z</c>.</summary>

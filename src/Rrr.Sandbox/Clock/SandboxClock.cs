@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rrr.Sandbox.Storage;
 
 namespace Rrr.Sandbox.Clock;

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Rrr.Sandbox.Faults;
 
 /// <summary>JSON conventions of the wire (snake_case, enums as UPPER_SNAKE) for the sandbox extras.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Rrr.Sandbox.Api;
 using Rrr.Sandbox.Ledger;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Rrr.Sandbox.Identity;
 
 /// <summary>OpenIddict's applications, authorizations and tokens for the development provider.</summary>

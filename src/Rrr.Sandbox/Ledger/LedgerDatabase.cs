@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Rrr.Sandbox.Clock;
 using Rrr.Sandbox.Storage;
 using Rrr.Sandbox.Webhooks;

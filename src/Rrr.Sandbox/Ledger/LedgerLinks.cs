@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Rrr.Sandbox.Ledger;
 
 internal sealed record LinkIntentCreated(string IntentId, string XcnUserId, DateTimeOffset ExpiresAt, string Delivery, int AttemptsRemaining);

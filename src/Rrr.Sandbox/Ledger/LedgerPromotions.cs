@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Rrr.Sandbox.Ledger;
 
 internal sealed record PromotionApproval(string ApproverId, string ApproverRole, string Decision, string? Reason, DateTimeOffset DecidedAt, long PromotionVersion);

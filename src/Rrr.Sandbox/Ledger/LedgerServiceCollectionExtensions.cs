@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Rrr.Sandbox.Api;
 using Rrr.Sandbox.Idempotency;

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Rrr.Sandbox.Ledger;
 
 internal sealed record SsoTicket(string Url, DateTimeOffset ExpiresAt);

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Rrr.Sandbox.Clock;
 
 namespace Rrr.Sandbox.Webhooks;

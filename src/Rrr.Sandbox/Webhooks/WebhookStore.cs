@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Rrr.Sandbox.Storage;
 
 namespace Rrr.Sandbox.Webhooks;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rrr.Sandbox.Faults;
 using Rrr.Sandbox.Ledger;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Rrr.Sandbox.Faults;
 
 namespace Rrr.Sandbox.Xcn;

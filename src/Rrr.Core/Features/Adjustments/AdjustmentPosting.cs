@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Adjustments;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using FluentValidation;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Rrr.Adjustments;
 

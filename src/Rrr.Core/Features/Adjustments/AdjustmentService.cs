@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using FluentValidation;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;

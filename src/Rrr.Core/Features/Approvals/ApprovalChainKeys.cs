@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Features.Approvals;
 
 /// <summary>How one record stands against the keys.</summary>

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Features.Approvals;
 
 /// <summary>

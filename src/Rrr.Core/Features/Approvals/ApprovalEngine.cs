@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Features.Approvals;
 
 /// <summary>

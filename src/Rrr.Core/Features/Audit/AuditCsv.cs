@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Rrr.Core.Features.Audit;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using FluentValidation;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Features.Awards;
 
 /// <summary>

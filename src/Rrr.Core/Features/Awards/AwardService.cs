@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
-using FluentValidation;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Rrr.Awards;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Awards;

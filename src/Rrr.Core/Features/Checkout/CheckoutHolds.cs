@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Topups;
 

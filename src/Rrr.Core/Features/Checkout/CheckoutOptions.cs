@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>The token-pack catalog and checkout rules. Bound from "Checkout", validated at start-up.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Rrr.Core.Rrr;
 
 namespace Rrr.Core.Features.Checkout;

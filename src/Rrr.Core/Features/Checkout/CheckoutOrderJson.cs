@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>How both store adapters keep an order: one JSON document (ids, amounts and states only, no PII).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Rrr.Core.Rrr;
 
 namespace Rrr.Core.Features.Checkout;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rrr.Core.Rrr;
 
 namespace Rrr.Core.Features.Checkout;

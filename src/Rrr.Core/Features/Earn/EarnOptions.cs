@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Rrr.Earn;
 
 namespace Rrr.Core.Features.Earn;

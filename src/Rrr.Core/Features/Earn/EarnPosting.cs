@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
 

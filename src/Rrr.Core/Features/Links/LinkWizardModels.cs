@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Rrr.Core.Features.Links;
 
 public enum LinkWizardStep

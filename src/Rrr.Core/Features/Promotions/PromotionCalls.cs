@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Promotions;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using FluentValidation;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;

@@ -1,4 +1,3 @@
-using FluentValidation;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Audit;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Webhooks;
 
 namespace Rrr.Core.Features.Promotions;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Promotions;

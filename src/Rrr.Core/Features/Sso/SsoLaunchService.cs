@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Sso;

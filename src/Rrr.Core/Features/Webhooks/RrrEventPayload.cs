@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Collections.Frozen;
-using System.Text;
-using System.Text.Json;
-
 namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>

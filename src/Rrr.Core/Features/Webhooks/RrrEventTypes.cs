@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>The event types of the RRR contract (docs/rrr-wire.md, Webhooks).</summary>

@@ -1,7 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>

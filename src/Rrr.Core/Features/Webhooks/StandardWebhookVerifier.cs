@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Rrr.Core.Features.Webhooks;
 
 public enum WebhookRejection

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Rrr.Core.Background;
 
 namespace Rrr.Core.Features.Webhooks;

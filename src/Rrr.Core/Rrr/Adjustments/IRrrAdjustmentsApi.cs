@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Adjustments;
 
 /// <summary>Customer-service credits and debits; RRR re-checks the approval thresholds itself.</summary>

@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Awards;
 
 /// <summary>Model → viewer awards: an intent (checks) then an atomic commit (debit + credit).</summary>

@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Earn;
 
 public interface IRrrEarnApi

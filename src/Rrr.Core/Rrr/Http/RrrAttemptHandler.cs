@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Rrr.Http;
 
 /// <summary>

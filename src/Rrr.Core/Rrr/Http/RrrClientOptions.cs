@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Rrr.Core.Rrr.Http;
 
 /// <summary>How the portal reaches RRR (section "Rrr"). Validated at start-up by <see cref="RrrClientOptionsValidator"/>.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Rrr.Core.Rrr.Http;
 
 /// <summary>The one set of JSON rules for the RRR wire (docs/rrr-wire.md, "Conventions").</summary>

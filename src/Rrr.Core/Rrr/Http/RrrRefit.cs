@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
-using Refit;
 
 namespace Rrr.Core.Rrr.Http;
 

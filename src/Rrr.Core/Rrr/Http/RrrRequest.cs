@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Refit;
-
 namespace Rrr.Core.Rrr.Http;
 
 /// <summary>What the handlers need to know about one RRR request, read from or kept in its options.</summary>

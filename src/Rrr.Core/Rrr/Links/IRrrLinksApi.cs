@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Links;
 
 /// <summary>One XCN user ↔ one RRR member. Keys: <see cref="Http.IdempotencyKeys"/>.</summary>

@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Promotions;
 
 /// <summary>Multi-sig promotions: 2 distinct XCN admins + 1 RRR admin turn a submitted promotion ACTIVE.</summary>

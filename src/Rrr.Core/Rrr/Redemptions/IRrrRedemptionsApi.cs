@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Redemptions;
 
 /// <summary>Two-phase redeem at checkout: a quote holds points in escrow until commit, reverse or expiry.</summary>

@@ -1,5 +1,3 @@
-using Refit;
-
 namespace Rrr.Core.Rrr.Sso;
 
 public interface IRrrSsoApi

@@ -1,5 +1,3 @@
-using MudBlazor;
-
 namespace Rrr.Portal.Components.Layout;
 
 /// <summary>RedRoomRewards colours for both light and dark mode.</summary>

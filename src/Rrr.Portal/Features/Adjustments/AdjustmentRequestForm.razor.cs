@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Rrr.Adjustments;
 using IFormValidator = FluentValidation.IValidator<Rrr.Core.Features.Adjustments.AdjustmentForm>;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components.Authorization;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Portal.Auth;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using MudBlazor;
 using Rrr.Core.Features.Adjustments;
 
 namespace Rrr.Portal.Features.Adjustments;

@@ -1,4 +1,3 @@
-using System.Text;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Persistence;
 using Rrr.Portal.Auth;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using Rrr.Core.Features.Audit;
 

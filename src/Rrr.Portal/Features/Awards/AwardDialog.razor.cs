@@ -1,6 +1,4 @@
 using FluentValidation;
-using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using Severity = MudBlazor.Severity;
 using Rrr.Core.Features.Awards;
 

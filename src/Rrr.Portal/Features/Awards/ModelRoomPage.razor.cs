@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Options;
-using MudBlazor;
 using Rrr.Core.Features.Awards;
 
 namespace Rrr.Portal.Features.Awards;

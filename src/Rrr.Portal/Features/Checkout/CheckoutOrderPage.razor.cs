@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Components;
-using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Wallet;

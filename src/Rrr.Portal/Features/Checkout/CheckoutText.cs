@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Rrr;
 

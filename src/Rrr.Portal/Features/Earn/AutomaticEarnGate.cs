@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 
 namespace Rrr.Portal.Features.Earn;

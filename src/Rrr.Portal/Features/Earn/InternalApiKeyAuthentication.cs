@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Earn;

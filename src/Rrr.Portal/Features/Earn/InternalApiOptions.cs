@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Rrr.Portal.Hosting;
 using Rrr.Sandbox;
 

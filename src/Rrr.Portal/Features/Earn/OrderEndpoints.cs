@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using Rrr.Core.Features.Earn;
 using Rrr.Portal.Hosting;

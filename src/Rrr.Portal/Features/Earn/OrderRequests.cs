@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using FluentValidation;
-using Microsoft.Extensions.Options;
+using System.Text.Json.Serialization;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;

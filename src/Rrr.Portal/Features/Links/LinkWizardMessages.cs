@@ -1,5 +1,3 @@
-using System.Globalization;
-using MudBlazor;
 using Rrr.Core.Features.Links;
 
 namespace Rrr.Portal.Features.Links;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Options;
-using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;

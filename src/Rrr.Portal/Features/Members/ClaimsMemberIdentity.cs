@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components.Authorization;
 using Rrr.Core.Features.Members;
 
 namespace Rrr.Portal.Features.Members;

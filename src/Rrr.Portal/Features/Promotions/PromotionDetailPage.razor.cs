@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Promotions;

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.FeatureManagement;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Sso;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Hosting;
 using Rrr.Sandbox;
