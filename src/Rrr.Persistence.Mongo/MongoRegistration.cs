@@ -1,36 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Features.Awards;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Persistence.Mongo;
 
 public static class MongoRegistration
 {
-    /// <summary>Every port of <see cref="StorePorts.All"/> and its class; the context itself is the lifecycle.</summary>
-    private static readonly (Type Port, Func<MongoDatabaseContext, object> Create)[] Ports =
+    // The adapter's classes; each port in StorePorts.All is served by the one that implements it (StorePorts.AddStorePorts).
+    private static readonly Type[] PortClasses =
     [
-        (typeof(IStoreLifecycle), context => context),
-        (typeof(IKeyRingStore), context => new MongoKeyRing(context)),
-        (typeof(IAuditStore), context => new MongoAuditStore(context)),
-        (typeof(IRrrCallLog), context => new MongoRrrCallLog(context)),
-        (typeof(IWebhookInbox), context => new MongoWebhookInbox(context)),
-        (typeof(IResourceVersions), context => new MongoResourceVersions(context)),
-        (typeof(IWalletSnapshotStore), context => new MongoWalletSnapshots(context)),
-        (typeof(ILinkSnapshotStore), context => new MongoLinkSnapshots(context)),
-        (typeof(IEarnOutbox), context => new MongoEarnOutbox(context)),
-        (typeof(IAwardHistoryStore), context => new MongoAwardHistory(context)),
-        (typeof(IApprovalStore), context => new MongoApprovalStore(context)),
-        (typeof(ICheckoutOrderStore), context => new MongoCheckoutOrders(context)),
-        (typeof(IOpenLinkIntentStore), context => new MongoOpenLinkIntents(context)),
+        typeof(MongoDatabaseContext), typeof(MongoKeyRing), typeof(MongoAuditStore), typeof(MongoRrrCallLog), typeof(MongoWebhookInbox),
+        typeof(MongoResourceVersions), typeof(MongoWalletSnapshots), typeof(MongoLinkSnapshots), typeof(MongoEarnOutbox),
+        typeof(MongoAwardHistory), typeof(MongoApprovalStore), typeof(MongoCheckoutOrders), typeof(MongoOpenLinkIntents),
     ];
 
     /// <summary>
@@ -50,11 +32,7 @@ public static class MongoRegistration
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.MongoDatabase,
             sp.GetService<IOptions<WebhookProcessorOptions>>()?.Value.Retention));
 
-        foreach (var (port, create) in Ports)
-        {
-            services.AddKeyedSingleton(port, StoreProvider.Mongo, (sp, _) => create(sp.GetRequiredService<MongoDatabaseContext>()));
-        }
-
+        services.AddStorePorts(StoreProvider.Mongo, PortClasses);
         return services;
     }
 }

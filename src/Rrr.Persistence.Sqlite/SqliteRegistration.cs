@@ -8,7 +8,7 @@ namespace Rrr.Persistence.Sqlite;
 
 public static class SqliteRegistration
 {
-    // The adapter's classes; each port in StorePorts.All is served by the one that implements it.
+    // The adapter's classes; each port in StorePorts.All is served by the one that implements it (StorePorts.AddStorePorts).
     private static readonly Type[] PortClasses =
     [
         typeof(SqliteDatabase), typeof(SqliteKeyRing), typeof(SqliteAuditStore), typeof(SqliteRrrCallLog), typeof(SqliteWebhookInbox),
@@ -30,19 +30,7 @@ public static class SqliteRegistration
             var folder = options.ResolveDataFolder(sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
             return new SqliteDatabase(folder, options.SqliteFileName);
         });
-        foreach (var portClass in PortClasses)
-        {
-            services.TryAddSingleton(portClass);
-        }
-
-        foreach (var port in StorePorts.All)
-        {
-            // A port without a class here fails at start-up, not on its first use.
-            var portClass = Array.Find(PortClasses, port.IsAssignableFrom)
-                ?? throw new InvalidOperationException($"The SQLite adapter has no class for the store port {port.Name}.");
-            services.AddKeyedSingleton(port, StoreProvider.Sqlite, (sp, _) => sp.GetRequiredService(portClass));
-        }
-
+        services.AddStorePorts(StoreProvider.Sqlite, PortClasses);
         return services;
     }
 }

@@ -27,4 +27,46 @@ public abstract class WakeSignal
             // The poll interval passed without a signal.
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> on every wake-up (a signal, or <paramref name="pollInterval"/> without one)
+    /// until <paramref name="stoppingToken"/> fires. A failing pass (a store outage) goes to
+    /// <paramref name="onFailure"/> and the loop waits for the next wake-up: a background loop never ends on an error.
+    /// </summary>
+    public async Task RunAsync(
+        Func<CancellationToken, Task> pass,
+        TimeSpan pollInterval,
+        TimeProvider time,
+        Action<Exception> onFailure,
+        CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await pass(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the loop outlives any one failing pass; it tries again on the next wake-up
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                onFailure(ex);
+            }
+
+            try
+            {
+                await WaitAsync(pollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 }

@@ -32,4 +32,28 @@ public static class StorePorts
         typeof(ICheckoutOrderStore),
         typeof(IOpenLinkIntentStore),
     ];
+
+    /// <summary>
+    /// Registers an adapter: each of its <paramref name="classes"/> once (singletons over the adapter's shared
+    /// database object), and every port of <see cref="All"/> keyed by <paramref name="provider"/> as the class that
+    /// implements it. A port no class implements fails here, at start-up, not on its first use.
+    /// </summary>
+    public static IServiceCollection AddStorePorts(this IServiceCollection services, StoreProvider provider, params Type[] classes)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(classes);
+        foreach (var portClass in classes)
+        {
+            services.TryAddSingleton(portClass);
+        }
+
+        foreach (var port in All)
+        {
+            var portClass = Array.Find(classes, port.IsAssignableFrom)
+                ?? throw new InvalidOperationException($"The {provider} adapter has no class for the store port {port.Name}.");
+            services.AddKeyedSingleton(port, provider, (sp, _) => sp.GetRequiredService(portClass));
+        }
+
+        return services;
+    }
 }

@@ -59,32 +59,8 @@ public sealed partial class EarnDispatcher(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DrainAsync(settings, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // a store outage must not end the dispatcher; it tries again on the next wake-up
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogLoopFailed(logger, ex.GetType().Name);
-            }
-
-            try
-            {
-                await signal.WaitAsync(settings.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        await signal.RunAsync(
+            ct => DrainAsync(settings, ct), settings.PollInterval, time, ex => LogLoopFailed(logger, ex.GetType().Name), stoppingToken);
     }
 
     /// <summary>

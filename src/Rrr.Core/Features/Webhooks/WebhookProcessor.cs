@@ -31,37 +31,20 @@ public sealed partial class WebhookProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        await signal.RunAsync(
+            async ct =>
             {
-                await PurgeIfDueAsync(stoppingToken);
+                await PurgeIfDueAsync(ct);
 
                 // Keep going while full batches come back; a short batch means the inbox is drained.
-                while (await RunOnceAsync(stoppingToken) >= settings.BatchSize)
+                while (await RunOnceAsync(ct) >= settings.BatchSize)
                 {
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // a store outage must not end the processor; it tries again on the next wake-up
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogLoopFailed(logger, ex.GetType().Name);
-            }
-
-            try
-            {
-                await signal.WaitAsync(settings.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            },
+            settings.PollInterval,
+            time,
+            ex => LogLoopFailed(logger, ex.GetType().Name),
+            stoppingToken);
     }
 
     /// <summary>Claims and handles one batch; returns how many events it claimed.</summary>
