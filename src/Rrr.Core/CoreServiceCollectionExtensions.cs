@@ -1,18 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Adjustments;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Awards;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Features.Promotions;
-using Rrr.Core.Features.Sso;
-using Rrr.Core.Features.Wallet;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Core;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Approvals;
-
 namespace Rrr.Persistence.Mongo;
 
 // The approval store's two stored shapes: the request and its log record.

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Audit;
-
 namespace Rrr.Persistence.Mongo;
 
 // The stored shape is owned here, apart from the Core records, so renaming a record property never

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Awards;
-
 namespace Rrr.Persistence.Mongo;
 
 internal sealed class AwardKeyDocument

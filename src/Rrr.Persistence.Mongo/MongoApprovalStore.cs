@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Approvals;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Approvals;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>The approval decision's writes over the two collections; the log record takes its sequence as <c>_id</c>.</summary>

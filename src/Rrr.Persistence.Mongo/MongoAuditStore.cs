@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Audit;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Persistence;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

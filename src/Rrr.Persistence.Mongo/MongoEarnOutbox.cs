@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Earn;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Persistence;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>The data-protection key ring, one document per key, unique by friendly name.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>The last link answer from RRR per XCN user (<c>_id</c> = XCN user id); saved only over an older one.</summary>

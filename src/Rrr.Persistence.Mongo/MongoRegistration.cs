@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Persistence;
 
 namespace Rrr.Persistence.Mongo;
 

@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

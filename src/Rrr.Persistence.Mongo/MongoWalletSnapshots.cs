@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>The last wallet answer from RRR per member (<c>_id</c> = RRR member id); saved only over an older one.</summary>

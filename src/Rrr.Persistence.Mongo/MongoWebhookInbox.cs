@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Webhooks;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

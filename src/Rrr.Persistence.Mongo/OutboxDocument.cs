@@ -1,6 +1,4 @@
 using System.Globalization;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Rrr;
 
 namespace Rrr.Persistence.Mongo;
 

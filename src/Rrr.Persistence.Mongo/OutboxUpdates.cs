@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Earn;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>The earn outbox's filters and updates, apart from the port so each reads as one rule.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Approvals;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>How an approval request row and an approval log row read back, in their column lists' order.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Awards;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>Award history: one row per (model, client award id), so a repeated submit finds its first row.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Checkout;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>Checkout orders: status and version are columns so every update is one compare-and-set statement.</summary>

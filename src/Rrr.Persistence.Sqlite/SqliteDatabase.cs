@@ -1,5 +1,3 @@
-using Rrr.Core.Persistence;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>

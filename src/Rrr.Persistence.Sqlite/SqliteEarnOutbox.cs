@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Rrr;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>

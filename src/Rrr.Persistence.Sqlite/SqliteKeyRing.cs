@@ -1,5 +1,3 @@
-using Rrr.Core.Persistence;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>Data-protection keys, one row per key.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>Last known link answers from RRR, versioned so an older answer never replaces a newer one.</summary>

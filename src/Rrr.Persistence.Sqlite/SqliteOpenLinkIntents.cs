@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>The link intent each XCN user is in the middle of, so the wizard resumes at the code step after a refresh.</summary>

@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Rrr;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>The earn outbox's row: its column list and how a row reads back (claims return it, lists page it).</summary>

@@ -1,4 +1,3 @@
-using Rrr.Core.Rrr.Http;
 using static Rrr.Persistence.Sqlite.SqliteCommands;
 
 namespace Rrr.Persistence.Sqlite;

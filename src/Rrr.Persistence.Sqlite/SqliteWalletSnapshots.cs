@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>Last known wallet answers from RRR, versioned so an older answer never replaces a newer one.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Portal.Hosting;
-
 // Settings problems come out as one list on stderr with exit code 1 (see StartupProblems).
 return StartupProblems.Run(WebApplication.CreateBuilder(args), Console.Error);
 

@@ -1,13 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Rrr.Sandbox.Clock;
-using Rrr.Sandbox.Components;
-using Rrr.Sandbox.Faults;
-using Rrr.Sandbox.Identity;
-using Rrr.Sandbox.Ledger;
-using Rrr.Sandbox.Storage;
-using Rrr.Sandbox.Webhooks;
-using Rrr.Sandbox.Xcn;
 
 namespace Rrr.Sandbox;
 

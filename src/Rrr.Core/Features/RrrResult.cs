@@ -1,7 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Core.Features;
 

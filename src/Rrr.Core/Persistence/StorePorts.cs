@@ -1,13 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Features.Awards;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Core.Persistence;
 
 /// <summary>

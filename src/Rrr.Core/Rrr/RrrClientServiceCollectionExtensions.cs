@@ -1,14 +1,3 @@
-using Rrr.Core.Rrr.Adjustments;
-using Rrr.Core.Rrr.Awards;
-using Rrr.Core.Rrr.Earn;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
-using Rrr.Core.Rrr.Promotions;
-using Rrr.Core.Rrr.Redemptions;
-using Rrr.Core.Rrr.Sso;
-using Rrr.Core.Rrr.Topups;
-using Rrr.Core.Rrr.Wallet;
-
 namespace Rrr.Core.Rrr;
 
 public static class RrrClientServiceCollectionExtensions

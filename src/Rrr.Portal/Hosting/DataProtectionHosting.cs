@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using Rrr.Core.Persistence;
 
 namespace Rrr.Portal.Hosting;
 

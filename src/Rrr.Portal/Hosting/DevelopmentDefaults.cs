@@ -1,8 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Rrr.Http;
-using Rrr.Portal.Features.Earn;
-using Rrr.Portal.Features.Webhooks;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;

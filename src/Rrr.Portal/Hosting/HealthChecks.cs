@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Persistence;
-using Rrr.Core.Rrr.Http;
 
 namespace Rrr.Portal.Hosting;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Rrr.Portal.Auth;
 
 namespace Rrr.Portal.Hosting;
 

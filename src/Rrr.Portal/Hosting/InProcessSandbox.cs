@@ -1,4 +1,3 @@
-using Rrr.Core.Persistence;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;

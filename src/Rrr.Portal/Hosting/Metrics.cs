@@ -1,11 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using OpenTelemetry.Metrics;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Rrr.Http;
-using Rrr.Portal.Features.Earn;
 
 namespace Rrr.Portal.Hosting;
 

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Rrr.Portal.Features.Earn;
-using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
 

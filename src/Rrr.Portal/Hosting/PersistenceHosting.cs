@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Rrr.Core.Persistence;
-using Rrr.Persistence.Mongo;
-using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Hosting;
 

@@ -1,20 +1,5 @@
 using FluentValidation;
 using MudBlazor.Services;
-using Rrr.Core;
-using Rrr.Core.Features.Adjustments;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Persistence;
-using Rrr.Core.Rrr.Http;
-using Rrr.Portal.Auth;
-using Rrr.Portal.Components;
-using Rrr.Portal.Features.Adjustments;
-using Rrr.Portal.Features.Audit;
-using Rrr.Portal.Features.Checkout;
-using Rrr.Portal.Features.Earn;
-using Rrr.Portal.Features.Members;
-using Rrr.Portal.Features.Sso;
-using Rrr.Portal.Features.Webhooks;
 
 namespace Rrr.Portal.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Rrr.Core.Features.Members;
 
 namespace Rrr.Portal.Hosting;
 

@@ -1,4 +1,3 @@
-using Rrr.Core.Rrr.Http;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Hosting;

@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Ledger;
-
 namespace Rrr.Sandbox.Api;
 
 internal sealed record AwardIntentBody(string? ModelMemberId, string? ViewerXcnUserId, long? Points, string? RoomId, string? StreamId);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Rrr.Sandbox.Ledger;
 
 namespace Rrr.Sandbox.Api;
 

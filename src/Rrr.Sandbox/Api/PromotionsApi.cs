@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Ledger;
-
 namespace Rrr.Sandbox.Api;
 
 internal sealed record PromotionBody(

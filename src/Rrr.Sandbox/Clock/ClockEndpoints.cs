@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Faults;
-
 namespace Rrr.Sandbox.Clock;
 
 /// <summary><c>/sandbox/clock</c>: read, advance (runs what became due in the ledger) and reset the sandbox clock.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Storage;
-
 namespace Rrr.Sandbox.Clock;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Rrr.Sandbox.Api;
-using Rrr.Sandbox.Ledger;
-
 namespace Rrr.Sandbox.Idempotency;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Ledger;
-
 namespace Rrr.Sandbox.Idempotency;
 
 internal enum ReservationOutcome

@@ -1,7 +1,3 @@
-using Rrr.Sandbox.Clock;
-using Rrr.Sandbox.Storage;
-using Rrr.Sandbox.Webhooks;
-
 namespace Rrr.Sandbox.Ledger;
 
 /// <summary>

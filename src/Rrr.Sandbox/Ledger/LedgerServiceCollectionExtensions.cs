@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Rrr.Sandbox.Api;
-using Rrr.Sandbox.Idempotency;
-using Rrr.Sandbox.Identity;
 
 namespace Rrr.Sandbox.Ledger;
 

@@ -1,6 +1,3 @@
-using Rrr.Sandbox.Clock;
-using Rrr.Sandbox.Idempotency;
-
 namespace Rrr.Sandbox.Ledger;
 
 /// <summary>Creates and seeds the ledger before Kestrel takes requests; runs due work whenever the clock moves.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Clock;
-
 namespace Rrr.Sandbox.Storage;
 
 /// <summary>Creates the sandbox's tables and loads persisted state before Kestrel takes requests.</summary>

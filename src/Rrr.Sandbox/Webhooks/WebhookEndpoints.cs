@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Faults;
-
 namespace Rrr.Sandbox.Webhooks;
 
 /// <summary><c>/sandbox/webhooks/*</c>: the delivery log and re-send (no RRR credential; development only).</summary>

@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Clock;
-
 namespace Rrr.Sandbox.Webhooks;
 
 /// <summary>An event written to the outbox whose transaction has not been reported committed yet.</summary>

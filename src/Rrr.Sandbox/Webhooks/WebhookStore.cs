@@ -1,5 +1,3 @@
-using Rrr.Sandbox.Storage;
-
 namespace Rrr.Sandbox.Webhooks;
 
 /// <summary>An event waiting for (or owed) an attempt; <see cref="Attempt"/> is the number this one will carry.</summary>

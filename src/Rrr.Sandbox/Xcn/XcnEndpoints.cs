@@ -1,6 +1,3 @@
-using Rrr.Sandbox.Faults;
-using Rrr.Sandbox.Ledger;
-
 namespace Rrr.Sandbox.Xcn;
 
 /// <summary>

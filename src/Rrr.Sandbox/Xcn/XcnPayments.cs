@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using Rrr.Sandbox.Faults;
 
 namespace Rrr.Sandbox.Xcn;
 

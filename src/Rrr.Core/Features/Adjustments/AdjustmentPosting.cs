@@ -1,8 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Rrr.Adjustments;
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>

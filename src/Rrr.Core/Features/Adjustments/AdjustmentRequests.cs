@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Rrr.Adjustments;
-
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>The thresholds RRR recounts (docs/rrr-wire.md, Adjustments), applied here first so the form can show them.</summary>

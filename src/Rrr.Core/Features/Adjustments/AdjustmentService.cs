@@ -1,8 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
-
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Webhooks;
-
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>ADJUSTMENT_STATUS_CHANGED → <see cref="AdjustmentPosting"/> re-reads the adjustment and tells open pages.</summary>

@@ -1,8 +1,3 @@
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr.Awards;
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Core.Features.Awards;
 
 /// <summary>

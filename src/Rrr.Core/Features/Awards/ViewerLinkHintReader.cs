@@ -1,6 +1,3 @@
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
-
 namespace Rrr.Core.Features.Awards;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Topups;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Redemptions;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>

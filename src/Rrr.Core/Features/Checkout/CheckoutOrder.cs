@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr;
-
 namespace Rrr.Core.Features.Checkout;
 
 public enum CheckoutKind

@@ -1,9 +1,3 @@
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Rrr.Earn;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Redemptions;
-using Rrr.Core.Rrr.Topups;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>The checkout's own identifiers: the order number's shape and the payment reference the gateway deduplicates on.</summary>

@@ -1,6 +1,3 @@
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Redemptions;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>What the member should be told about the step that just ran, besides the order's new state.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr;
-
 namespace Rrr.Core.Features.Checkout;
 
 /// <summary>The sandbox card the member picks on the stand-in payment form.</summary>

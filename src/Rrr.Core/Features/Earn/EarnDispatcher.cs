@@ -1,5 +1,4 @@
 using Microsoft.FeatureManagement;
-using Rrr.Core.Rrr.Earn;
 
 namespace Rrr.Core.Features.Earn;
 

@@ -1,5 +1,3 @@
-using Rrr.Core.Background;
-
 namespace Rrr.Core.Features.Earn;
 
 public enum AcceptOutcome

@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr.Earn;
-
 namespace Rrr.Core.Features.Earn;
 
 /// <summary>Earn rules and the outbox dispatcher's tuning. Bound from "Earn", validated at start-up.</summary>

@@ -1,6 +1,3 @@
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Earn;
-
 namespace Rrr.Core.Features.Earn;
 
 /// <summary>

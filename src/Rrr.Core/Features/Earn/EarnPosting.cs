@@ -1,6 +1,3 @@
-using Rrr.Core.Rrr.Earn;
-using Rrr.Core.Rrr.Http;
-
 namespace Rrr.Core.Features.Earn;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Rrr.Links;
-
 namespace Rrr.Core.Features.Links;
 
 /// <summary>The last link state RRR gave for one XCN user (<c>link_snapshots</c>): the RRR answer as JSON, and when.</summary>

@@ -1,7 +1,3 @@
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Links;
-
 namespace Rrr.Core.Features.Links;
 
 /// <summary>

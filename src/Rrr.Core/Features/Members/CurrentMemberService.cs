@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Core.Features.Members;
 
 /// <summary>The signed-in member: XCN user id from the identity, link state and RRR member id from RRR (or its cache).</summary>

@@ -1,7 +1,3 @@
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Promotions;
-
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>

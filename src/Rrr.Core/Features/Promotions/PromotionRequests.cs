@@ -1,7 +1,3 @@
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Promotions;
-
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>RRR's promotion rule (docs/rrr-wire.md, Promotions), recorded on each local approval round.</summary>

@@ -1,10 +1,3 @@
-using Rrr.Core.Features.Adjustments;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Promotions;
-
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Webhooks;
-
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>PROMOTION_STATUS_CHANGED → <see cref="PromotionSync"/> re-reads the promotion and tells open pages.</summary>

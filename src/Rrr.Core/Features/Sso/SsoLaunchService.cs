@@ -1,7 +1,3 @@
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Sso;
-
 namespace Rrr.Core.Features.Sso;
 
 public enum SsoLaunchOutcome

@@ -1,9 +1,3 @@
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Wallet;
-
 namespace Rrr.Core.Features.Wallet;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Links;
-using Rrr.Core.Rrr.Wallet;
-
 namespace Rrr.Core.Features.Wallet;
 
 public enum WalletAvailability

@@ -1,5 +1,3 @@
-using Rrr.Core.Background;
-
 namespace Rrr.Core.Features.Webhooks;
 
 /// <summary>Wakes the <see cref="WebhookProcessor"/> when the endpoint stored something.</summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Adjustments;
-using Rrr.Core.Rrr.Adjustments;
 using IFormValidator = FluentValidation.IValidator<Rrr.Core.Features.Adjustments.AdjustmentForm>;
 
 namespace Rrr.Portal.Features.Adjustments;

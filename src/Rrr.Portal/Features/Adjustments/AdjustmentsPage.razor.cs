@@ -1,6 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Adjustments;
-
 namespace Rrr.Portal.Features.Adjustments;
 
 public sealed partial class AdjustmentsPage

@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Adjustments;
-using Rrr.Portal.Auth;
-
 namespace Rrr.Portal.Features.Adjustments;
 
 /// <summary>The circuit's signed-in admin: the <c>sub</c> claim, and only when the identity carries the admin role.</summary>

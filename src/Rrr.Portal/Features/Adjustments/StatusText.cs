@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Adjustments;
-
 namespace Rrr.Portal.Features.Adjustments;
 
 /// <summary>Words and colours for an adjustment's single display status.</summary>

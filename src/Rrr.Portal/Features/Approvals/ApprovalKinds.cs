@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Adjustments;
-using Rrr.Core.Features.Promotions;
-
 namespace Rrr.Portal.Features.Approvals;
 
 /// <summary>How the queue names each kind of request and where the feature page that decides it lives.</summary>

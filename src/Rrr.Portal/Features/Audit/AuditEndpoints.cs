@@ -1,7 +1,3 @@
-using Rrr.Core.Features.Audit;
-using Rrr.Core.Persistence;
-using Rrr.Portal.Auth;
-
 namespace Rrr.Portal.Features.Audit;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.WebUtilities;
-using Rrr.Core.Features.Audit;
 
 namespace Rrr.Portal.Features.Audit;
 

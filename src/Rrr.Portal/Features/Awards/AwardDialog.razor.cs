@@ -1,6 +1,5 @@
 using FluentValidation;
 using Severity = MudBlazor.Severity;
-using Rrr.Core.Features.Awards;
 
 namespace Rrr.Portal.Features.Awards;
 

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Awards;
-
 namespace Rrr.Portal.Features.Awards;
 
 /// <summary>The model's live room (from XCN's directory): stream info, viewers with link hints, the award dialog.</summary>

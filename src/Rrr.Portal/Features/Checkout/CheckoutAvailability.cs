@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Checkout;
-
 namespace Rrr.Portal.Features.Checkout;
 
 /// <summary>

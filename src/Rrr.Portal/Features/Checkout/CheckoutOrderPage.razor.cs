@@ -1,7 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Features.Wallet;
-
 namespace Rrr.Portal.Features.Checkout;
 
 /// <summary>

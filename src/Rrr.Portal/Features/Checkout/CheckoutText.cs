@@ -1,6 +1,3 @@
-using Rrr.Core.Features.Checkout;
-using Rrr.Core.Rrr;
-
 namespace Rrr.Portal.Features.Checkout;
 
 /// <summary>How checkout writes money, points, countdowns, statuses and notices, in one place.</summary>

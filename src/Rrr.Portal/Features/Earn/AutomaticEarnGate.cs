@@ -1,5 +1,3 @@
-using Rrr.Core.Features;
-
 namespace Rrr.Portal.Features.Earn;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Earn;
-
 namespace Rrr.Portal.Features.Earn;
 
 public sealed partial class EarnAdminPage

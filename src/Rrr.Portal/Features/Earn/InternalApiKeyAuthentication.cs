@@ -1,5 +1,3 @@
-using Rrr.Portal.Hosting;
-
 namespace Rrr.Portal.Features.Earn;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Rrr.Portal.Hosting;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Features.Earn;

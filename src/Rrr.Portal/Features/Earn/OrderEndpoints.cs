@@ -1,6 +1,4 @@
 using FluentValidation;
-using Rrr.Core.Features.Earn;
-using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Earn;
 

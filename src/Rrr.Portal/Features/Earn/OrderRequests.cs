@@ -1,8 +1,5 @@
 using FluentValidation;
 using System.Text.Json.Serialization;
-using Rrr.Core.Features.Earn;
-using Rrr.Core.Rrr;
-using Rrr.Core.Rrr.Earn;
 
 namespace Rrr.Portal.Features.Earn;
 

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Links;
-
 namespace Rrr.Portal.Features.Links;
 
 /// <summary>The member-facing words for each wizard problem, in one place so the page and its tests agree.</summary>

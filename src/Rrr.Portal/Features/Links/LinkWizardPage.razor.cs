@@ -1,9 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Rrr.Http;
-using Rrr.Portal.Hosting;
-
 namespace Rrr.Portal.Features.Links;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Members;
-
 namespace Rrr.Portal.Features.Members;
 
 /// <summary>The circuit's signed-in user: the XCN user id is the identity provider's <c>sub</c> claim, and nothing else.</summary>

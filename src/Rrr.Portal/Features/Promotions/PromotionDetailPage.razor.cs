@@ -1,9 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Approvals;
-using Rrr.Core.Features.Promotions;
-using Rrr.Core.Rrr.Http;
-using Rrr.Core.Rrr.Promotions;
-
 namespace Rrr.Portal.Features.Promotions;
 
 /// <summary>

@@ -1,10 +1,4 @@
 using Microsoft.AspNetCore.Antiforgery;
-using Rrr.Core.Features;
-using Rrr.Core.Features.Members;
-using Rrr.Core.Features.Sso;
-using Rrr.Portal.Auth;
-using Rrr.Portal.Features.Links;
-using Rrr.Portal.Hosting;
 
 namespace Rrr.Portal.Features.Sso;
 

@@ -1,8 +1,3 @@
-using Rrr.Core.Features;
-using Rrr.Core.Features.Links;
-using Rrr.Core.Features.Wallet;
-using Rrr.Core.Features.Webhooks;
-
 namespace Rrr.Portal.Features.Wallet;
 
 /// <summary>

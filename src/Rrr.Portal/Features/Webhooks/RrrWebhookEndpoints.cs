@@ -1,7 +1,3 @@
-using Rrr.Core.Background;
-using Rrr.Core.Features.Webhooks;
-using Rrr.Portal.Hosting;
-
 namespace Rrr.Portal.Features.Webhooks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Rrr.Core.Features.Webhooks;
-using Rrr.Portal.Hosting;
 using Rrr.Sandbox;
 
 namespace Rrr.Portal.Features.Webhooks;
