@@ -7,9 +7,5 @@ public interface IRrrWalletApi
 
     /// <param name="limit">1–100; RRR defaults to 20.</param>
     [Get("/v1/members/{rrrMemberId}/transactions")]
-    Task<LedgerPage> GetTransactionsAsync(
-        string rrrMemberId,
-        [AliasAs("cursor")] string? cursor = null,
-        [AliasAs("limit")] int? limit = null,
-        CancellationToken cancellationToken = default);
+    Task<LedgerPage> GetTransactionsAsync(string rrrMemberId, [AliasAs("cursor")] string? cursor = null, [AliasAs("limit")] int? limit = null, CancellationToken cancellationToken = default);
 }
