@@ -20,7 +20,10 @@ public sealed partial class LinkWizardService(
     public const string RevokeReason = "member_request";
 
     /// <summary>Where the wizard stands now: linked, at the code step of an open intent, or at the start.</summary>
-    public async Task<LinkWizardState> LoadAsync(CancellationToken cancellationToken)
+    public Task<LinkWizardState> LoadAsync(CancellationToken cancellationToken) =>
+        ForMemberAsync(() => LoadStepAsync(cancellationToken));
+
+    private async Task<LinkWizardState> LoadStepAsync(CancellationToken cancellationToken)
     {
         var xcnUserId = await XcnUserIdAsync(cancellationToken);
         var link = await links.GetAsync(refresh: true, cancellationToken);
@@ -49,7 +52,10 @@ public sealed partial class LinkWizardService(
 
     /// <param name="attemptId">Made once per wizard run by the page: a second click or a retry after an outage is the same intent.</param>
     /// <param name="rrrMemberNumber">Optional: the RRR account to link, as the member typed it; without it RRR uses (or creates) theirs.</param>
-    public async Task<LinkWizardState> StartAsync(string attemptId, string? rrrMemberNumber, CancellationToken cancellationToken)
+    public Task<LinkWizardState> StartAsync(string attemptId, string? rrrMemberNumber, CancellationToken cancellationToken) =>
+        ForMemberAsync(() => StartStepAsync(attemptId, rrrMemberNumber, cancellationToken));
+
+    private async Task<LinkWizardState> StartStepAsync(string attemptId, string? rrrMemberNumber, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(attemptId);
         var xcnUserId = await XcnUserIdAsync(cancellationToken);
@@ -103,7 +109,10 @@ public sealed partial class LinkWizardService(
     }
 
     /// <summary>Confirms the open intent with the code the member read in their RRR inbox (never logged or stored).</summary>
-    public async Task<LinkWizardState> ConfirmAsync(string? code, CancellationToken cancellationToken)
+    public Task<LinkWizardState> ConfirmAsync(string? code, CancellationToken cancellationToken) =>
+        ForMemberAsync(() => ConfirmStepAsync(code, cancellationToken));
+
+    private async Task<LinkWizardState> ConfirmStepAsync(string? code, CancellationToken cancellationToken)
     {
         var xcnUserId = await XcnUserIdAsync(cancellationToken);
         var open = await intents.GetOpenLinkIntentAsync(xcnUserId, cancellationToken);
@@ -169,7 +178,10 @@ public sealed partial class LinkWizardService(
     }
 
     /// <summary>Revokes the member's current link (the key is the link id, so a double click revokes once).</summary>
-    public async Task<LinkWizardState> RevokeAsync(CancellationToken cancellationToken)
+    public Task<LinkWizardState> RevokeAsync(CancellationToken cancellationToken) =>
+        ForMemberAsync(() => RevokeStepAsync(cancellationToken));
+
+    private async Task<LinkWizardState> RevokeStepAsync(CancellationToken cancellationToken)
     {
         var xcnUserId = await XcnUserIdAsync(cancellationToken);
         var link = await links.GetAsync(refresh: true, cancellationToken);
@@ -255,6 +267,20 @@ public sealed partial class LinkWizardService(
 
     private LinkView Known(string xcnUserId) => links.Current is { } current && current.XcnUserId == xcnUserId ? current : LinkView.Unknown(xcnUserId);
 
+    // A sign-in without a member id is a refusal the wizard shows like any other, not an exception the page must know.
+    private async Task<LinkWizardState> ForMemberAsync(Func<Task<LinkWizardState>> step)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (MemberIdentityMissingException)
+        {
+            LogNoMemberId(logger);
+            return new LinkWizardState(LinkWizardStep.Start, LinkView.Unknown(""), Problem: LinkWizardProblem.Refused);
+        }
+    }
+
     private async Task<string> XcnUserIdAsync(CancellationToken cancellationToken) =>
         await identity.GetXcnUserIdAsync(cancellationToken) ?? throw new MemberIdentityMissingException();
 
@@ -275,4 +301,7 @@ public sealed partial class LinkWizardService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RRR unavailable ({Reason}) at link {Step} for {XcnUserId}")]
     private static partial void LogUnavailable(ILogger logger, string step, string xcnUserId, RrrUnavailableReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Link wizard used without a member id")]
+    private static partial void LogNoMemberId(ILogger logger);
 }

@@ -24,8 +24,6 @@ public sealed partial class LinkWizardPage : IDisposable
 
     [Inject] private IWebHostEnvironment Environment { get; set; } = default!;
 
-    [Inject] private ILogger<LinkWizardPage> Logger { get; set; } = default!;
-
     private int StepIndex => _state?.Step switch
     {
         LinkWizardStep.EnterCode => 1,
@@ -100,11 +98,6 @@ public sealed partial class LinkWizardPage : IDisposable
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
-        }
-        catch (MemberIdentityMissingException)
-        {
-            Logger.LogWarning("Link wizard used without a member id");
-            _state = new LinkWizardState(LinkWizardStep.Start, LinkView.Unknown(""), Problem: LinkWizardProblem.Refused);
         }
         finally
         {

@@ -273,7 +273,8 @@ public sealed class LinkWizardServiceTests : IDisposable
         identity.XcnUserId = null;
         var (wizard, _) = NewCircuit();
 
-        await Assert.ThrowsAsync<MemberIdentityMissingException>(() => wizard.StartAsync("run1", null, Ct));
+        // Was Assert.ThrowsAsync<MemberIdentityMissingException>: the same refusal, now as the wizard's state.
+        Assert.Equal(LinkWizardProblem.Refused, (await wizard.StartAsync("run1", null, Ct)).Problem);
         Assert.Empty(api.Keys);
     }
 
