@@ -53,7 +53,7 @@ public static class IdentityProviderSetup
         app.MapPost("/connect/token", (Func<HttpContext, Task<IResult>>)ExchangeAsync);
         app.MapMethods("/connect/endsession", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)EndSessionAsync);
         app.MapMethods("/connect/userinfo", ["GET", "POST"], (Func<HttpContext, Task<IResult>>)UserInfo);
-        app.MapPost("/account/choose", SignInAsync);
+        app.MapPost("/account/choose", SignInAsync).DisableAntiforgery().AddEndpointFilter(SameOriginFormPost.RequireAsync);
         app.MapPost("/account/logout", (Func<HttpContext, Task<IResult>>)SignOutAsync);
         return app;
     }
@@ -121,7 +121,7 @@ public static class IdentityProviderSetup
             });
     }
 
-    // Form binding makes the endpoint check the antiforgery token: no login CSRF, even in the sandbox.
+    // No login CSRF, even in the sandbox: SameOriginFormPost checks where the post comes from.
     private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? username, [FromForm] string? returnUrl)
     {
         var account = DemoAccounts.Find(username);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Rrr.Sandbox.Identity;
 
 namespace Rrr.Portal.Tests.Sandbox.Ledger;
 
@@ -71,18 +72,61 @@ public sealed partial class SandboxPagesTests : SandboxLedgerTest
         Assert.Equal("/", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    public async Task SignIn_PostedFromAnotherSite_IsRefusedAndSignsNobodyIn(string header, string value)
+    {
+        var response = await PostAccountFormAsync("mia", "/console", (header, value));
+        var console = await Sandbox.Browser.GetAsync(new Uri("/console", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Redirect, console.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_PostedFromTheSandboxsOwnPage_NeedsNoCookieToken()
+    {
+        // What a browser sends from the login page: fetch metadata, and no antiforgery cookie on a first visit.
+        var response = await PostAccountFormAsync("mia", "/console", ("Sec-Fetch-Site", "same-origin"), ("Origin", Sandbox.Browser.BaseAddress!.GetLeftPart(UriPartial.Authority)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public void CrossSiteRule_TrustsFetchMetadataFirst_ThenOrigin()
+    {
+        const string Own = "http://localhost:5081";
+        Assert.False(SameOriginFormPost.IsCrossSite("same-origin", "", Own));
+        Assert.False(SameOriginFormPost.IsCrossSite("none", "", Own));
+        Assert.True(SameOriginFormPost.IsCrossSite("same-site", Own, Own));
+        Assert.False(SameOriginFormPost.IsCrossSite("", "HTTP://LOCALHOST:5081", Own));
+        Assert.True(SameOriginFormPost.IsCrossSite("", "http://localhost:5080", Own));
+        Assert.False(SameOriginFormPost.IsCrossSite("", "", Own));
+    }
+
     private async Task<HttpResponseMessage> SignInAsync(string userName, string returnUrl = "/console")
     {
-        var login = await Sandbox.Browser.GetStringAsync(new Uri("/account/login", UriKind.Relative), Ct);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Token(login),
-            ["username"] = userName,
-            ["returnUrl"] = returnUrl,
-        });
-        var response = await Sandbox.Browser.PostAsync(new Uri("/account/choose", UriKind.Relative), form, Ct);
+        var response = await PostAccountFormAsync(userName, returnUrl);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response;
+    }
+
+    private async Task<HttpResponseMessage> PostAccountFormAsync(string userName, string returnUrl, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/account/choose", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = userName, ["returnUrl"] = returnUrl }),
+        };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Sandbox.Browser.SendAsync(request, Ct);
     }
 
     private static string Token(string html) => WebUtility.HtmlDecode(TokenPattern().Match(html).Groups[1].Value);
