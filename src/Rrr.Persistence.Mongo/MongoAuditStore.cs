@@ -39,17 +39,7 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
     {
         AuditQueryRules.Validate(query);
         var filter = Builders<AuditDocument>.Filter;
-        var where = filter.Empty;
-        if (query.ActorId is not null)
-        {
-            where &= filter.Eq(a => a.ActorId, query.ActorId);
-        }
-
-        if (query.Kind is not null)
-        {
-            where &= filter.Eq(a => a.Kind, query.Kind);
-        }
-
+        var where = filter.Empty.AndEqIfGiven(a => a.ActorId, query.ActorId).AndEqIfGiven(a => a.Kind, query.Kind);
         if (query.From is { } from)
         {
             where &= filter.Gte(a => a.OccurredAt, BsonTime.From(from));
@@ -77,13 +67,6 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
             query.Skip,
             query.Take,
             cancellationToken);
-        var total = query.CountTotal ? counted : AuditPage.NotCounted;
-        var lowerBound = query.CountUpTo is { } cap && total > cap;
-        if (lowerBound)
-        {
-            total = query.CountUpTo!.Value;
-        }
-
-        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
+        return AuditQueryRules.Page(documents.ConvertAll(d => d.ToAuditEvent()), counted, query);
     }
 }

@@ -39,17 +39,9 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
     public async Task<RrrCallPage> QueryAsync(RrrCallQuery query, CancellationToken cancellationToken)
     {
         RrrCallQueryRules.Validate(query);
-        var filter = Builders<RrrCallDocument>.Filter;
-        var where = filter.Empty;
-        if (query.TraceId is not null)
-        {
-            where &= filter.Eq(c => c.TraceId, query.TraceId);
-        }
-
-        if (query.IdempotencyKey is not null)
-        {
-            where &= filter.Eq(c => c.IdempotencyKey, query.IdempotencyKey);
-        }
+        var where = Builders<RrrCallDocument>.Filter.Empty
+            .AndEqIfGiven(c => c.TraceId, query.TraceId)
+            .AndEqIfGiven(c => c.IdempotencyKey, query.IdempotencyKey);
 
         var (total, documents) = await MongoPage.ReadAsync(
             context,
