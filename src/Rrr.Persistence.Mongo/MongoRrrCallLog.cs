@@ -58,6 +58,7 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
 }
 
 /// <summary>The stored shape of <see cref="RrrCallRecord"/>, owned here so record renames never change stored data.</summary>
+[OmitNullFields]
 internal sealed class RrrCallDocument
 {
     public string Id { get; set; } = "";
@@ -70,17 +71,14 @@ internal sealed class RrrCallDocument
 
     public string PathTemplate { get; set; } = "";
 
-    [BsonIgnoreIfNull]
     public string? IdempotencyKey { get; set; }
 
     public string TraceId { get; set; } = "";
 
     public int Attempt { get; set; }
 
-    [BsonIgnoreIfNull]
     public int? StatusCode { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? ErrorCode { get; set; }
 
     public string Outcome { get; set; } = "";
