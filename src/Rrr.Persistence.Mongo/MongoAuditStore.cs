@@ -16,12 +16,11 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
         return context.CreateIndexesAsync<AuditDocument>(
             CollectionName,
             [
-                new(index.Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_occurred_at_id" }),
-                new(index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_actor_occurred_at_id" }),
-                new(index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_kind_occurred_at_id" }),
-                new(
-                    index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id),
-                    new CreateIndexOptions { Name = "ix_actor_kind_occurred_at_id" }),
+                index.Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_occurred_at_id"),
+                index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_actor_occurred_at_id"),
+                index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_kind_occurred_at_id"),
+                index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id)
+                    .Named("ix_actor_kind_occurred_at_id"),
             ],
             ["ix_occurred_at", "ix_actor_occurred_at", "ix_kind_occurred_at", "ix_actor_kind_occurred_at"],
             cancellationToken);

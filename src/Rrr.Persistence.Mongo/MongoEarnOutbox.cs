@@ -22,9 +22,9 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
         return context.CreateIndexesAsync<OutboxDocument>(
             CollectionName,
             [
-                new(index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt), new CreateIndexOptions { Name = "ix_status_next_attempt_at" }),
-                new(index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id), new CreateIndexOptions { Name = "ix_status_updated_at_id" }),
-                new(index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt), new CreateIndexOptions { Name = "ix_status_accepted_at" }),
+                index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt).Named("ix_status_next_attempt_at"),
+                index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id).Named("ix_status_updated_at_id"),
+                index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt).Named("ix_status_accepted_at"),
             ],
             ["ix_status_updated_at"],
             cancellationToken);

@@ -16,13 +16,11 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
         return context.CreateIndexesAsync<RrrCallDocument>(
             CollectionName,
             [
-                new(index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id), new CreateIndexOptions { Name = "ix_started_at_attempt_id" }),
-                new(
-                    index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
-                    new CreateIndexOptions { Name = "ix_trace_started_at_attempt_id" }),
-                new(
-                    index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
-                    new CreateIndexOptions { Name = "ix_key_started_at_attempt_id" }),
+                index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id).Named("ix_started_at_attempt_id"),
+                index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                    .Named("ix_trace_started_at_attempt_id"),
+                index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                    .Named("ix_key_started_at_attempt_id"),
             ],
             ["ix_started_at", "ix_trace_started_at", "ix_key_started_at"],
             cancellationToken);

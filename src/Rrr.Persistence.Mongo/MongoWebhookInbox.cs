@@ -24,10 +24,9 @@ public sealed class MongoWebhookInbox(MongoDatabaseContext context) : IWebhookIn
             InboxCollection,
             [
                 // Equality, sort, range: status, then the claim's order, then next_attempt_at checked in the index.
-                new(
-                    index.Ascending(d => d.Status).Ascending(d => d.ReceivedAt).Ascending(d => d.Id).Ascending(d => d.NextAttemptAt),
-                    new CreateIndexOptions { Name = "ix_status_received_at" }),
-                new(index.Ascending(d => d.ReceivedAt), new CreateIndexOptions { Name = "ttl_received_at", ExpireAfter = context.InboxRetention }),
+                index.Ascending(d => d.Status).Ascending(d => d.ReceivedAt).Ascending(d => d.Id).Ascending(d => d.NextAttemptAt)
+                    .Named("ix_status_received_at"),
+                index.Ascending(d => d.ReceivedAt).Named("ttl_received_at", expireAfter: context.InboxRetention),
             ],
             ["ix_status_next_attempt_at"],
             cancellationToken);
