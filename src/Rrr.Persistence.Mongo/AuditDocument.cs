@@ -2,6 +2,7 @@ namespace Rrr.Persistence.Mongo;
 
 // The stored shape is owned here, apart from the Core records, so renaming a record property never
 // silently changes (or breaks reading) what production already holds. Names: MongoConventions.
+[OmitNullFields]
 internal sealed class AuditDocument
 {
     /// <summary>The caller's event id, so a retried append hits the _id uniqueness instead of duplicating.</summary>
@@ -13,16 +14,12 @@ internal sealed class AuditDocument
 
     public string Kind { get; set; } = "";
 
-    [BsonIgnoreIfNull]
     public string? SubjectId { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? TraceId { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? IdempotencyKey { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? Outcome { get; set; }
 
     public static AuditDocument From(AuditEvent auditEvent) => new()

@@ -1,5 +1,6 @@
 namespace Rrr.Persistence.Mongo;
 
+[OmitNullFields]
 internal sealed class InboxDocument
 {
     public string Id { get; set; } = "";
@@ -16,19 +17,14 @@ internal sealed class InboxDocument
 
     public DateTime NextAttemptAt { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? ClaimedBy { get; set; }
 
-    [BsonIgnoreIfNull]
     public DateTime? LeaseUntil { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? Outcome { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? LastError { get; set; }
 
-    [BsonIgnoreIfNull]
     public DateTime? ProcessedAt { get; set; }
 
     public static InboxDocument From(InboxEvent inboxEvent) => new()

@@ -42,23 +42,19 @@ public sealed class MongoApprovalStore : IApprovalStore
         await context.CreateIndexesAsync<ApprovalRequestDocument>(
             RequestsCollection,
             [
-                new(index.Ascending(d => d.Kind).Descending(d => d.CreatedAt).Descending(d => d.Id), new CreateIndexOptions { Name = "ix_kind_created_at_id" }),
-                new(index.Ascending(d => d.Kind).Ascending(d => d.OutcomeExternalId), new CreateIndexOptions { Name = "ix_kind_external_id" }),
-                new(
-                    index.Ascending(d => d.Kind).Ascending(d => d.SubjectId).Descending(d => d.CreatedAt).Descending(d => d.Id),
-                    new CreateIndexOptions { Name = "ix_kind_subject_created_at_id" }),
-                new(
-                    index.Ascending(d => d.Status).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt),
-                    new CreateIndexOptions { Name = "ix_queue" }),
-                new(
-                    index.Ascending(d => d.Status).Ascending(d => d.Kind).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt),
-                    new CreateIndexOptions { Name = "ix_queue_kind" }),
+                index.Ascending(d => d.Kind).Descending(d => d.CreatedAt).Descending(d => d.Id).Named("ix_kind_created_at_id"),
+                index.Ascending(d => d.Kind).Ascending(d => d.OutcomeExternalId).Named("ix_kind_external_id"),
+                index.Ascending(d => d.Kind).Ascending(d => d.SubjectId).Descending(d => d.CreatedAt).Descending(d => d.Id)
+                    .Named("ix_kind_subject_created_at_id"),
+                index.Ascending(d => d.Status).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt).Named("ix_queue"),
+                index.Ascending(d => d.Status).Ascending(d => d.Kind).Ascending(d => d.CreatedAt).Ascending(d => d.Id).Ascending(d => d.ExpiresAt)
+                    .Named("ix_queue_kind"),
             ],
             ["ix_kind_created_at", "ix_kind_subject_created_at"],
             cancellationToken);
         await context.CreateIndexesAsync<ApprovalLogDocument>(
             LogCollection,
-            [new(Builders<ApprovalLogDocument>.IndexKeys.Ascending(d => d.RequestId).Ascending(d => d.Sequence), new CreateIndexOptions { Name = "ix_request_seq" })],
+            [Builders<ApprovalLogDocument>.IndexKeys.Ascending(d => d.RequestId).Ascending(d => d.Sequence).Named("ix_request_seq")],
             [],
             cancellationToken);
     }

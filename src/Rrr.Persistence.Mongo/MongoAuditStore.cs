@@ -16,12 +16,11 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
         return context.CreateIndexesAsync<AuditDocument>(
             CollectionName,
             [
-                new(index.Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_occurred_at_id" }),
-                new(index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_actor_occurred_at_id" }),
-                new(index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id), new CreateIndexOptions { Name = "ix_kind_occurred_at_id" }),
-                new(
-                    index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id),
-                    new CreateIndexOptions { Name = "ix_actor_kind_occurred_at_id" }),
+                index.Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_occurred_at_id"),
+                index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_actor_occurred_at_id"),
+                index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_kind_occurred_at_id"),
+                index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id)
+                    .Named("ix_actor_kind_occurred_at_id"),
             ],
             ["ix_occurred_at", "ix_actor_occurred_at", "ix_kind_occurred_at", "ix_actor_kind_occurred_at"],
             cancellationToken);
@@ -39,17 +38,7 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
     {
         AuditQueryRules.Validate(query);
         var filter = Builders<AuditDocument>.Filter;
-        var where = filter.Empty;
-        if (query.ActorId is not null)
-        {
-            where &= filter.Eq(a => a.ActorId, query.ActorId);
-        }
-
-        if (query.Kind is not null)
-        {
-            where &= filter.Eq(a => a.Kind, query.Kind);
-        }
-
+        var where = filter.Empty.AndEqIfGiven(a => a.ActorId, query.ActorId).AndEqIfGiven(a => a.Kind, query.Kind);
         if (query.From is { } from)
         {
             where &= filter.Gte(a => a.OccurredAt, BsonTime.From(from));
@@ -77,13 +66,6 @@ public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
             query.Skip,
             query.Take,
             cancellationToken);
-        var total = query.CountTotal ? counted : AuditPage.NotCounted;
-        var lowerBound = query.CountUpTo is { } cap && total > cap;
-        if (lowerBound)
-        {
-            total = query.CountUpTo!.Value;
-        }
-
-        return new AuditPage(documents.ConvertAll(d => d.ToAuditEvent()), total, lowerBound);
+        return AuditQueryRules.Page(documents.ConvertAll(d => d.ToAuditEvent()), counted, query);
     }
 }

@@ -19,9 +19,8 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
         context.CreateIndexesAsync<AwardDocument>(
             CollectionName,
             [
-                new(
-                    Builders<AwardDocument>.IndexKeys.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId),
-                    new CreateIndexOptions { Name = "ix_model_created_at_award" }),
+                Builders<AwardDocument>.IndexKeys.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId)
+                    .Named("ix_model_created_at_award"),
             ],
             ["ix_model_created_at"],
             cancellationToken);

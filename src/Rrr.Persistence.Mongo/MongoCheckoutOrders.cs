@@ -17,9 +17,8 @@ public sealed class MongoCheckoutOrders(MongoDatabaseContext context) : ICheckou
         context.CreateIndexesAsync<CheckoutOrderDocument>(
             CollectionName,
             [
-                new(
-                    Builders<CheckoutOrderDocument>.IndexKeys.Ascending(d => d.XcnUserId).Descending(d => d.CreatedAt).Descending(d => d.Id),
-                    new CreateIndexOptions { Name = "ix_owner_created_id" }),
+                Builders<CheckoutOrderDocument>.IndexKeys.Ascending(d => d.XcnUserId).Descending(d => d.CreatedAt).Descending(d => d.Id)
+                    .Named("ix_owner_created_id"),
             ],
             ["ix_owner_created"],
             cancellationToken);

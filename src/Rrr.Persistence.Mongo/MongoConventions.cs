@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using MongoDB.Bson.Serialization;
@@ -9,8 +10,9 @@ namespace Rrr.Persistence.Mongo;
 
 /// <summary>
 /// How this adapter's documents map to BSON, once for all of them instead of an attribute on every
-/// property: snake_case field names (the names production already holds) and DateTimes read back as UTC.
-/// Attributes remain only where a field differs (an id not named Id, fields left out when null).
+/// property: snake_case field names (the names production already holds), DateTimes read back as UTC, and on a
+/// document marked <see cref="OmitNullFieldsAttribute"/> every nullable field left out while null. Attributes
+/// remain only where a field differs (an id not named Id, one field of a document left out when null).
 /// </summary>
 internal static class MongoConventions
 {
@@ -20,7 +22,7 @@ internal static class MongoConventions
     internal static void Register() =>
         ConventionRegistry.Register(
             "rrr-portal-mongo-documents",
-            new ConventionPack { new SnakeCaseElementNames(), new UtcDateTimes() },
+            new ConventionPack { new SnakeCaseElementNames(), new UtcDateTimes(), new OmitNullFields() },
             type => type.Namespace == typeof(MongoConventions).Namespace);
 
     /// <summary>"XcnUserId" → "xcn_user_id".</summary>
@@ -68,4 +70,25 @@ internal static class MongoConventions
             }
         }
     }
+
+    private sealed class OmitNullFields : ConventionBase, IMemberMapConvention
+    {
+        public void Apply(BsonMemberMap memberMap)
+        {
+            // Only the members declared nullable (string?, DateTime?): a null anywhere else is a bug to store, not hide.
+            if (memberMap.ClassMap.ClassType.IsDefined(typeof(OmitNullFieldsAttribute), inherit: false)
+                && memberMap.MemberInfo is PropertyInfo property
+                && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable)
+            {
+                memberMap.SetIgnoreIfNull(true);
+            }
+        }
+    }
 }
+
+/// <summary>
+/// Every nullable field of this document is absent while null, the shape production already holds for it: one
+/// mark on the class instead of <c>[BsonIgnoreIfNull]</c> on each field.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+internal sealed class OmitNullFieldsAttribute : Attribute;

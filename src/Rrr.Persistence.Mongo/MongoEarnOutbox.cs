@@ -22,9 +22,9 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
         return context.CreateIndexesAsync<OutboxDocument>(
             CollectionName,
             [
-                new(index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt), new CreateIndexOptions { Name = "ix_status_next_attempt_at" }),
-                new(index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id), new CreateIndexOptions { Name = "ix_status_updated_at_id" }),
-                new(index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt), new CreateIndexOptions { Name = "ix_status_accepted_at" }),
+                index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt).Named("ix_status_next_attempt_at"),
+                index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id).Named("ix_status_updated_at_id"),
+                index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt).Named("ix_status_accepted_at"),
             ],
             ["ix_status_updated_at"],
             cancellationToken);
@@ -86,24 +86,9 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
             .Set(d => d.NextAttemptAt, BsonTime.From(leaseUntil))
             .Set(d => d.UpdatedAt, BsonTime.From(now));
 
-        // Pick, lease and read back in one transaction: another instance picking the same rows meets a
-        // write conflict, and its transaction runs again on what is still due.
-        return await context.InTransactionAsync<IReadOnlyList<OutboxRow>>(
-            async (session, ct) =>
-            {
-                var ids = await Outbox.Find(session, due).Sort(ClaimOrder).Limit(max).Project(d => d.Id).ToListAsync(ct);
-                if (ids.Count == 0)
-                {
-                    return [];
-                }
-
-                await Outbox.UpdateManyAsync(session, Filter.In(d => d.Id, ids) & due, lease, cancellationToken: ct);
-                var claimed = (await Outbox.Find(session, Filter.In(d => d.Id, ids)).ToListAsync(ct)).ToDictionary(d => d.Id.Text, StringComparer.Ordinal);
-
-                // In the order they were picked (oldest due first); the lease made their next_attempt_at equal.
-                return ids.Select(id => claimed[id.Text].ToRow()).ToList();
-            },
-            cancellationToken);
+        // Oldest due first; the lease made their next_attempt_at equal, so the order picked is the one kept.
+        var claimed = await context.ClaimAsync(Outbox, d => d.Id, id => id.Text, due, ClaimOrder, max, lease, cancellationToken);
+        return claimed.ConvertAll(d => d.ToRow());
     }
 
     public async Task<IReadOnlyList<bool>> CompleteManyAsync(

@@ -11,7 +11,7 @@ public sealed class MongoKeyRing(MongoDatabaseContext context) : IKeyRingStore
         context.CreateIndexesAsync<KeyDocument>(
             CollectionName,
             [
-                new(Builders<KeyDocument>.IndexKeys.Ascending(k => k.FriendlyName), new CreateIndexOptions { Name = "ux_friendly_name", Unique = true }),
+                Builders<KeyDocument>.IndexKeys.Ascending(k => k.FriendlyName).Named("ux_friendly_name", unique: true),
             ],
             [],
             cancellationToken);

@@ -18,7 +18,7 @@ public sealed class MongoOpenLinkIntents(MongoDatabaseContext context) : IOpenLi
     internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         context.CreateIndexesAsync<OpenLinkIntentDocument>(
             CollectionName,
-            [new(Builders<OpenLinkIntentDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "ttl_expires_at", ExpireAfter = Retention })],
+            [Builders<OpenLinkIntentDocument>.IndexKeys.Ascending(d => d.ExpiresAt).Named("ttl_expires_at", expireAfter: Retention)],
             [],
             cancellationToken);
 

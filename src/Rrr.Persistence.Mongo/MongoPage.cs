@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Rrr.Persistence.Mongo;
 
 /// <summary>
@@ -6,6 +8,11 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 internal static class MongoPage
 {
+    /// <summary>Adds an equality on <paramref name="field"/> only when the filter <paramref name="value"/> is given.</summary>
+    public static FilterDefinition<TDocument> AndEqIfGiven<TDocument>(
+        this FilterDefinition<TDocument> where, Expression<Func<TDocument, string?>> field, string? value) =>
+        value is null ? where : where & Builders<TDocument>.Filter.Eq(field, value);
+
     public static Task<(long Total, List<TDocument> Documents)> ReadAsync<TDocument>(
         MongoDatabaseContext context,
         IMongoCollection<TDocument> collection,

@@ -15,7 +15,7 @@ public sealed class MongoResourceVersions(MongoDatabaseContext context) : IResou
     internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         context.CreateIndexesAsync<ResourceVersionDocument>(
             CollectionName,
-            [new(Builders<ResourceVersionDocument>.IndexKeys.Ascending(d => d.AppliedAt), new CreateIndexOptions { Name = "ix_applied_at" })],
+            [Builders<ResourceVersionDocument>.IndexKeys.Ascending(d => d.AppliedAt).Named("ix_applied_at")],
             [],
             cancellationToken);
 

@@ -16,13 +16,11 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
         return context.CreateIndexesAsync<RrrCallDocument>(
             CollectionName,
             [
-                new(index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id), new CreateIndexOptions { Name = "ix_started_at_attempt_id" }),
-                new(
-                    index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
-                    new CreateIndexOptions { Name = "ix_trace_started_at_attempt_id" }),
-                new(
-                    index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id),
-                    new CreateIndexOptions { Name = "ix_key_started_at_attempt_id" }),
+                index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id).Named("ix_started_at_attempt_id"),
+                index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                    .Named("ix_trace_started_at_attempt_id"),
+                index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                    .Named("ix_key_started_at_attempt_id"),
             ],
             ["ix_started_at", "ix_trace_started_at", "ix_key_started_at"],
             cancellationToken);
@@ -39,17 +37,9 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
     public async Task<RrrCallPage> QueryAsync(RrrCallQuery query, CancellationToken cancellationToken)
     {
         RrrCallQueryRules.Validate(query);
-        var filter = Builders<RrrCallDocument>.Filter;
-        var where = filter.Empty;
-        if (query.TraceId is not null)
-        {
-            where &= filter.Eq(c => c.TraceId, query.TraceId);
-        }
-
-        if (query.IdempotencyKey is not null)
-        {
-            where &= filter.Eq(c => c.IdempotencyKey, query.IdempotencyKey);
-        }
+        var where = Builders<RrrCallDocument>.Filter.Empty
+            .AndEqIfGiven(c => c.TraceId, query.TraceId)
+            .AndEqIfGiven(c => c.IdempotencyKey, query.IdempotencyKey);
 
         var (total, documents) = await MongoPage.ReadAsync(
             context,
@@ -66,6 +56,7 @@ public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
 }
 
 /// <summary>The stored shape of <see cref="RrrCallRecord"/>, owned here so record renames never change stored data.</summary>
+[OmitNullFields]
 internal sealed class RrrCallDocument
 {
     public string Id { get; set; } = "";
@@ -78,17 +69,14 @@ internal sealed class RrrCallDocument
 
     public string PathTemplate { get; set; } = "";
 
-    [BsonIgnoreIfNull]
     public string? IdempotencyKey { get; set; }
 
     public string TraceId { get; set; } = "";
 
     public int Attempt { get; set; }
 
-    [BsonIgnoreIfNull]
     public int? StatusCode { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? ErrorCode { get; set; }
 
     public string Outcome { get; set; } = "";

@@ -24,10 +24,9 @@ public sealed class MongoWebhookInbox(MongoDatabaseContext context) : IWebhookIn
             InboxCollection,
             [
                 // Equality, sort, range: status, then the claim's order, then next_attempt_at checked in the index.
-                new(
-                    index.Ascending(d => d.Status).Ascending(d => d.ReceivedAt).Ascending(d => d.Id).Ascending(d => d.NextAttemptAt),
-                    new CreateIndexOptions { Name = "ix_status_received_at" }),
-                new(index.Ascending(d => d.ReceivedAt), new CreateIndexOptions { Name = "ttl_received_at", ExpireAfter = context.InboxRetention }),
+                index.Ascending(d => d.Status).Ascending(d => d.ReceivedAt).Ascending(d => d.Id).Ascending(d => d.NextAttemptAt)
+                    .Named("ix_status_received_at"),
+                index.Ascending(d => d.ReceivedAt).Named("ttl_received_at", expireAfter: context.InboxRetention),
             ],
             ["ix_status_next_attempt_at"],
             cancellationToken);
@@ -77,22 +76,8 @@ public sealed class MongoWebhookInbox(MongoDatabaseContext context) : IWebhookIn
             .Set(d => d.LeaseUntil, BsonTime.From(leaseUntil))
             .Inc(d => d.Attempts, 1);
 
-        // Pick, lease and read back in one transaction: another instance picking the same events meets a
-        // write conflict, and its transaction runs again on what is still due.
-        return await context.InTransactionAsync<IReadOnlyList<ClaimedInboxEvent>>(
-            async (session, ct) =>
-            {
-                var ids = await Inbox.Find(session, due).Sort(Oldest).Limit(max).Project(d => d.Id).ToListAsync(ct);
-                if (ids.Count == 0)
-                {
-                    return [];
-                }
-
-                await Inbox.UpdateManyAsync(session, Filter.In(d => d.Id, ids) & due, lease, cancellationToken: ct);
-                var claimed = await Inbox.Find(session, Filter.In(d => d.Id, ids)).Sort(Oldest).ToListAsync(ct);
-                return claimed.ConvertAll(d => new ClaimedInboxEvent(d.ToInboxEvent(), d.Attempts));
-            },
-            cancellationToken);
+        var claimed = await context.ClaimAsync(Inbox, d => d.Id, id => id, due, Oldest, max, lease, cancellationToken);
+        return claimed.ConvertAll(d => new ClaimedInboxEvent(d.ToInboxEvent(), d.Attempts));
     }
 
     public async Task<bool> MarkProcessedAsync(

@@ -14,6 +14,7 @@ internal sealed class OutboxKeyDocument
     public static OutboxKeyDocument From(OutboxKey key) => new() { OrderNumber = key.OrderNumber, Kind = OutboxCodes.KindText(key.Kind) };
 }
 
+[OmitNullFields]
 internal sealed class OutboxDocument
 {
     public OutboxKeyDocument Id { get; set; } = new();
@@ -23,10 +24,8 @@ internal sealed class OutboxDocument
     public string Product { get; set; } = "";
 
     /// <summary>A decimal string, as on the wire, so no side rounds it through a double.</summary>
-    [BsonIgnoreIfNull]
     public string? Amount { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? Currency { get; set; }
 
     public DateTime OccurredAt { get; set; }
@@ -39,22 +38,16 @@ internal sealed class OutboxDocument
 
     public DateTime NextAttemptAt { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? LeaseOwner { get; set; }
 
-    [BsonIgnoreIfNull]
     public DateTime? LeaseUntil { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? EarnEventId { get; set; }
 
-    [BsonIgnoreIfNull]
     public long? Points { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? ResultStatus { get; set; }
 
-    [BsonIgnoreIfNull]
     public string? LastError { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -1,10 +1,10 @@
-using static Rrr.Persistence.Sqlite.SqliteCommands;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>The audit trail: append-only events, read newest first in pages.</summary>
 public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 {
+    private const string Table = "audit_events";
+
     private const string AuditColumns =
         "id, occurred_at, actor_id, kind, subject_id, trace_id, idempotency_key, outcome";
 
@@ -44,92 +44,42 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     private static async Task<AuditPage> QueryAsync(
         SqliteConnection connection, SqliteTransaction transaction, AuditQuery query, CancellationToken cancellationToken)
     {
-        // The WHERE clause is assembled only from the constant fragments below; every value is a
-        // parameter. Leaving out unused filters (rather than "@x IS NULL OR ...") lets SQLite pick
-        // the (actor_id, …), (kind, …) or (actor_id, kind, …) index.
-        var where = new StringBuilder();
-        var parameters = new List<SqliteParameter>();
-        if (query.ActorId is not null)
-        {
-            AppendCondition(where, "actor_id = @actorId");
-            parameters.Add(new SqliteParameter("@actorId", query.ActorId));
-        }
-
-        if (query.Kind is not null)
-        {
-            AppendCondition(where, "kind = @kind");
-            parameters.Add(new SqliteParameter("@kind", query.Kind));
-        }
-
+        // Only the filters given, so SQLite picks the (actor_id, …), (kind, …) or (actor_id, kind, …) index.
+        var where = new SqliteWhere()
+            .AndIfGiven("actor_id = @actorId", "@actorId", query.ActorId)
+            .AndIfGiven("kind = @kind", "@kind", query.Kind);
         if (query.From is { } from)
         {
-            AppendCondition(where, "occurred_at >= @from");
-            parameters.Add(new SqliteParameter("@from", from.ToUnixTimeMilliseconds()));
+            where.And("occurred_at >= @from", ("@from", from.ToUnixTimeMilliseconds()));
         }
 
-        var total = query.CountTotal ? await CountAsync(connection, transaction, query, where, parameters, cancellationToken) : AuditPage.NotCounted;
-        var lowerBound = query.CountUpTo is { } cap && total > cap;
-        if (lowerBound)
-        {
-            total = query.CountUpTo!.Value;
-        }
+        var counted = query.CountTotal
+            ? await connection.CountAsync(transaction, Table, UpTo(where.Copy(), query.To), query.CountUpTo + 1L, cancellationToken)
+            : 0;
 
         // A page has one upper bound on occurred_at, so SQLite seeks the index to it: the cursor's time when it lies
         // inside the range (with the id breaking ties at that instant), else the range's end. Given two upper
         // bounds, SQLite seeks by one and filters by the other, and a cursor page would re-read every newer row.
         if (query.Before is { } before && (query.To is null || before.OccurredAt < query.To))
         {
-            AppendCondition(where, "occurred_at <= @beforeAt AND (occurred_at < @beforeAt OR id < @beforeId)");
-            parameters.Add(new SqliteParameter("@beforeAt", before.OccurredAt.ToUnixTimeMilliseconds()));
-            parameters.Add(new SqliteParameter("@beforeId", before.Id));
+            where.And(
+                "occurred_at <= @beforeAt AND (occurred_at < @beforeAt OR id < @beforeId)",
+                ("@beforeAt", before.OccurredAt.ToUnixTimeMilliseconds()),
+                ("@beforeId", before.Id));
         }
-        else if (query.To is { } to)
+        else
         {
-            AppendCondition(where, "occurred_at < @to");
-            parameters.Add(new SqliteParameter("@to", to.ToUnixTimeMilliseconds()));
+            UpTo(where, query.To);
         }
 
         // id breaks ties between events of the same millisecond, so paging never skips or repeats one.
-        var items = await connection.QueryAsync(
-            transaction,
-            $"SELECT {AuditColumns} FROM audit_events{where} ORDER BY occurred_at DESC, id DESC LIMIT @take OFFSET @skip;",
-            p =>
-            {
-                p.AddRange(parameters.Copies());
-                p.AddWithValue("@take", query.Take);
-                p.AddWithValue("@skip", query.Skip);
-            },
-            ReadEvent,
-            cancellationToken);
-        return new AuditPage(items, total, lowerBound);
+        var items = await connection.ReadPageAsync(
+            transaction, AuditColumns, Table, where, "occurred_at DESC, id DESC", query.Skip, query.Take, ReadEvent, cancellationToken);
+        return AuditQueryRules.Page(items, counted, query);
     }
 
-    private static async Task<long> CountAsync(
-        SqliteConnection connection, SqliteTransaction transaction, AuditQuery query, StringBuilder where, List<SqliteParameter> parameters,
-        CancellationToken cancellationToken)
-    {
-        var countWhere = new StringBuilder().Append(where);
-        var countParameters = parameters.Copies().ToList();
-        if (query.To is { } countTo)
-        {
-            AppendCondition(countWhere, "occurred_at < @to");
-            countParameters.Add(new SqliteParameter("@to", countTo.ToUnixTimeMilliseconds()));
-        }
-
-        await using var count = connection.Command(
-            transaction,
-            query.CountUpTo is null
-                ? $"SELECT COUNT(*) FROM audit_events{countWhere};"
-                : $"SELECT COUNT(*) FROM (SELECT 1 FROM audit_events{countWhere} LIMIT @countLimit);");
-        count.Parameters.AddRange(countParameters.ToArray());
-        if (query.CountUpTo is { } limit)
-        {
-            // One past the limit tells "exactly the limit" from "more than it".
-            count.Parameters.AddWithValue("@countLimit", limit + 1L);
-        }
-
-        return await count.ScalarInt64Async(cancellationToken);
-    }
+    private static SqliteWhere UpTo(SqliteWhere where, DateTimeOffset? to) =>
+        to is { } end ? where.And("occurred_at < @to", ("@to", end.ToUnixTimeMilliseconds())) : where;
 
     private static AuditEvent ReadEvent(SqliteDataReader reader) => new(
         Id: reader.GetString(0),

@@ -67,31 +67,9 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
         ArgumentException.ThrowIfNullOrEmpty(modelXcnUserId);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
-        return database.SnapshotAsync(async (connection, transaction) =>
-        {
-            long total;
-            await using (var count = connection.Command(transaction, "SELECT COUNT(*) FROM award_history WHERE model_xcn_user_id = @model;"))
-            {
-                count.Parameters.AddWithValue("@model", modelXcnUserId);
-                total = await count.ScalarInt64Async(cancellationToken);
-            }
-
-            var items = await connection.QueryAsync(
-                transaction,
-                $"""
-                SELECT {AwardColumns} FROM award_history WHERE model_xcn_user_id = @model
-                ORDER BY created_at DESC, client_award_id DESC LIMIT @take OFFSET @skip;
-                """,
-                p =>
-                {
-                    p.AddWithValue("@model", modelXcnUserId);
-                    p.AddWithValue("@take", take);
-                    p.AddWithValue("@skip", skip);
-                },
-                ReadAward,
-                cancellationToken);
-            return new AwardHistoryPage(items, total);
-        }, cancellationToken);
+        return database.CountAndReadAsync(
+            AwardColumns, "award_history", new SqliteWhere().And("model_xcn_user_id = @model", ("@model", modelXcnUserId)),
+            "created_at DESC, client_award_id DESC", skip, take, ReadAward, (items, total) => new AwardHistoryPage(items, total), cancellationToken);
     }
 
     // The key and the columns a later update may change: the insert binds them too, with the record's first values.

@@ -56,12 +56,4 @@ internal static class SqliteCommands
         reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
 
     public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    /// <summary>Adds one condition of a WHERE clause built from constant fragments; every value is a parameter.</summary>
-    public static void AppendCondition(StringBuilder where, string condition) =>
-        where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(condition);
-
-    // A parameter belongs to one command, so each of two commands gets its own copy.
-    public static SqliteParameter[] Copies(this IEnumerable<SqliteParameter> parameters) =>
-        parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)).ToArray();
 }

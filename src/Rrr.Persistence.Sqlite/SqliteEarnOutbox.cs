@@ -61,13 +61,9 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
     public async Task<IReadOnlyList<OutboxRow>> ClaimBatchAsync(
         string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-
         // Claims and completions may be lost to a power cut (synchronous = NORMAL): the row is then
-        // posted again with the same idempotency key, and RRR replays its first answer.
-        var claimed = await database.WriteAsync(Durability.Normal, connection => connection.QueryAsync(
-            null,
+        // posted again with the same idempotency key, and RRR replays its first answer. The dispatcher works oldest first.
+        return await database.ClaimAsync(
             $"""
             UPDATE earn_outbox
             SET status = 'CLAIMED', lease_owner = @owner, lease_until = @leaseUntil, next_attempt_at = @leaseUntil, updated_at = @now
@@ -78,19 +74,13 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
                 LIMIT @max)
             RETURNING {SqliteOutboxRows.Columns};
             """,
-            p =>
-            {
-                p.AddWithValue("@owner", owner);
-                p.AddWithValue("@leaseUntil", leaseUntil.ToUnixTimeMilliseconds());
-                p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-                p.AddWithValue("@max", max);
-            },
+            owner,
+            max,
+            now,
+            leaseUntil,
             SqliteOutboxRows.Read,
-            cancellationToken), cancellationToken);
-
-        // RETURNING gives no order guarantee; the dispatcher works oldest first.
-        claimed.Sort((a, b) => a.Order.AcceptedAt.CompareTo(b.Order.AcceptedAt));
-        return claimed;
+            (a, b) => a.Order.AcceptedAt.CompareTo(b.Order.AcceptedAt),
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<bool>> CompleteManyAsync(

@@ -13,26 +13,9 @@ public sealed class SqliteLinkSnapshots(SqliteDatabase database) : ILinkSnapshot
     public async Task<SnapshotSaveResult> SaveLinkSnapshotAsync(LinkSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-
-        // Same ordering rule as the wallet snapshots: a newer version, or the same one fetched later.
-        var saved = await database.ExecuteAsync(
-            """
-            INSERT INTO link_snapshots (xcn_user_id, link, fetched_at, version)
-            VALUES (@id, @link, @fetchedAt, @version)
-            ON CONFLICT (xcn_user_id) DO UPDATE SET
-                link = excluded.link, fetched_at = excluded.fetched_at, version = excluded.version
-            WHERE excluded.version > link_snapshots.version
-               OR (excluded.version = link_snapshots.version AND excluded.fetched_at >= link_snapshots.fetched_at);
-            """,
-            p =>
-            {
-                p.AddWithValue("@id", snapshot.XcnUserId);
-                p.AddWithValue("@link", snapshot.LinkJson);
-                p.AddWithValue("@fetchedAt", snapshot.FetchedAt.ToUnixTimeMilliseconds());
-                p.AddWithValue("@version", snapshot.Version);
-            },
-            cancellationToken);
-        return saved == 1 ? SnapshotSaveResult.Saved : SnapshotSaveResult.Stale;
+        return await SqliteSnapshotUpsert.IfOlderAsync(
+            database, "link_snapshots", ("xcn_user_id", snapshot.XcnUserId), snapshot.Version, snapshot.FetchedAt,
+            [("link", snapshot.LinkJson)], cancellationToken);
     }
 
     internal static SqliteSchema Schema { get; } = new("""

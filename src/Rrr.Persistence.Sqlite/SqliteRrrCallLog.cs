@@ -1,5 +1,3 @@
-using static Rrr.Persistence.Sqlite.SqliteCommands;
-
 namespace Rrr.Persistence.Sqlite;
 
 /// <summary>The RRR call log: one row per attempt, read by trace id or idempotency key.</summary>
@@ -47,45 +45,12 @@ public sealed class SqliteRrrCallLog(SqliteDatabase database) : IRrrCallLog
     {
         RrrCallQueryRules.Validate(query);
 
-        // Built only from the constant fragments below; every value is a parameter.
-        var where = new StringBuilder();
-        var parameters = new List<SqliteParameter>();
-        if (query.TraceId is not null)
-        {
-            AppendCondition(where, "trace_id = @traceId");
-            parameters.Add(new SqliteParameter("@traceId", query.TraceId));
-        }
-
-        if (query.IdempotencyKey is not null)
-        {
-            AppendCondition(where, "idempotency_key = @key");
-            parameters.Add(new SqliteParameter("@key", query.IdempotencyKey));
-        }
-
-        return database.SnapshotAsync(
-            async (connection, transaction) =>
-            {
-                long total;
-                await using (var count = connection.Command(transaction, $"SELECT COUNT(*) FROM rrr_calls{where};"))
-                {
-                    count.Parameters.AddRange(parameters.Copies());
-                    total = await count.ScalarInt64Async(cancellationToken);
-                }
-
-                var items = await connection.QueryAsync(
-                    transaction,
-                    $"SELECT {RrrCallColumns} FROM rrr_calls{where} ORDER BY started_at DESC, attempt DESC, id DESC LIMIT @take OFFSET @skip;",
-                    p =>
-                    {
-                        p.AddRange(parameters.Copies());
-                        p.AddWithValue("@take", query.Take);
-                        p.AddWithValue("@skip", query.Skip);
-                    },
-                    ReadCall,
-                    cancellationToken);
-                return new RrrCallPage(items, total);
-            },
-            cancellationToken);
+        var where = new SqliteWhere()
+            .AndIfGiven("trace_id = @traceId", "@traceId", query.TraceId)
+            .AndIfGiven("idempotency_key = @key", "@key", query.IdempotencyKey);
+        return database.CountAndReadAsync(
+            RrrCallColumns, "rrr_calls", where, "started_at DESC, attempt DESC, id DESC", query.Skip, query.Take, ReadCall,
+            (items, total) => new RrrCallPage(items, total), cancellationToken);
     }
 
     private static RrrCallRecord ReadCall(SqliteDataReader reader) => new(

@@ -13,27 +13,9 @@ public sealed class SqliteWalletSnapshots(SqliteDatabase database) : IWalletSnap
     public async Task<SnapshotSaveResult> SaveWalletSnapshotAsync(WalletSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-
-        // The WHERE on the upsert is the whole ordering rule; SQLite runs it under its write lock.
-        var saved = await database.ExecuteAsync(
-            """
-            INSERT INTO wallet_snapshots (rrr_member_id, wallet, as_of, fetched_at, version)
-            VALUES (@id, @wallet, @asOf, @fetchedAt, @version)
-            ON CONFLICT (rrr_member_id) DO UPDATE SET
-                wallet = excluded.wallet, as_of = excluded.as_of, fetched_at = excluded.fetched_at, version = excluded.version
-            WHERE excluded.version > wallet_snapshots.version
-               OR (excluded.version = wallet_snapshots.version AND excluded.fetched_at >= wallet_snapshots.fetched_at);
-            """,
-            p =>
-            {
-                p.AddWithValue("@id", snapshot.RrrMemberId);
-                p.AddWithValue("@wallet", snapshot.WalletJson);
-                p.AddWithValue("@asOf", snapshot.AsOf.ToUnixTimeMilliseconds());
-                p.AddWithValue("@fetchedAt", snapshot.FetchedAt.ToUnixTimeMilliseconds());
-                p.AddWithValue("@version", snapshot.Version);
-            },
-            cancellationToken);
-        return saved == 1 ? SnapshotSaveResult.Saved : SnapshotSaveResult.Stale;
+        return await SqliteSnapshotUpsert.IfOlderAsync(
+            database, "wallet_snapshots", ("rrr_member_id", snapshot.RrrMemberId), snapshot.Version, snapshot.FetchedAt,
+            [("wallet", snapshot.WalletJson), ("as_of", snapshot.AsOf.ToUnixTimeMilliseconds())], cancellationToken);
     }
 
     internal static SqliteSchema Schema { get; } = new("""

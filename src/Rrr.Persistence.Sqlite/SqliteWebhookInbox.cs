@@ -40,12 +40,8 @@ public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
     public async Task<IReadOnlyList<ClaimedInboxEvent>> ClaimAsync(
         string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-
-        // A single statement: SQLite runs it under the write lock, so two instances never lease the same row.
-        var claimed = await database.WriteAsync(Durability.Normal, connection => connection.QueryAsync(
-            null,
+        // The processor works oldest first.
+        return await database.ClaimAsync(
             """
             UPDATE webhook_inbox
             SET claimed_by = @owner, lease_until = @leaseUntil, attempts = attempts + 1
@@ -56,23 +52,17 @@ public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
                 LIMIT @max)
             RETURNING event_id, type, received_at, payload, attempts;
             """,
-            p =>
-            {
-                p.AddWithValue("@owner", owner);
-                p.AddWithValue("@leaseUntil", leaseUntil.ToUnixTimeMilliseconds());
-                p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-                p.AddWithValue("@max", max);
-            },
+            owner,
+            max,
+            now,
+            leaseUntil,
             reader => new ClaimedInboxEvent(ReadEvent(reader), reader.GetInt32(4)),
-            cancellationToken), cancellationToken);
-
-        // RETURNING gives no order guarantee; the processor works oldest first.
-        claimed.Sort((a, b) =>
-        {
-            var byTime = a.Event.ReceivedAt.CompareTo(b.Event.ReceivedAt);
-            return byTime != 0 ? byTime : string.CompareOrdinal(a.Event.EventId, b.Event.EventId);
-        });
-        return claimed;
+            (a, b) =>
+            {
+                var byTime = a.Event.ReceivedAt.CompareTo(b.Event.ReceivedAt);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Event.EventId, b.Event.EventId);
+            },
+            cancellationToken);
     }
 
     public async Task<bool> MarkProcessedAsync(

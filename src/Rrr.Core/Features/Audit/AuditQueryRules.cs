@@ -22,4 +22,15 @@ internal static class AuditQueryRules
             throw new ArgumentException("Page by cursor or by offset, not both.", nameof(query));
         }
     }
+
+    /// <summary>
+    /// The page an adapter answers with: <paramref name="counted"/> is its count (capped at one past
+    /// <see cref="AuditQuery.CountUpTo"/>), which a capped query reports as the cap, flagged as a lower bound.
+    /// </summary>
+    public static AuditPage Page(IReadOnlyList<AuditEvent> items, long counted, AuditQuery query)
+    {
+        var total = query.CountTotal ? counted : AuditPage.NotCounted;
+        var lowerBound = query.CountUpTo is { } cap && total > cap;
+        return new AuditPage(items, lowerBound ? query.CountUpTo!.Value : total, lowerBound);
+    }
 }
