@@ -66,14 +66,14 @@ public static class CoreServiceCollectionExtensions
         // --- Adjustments: the admin service, the RRR posting and the listener for ADJUSTMENT_STATUS_CHANGED ---
         services.TryAddSingleton<IValidator<AdjustmentForm>, AdjustmentFormValidator>();
         services.TryAddSingleton<AdjustmentPosting>();
-        services.AddHostedService<AdjustmentStatusListener>();
+        services.AddHostedService<RrrStatusListener<AdjustmentPosting>>();
         services.TryAddScoped<AdjustmentService>();
 
         // --- Promotions: the admin service, the sync and the listener for PROMOTION_STATUS_CHANGED ---
         services.TryAddSingleton<PromotionFormValidator>();
         services.TryAddSingleton<IValidator<PromotionForm>>(sp => sp.GetRequiredService<PromotionFormValidator>());
         services.TryAddSingleton<PromotionSync>();
-        services.AddHostedService<PromotionStatusListener>();
+        services.AddHostedService<RrrStatusListener<PromotionSync>>();
         services.TryAddScoped<PromotionService>();
 
         // --- Checkout: options (section "Checkout"), the per-order locks and the checkout service ---

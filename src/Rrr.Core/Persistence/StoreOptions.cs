@@ -45,28 +45,12 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
         switch (options.Provider)
         {
             case StoreProvider.Sqlite:
-                if (string.IsNullOrWhiteSpace(options.DataFolder))
-                {
-                    failures.Add($"{section}:DataFolder is required when {section}:Provider is Sqlite.");
-                }
-
-                if (string.IsNullOrWhiteSpace(options.SqliteFileName))
-                {
-                    failures.Add($"{section}:SqliteFileName is required when {section}:Provider is Sqlite.");
-                }
-
+                Require(options.DataFolder, nameof(StoreOptions.DataFolder));
+                Require(options.SqliteFileName, nameof(StoreOptions.SqliteFileName));
                 break;
             case StoreProvider.Mongo:
-                if (string.IsNullOrWhiteSpace(options.MongoConnectionString))
-                {
-                    failures.Add($"{section}:MongoConnectionString is required when {section}:Provider is Mongo.");
-                }
-
-                if (string.IsNullOrWhiteSpace(options.MongoDatabase))
-                {
-                    failures.Add($"{section}:MongoDatabase is required when {section}:Provider is Mongo.");
-                }
-
+                Require(options.MongoConnectionString, nameof(StoreOptions.MongoConnectionString));
+                Require(options.MongoDatabase, nameof(StoreOptions.MongoDatabase));
                 break;
             default:
                 failures.Add($"{section}:Provider '{options.Provider}' is not supported; use Sqlite or Mongo.");
@@ -74,5 +58,13 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void Require(string? value, string setting)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                failures.Add($"{section}:{setting} is required when {section}:Provider is {options.Provider}.");
+            }
+        }
     }
 }

@@ -76,10 +76,7 @@ internal sealed class MetricsScrapeKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("Invalid scrape key."));
         }
 
-        var identity = new ClaimsIdentity(SchemeName, "sub", "role");
-        identity.AddClaim(new Claim("sub", "metrics-scraper"));
-        identity.AddClaim(new Claim("role", ScraperRole));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(InternalApiKeyHandler.KeyHolder(SchemeName, "metrics-scraper", ScraperRole));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

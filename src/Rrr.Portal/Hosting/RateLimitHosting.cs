@@ -67,22 +67,20 @@ public enum ClientFailure
 /// </summary>
 public sealed class ClientFailureLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<(ClientFailure Kind, string Address)> _limiter;
+    private readonly KeyedLimiter<ClientFailure> _limiter;
 
     public ClientFailureLimiter(IOptions<RateLimitOptions> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var value = settings.Value;
-        _limiter = PartitionedRateLimiter.Create<(ClientFailure Kind, string Address), (ClientFailure, string)>(key =>
-            RateLimitHosting.FixedWindow(key, key.Kind == ClientFailure.Webhook ? value.WebhookFailures : value.InternalKeyFailures));
+        _limiter = new(kind => kind == ClientFailure.Webhook ? value.WebhookFailures : value.InternalKeyFailures);
     }
 
     /// <summary>Counts one failure; null while the address is within its limit, else how long it must wait.</summary>
     public TimeSpan? CountFailure(ClientFailure kind, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var lease = _limiter.AttemptAcquire((kind, RateLimitHosting.ClientAddress(http)));
-        return lease.IsAcquired ? null : RateLimitHosting.RetryAfterOf(lease);
+        return _limiter.TryAcquire(kind, RateLimitHosting.ClientAddress(http));
     }
 
     public void Dispose() => _limiter.Dispose();
@@ -104,16 +102,16 @@ public static class RateLimitHosting
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) => new ValueTask(WriteTooManyAsync(context.HttpContext, RetryAfterOf(context.Lease)));
+            o.OnRejected = (context, _) => new ValueTask(WriteTooManyAsync(context.HttpContext, RateLimitRule.RetryAfterOf(context.Lease)));
         });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, settings) =>
         {
             var value = settings.Value;
 
             // After authentication and authorization (see UsePortal), so the user is known and only authorized calls count.
-            o.AddPolicy(RateLimitPolicies.SsoTickets, http => FixedWindow(
-                http.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "sub:" + sub : "ip:" + ClientAddress(http), value.SsoTickets));
-            o.AddPolicy(RateLimitPolicies.Health, http => FixedWindow(ClientAddress(http), value.Health));
+            o.AddPolicy(RateLimitPolicies.SsoTickets, http => value.SsoTickets.Partition(
+                http.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "sub:" + sub : "ip:" + ClientAddress(http)));
+            o.AddPolicy(RateLimitPolicies.Health, http => value.Health.Partition(ClientAddress(http)));
         });
         return services;
     }
@@ -160,16 +158,4 @@ public static class RateLimitHosting
             detail: string.Create(CultureInfo.InvariantCulture, $"Try again in {seconds} s."),
             extensions: new Dictionary<string, object?> { ["retry_after_seconds"] = seconds });
     }
-
-    internal static RateLimitPartition<TKey> FixedWindow<TKey>(TKey key, RateLimitRule rule) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = rule.PermitLimit,
-            Window = rule.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-
-    internal static TimeSpan RetryAfterOf(RateLimitLease lease) =>
-        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1);
 }

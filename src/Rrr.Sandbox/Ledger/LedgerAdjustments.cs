@@ -26,9 +26,8 @@ internal sealed class LedgerAdjustments(LedgerDatabase db, LedgerBook book)
     };
 
     public Task<Adjustment> CreateAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             await LedgerBook.RequireMemberAsync(tx, request.RrrMemberId).ConfigureAwait(false);
             if (request.XcnApprovals.Any(a => string.Equals(a.ApproverId, request.RequestedBy, StringComparison.Ordinal)))
             {
@@ -71,9 +70,8 @@ internal sealed class LedgerAdjustments(LedgerDatabase db, LedgerBook book)
         }, cancellationToken);
 
     public Task<Adjustment> DecideAdjustmentAsync(string id, ApprovalDecision decision, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadAdjustmentAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "PENDING_RRR_APPROVAL")
             {

@@ -7,14 +7,13 @@ internal sealed record AwardIntent(string AwardIntentId, string ViewerMemberId, 
 internal sealed record AwardCommitted(string AwardId, string AwardIntentId, long Points, string Status, DateTimeOffset CommittedAt);
 
 /// <summary>Model awards: an intent that checks the viewer's link and the model's balance, then one transfer.</summary>
-internal sealed class LedgerAwards(LedgerDatabase db, LedgerBook book, LedgerRules rules)
+internal sealed class LedgerAwards(LedgerBook book, LedgerRules rules)
 {
     private const string ViewerNotLinked = "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points.";
 
     public Task<AwardIntent> CreateAwardIntentAsync(AwardIntentRequest request, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             await LedgerBook.RequireMemberAsync(tx, request.ModelMemberId).ConfigureAwait(false);
             var viewer = await LedgerBook.LinkedMemberAsync(tx, request.ViewerXcnUserId).ConfigureAwait(false)
                 ?? throw new LedgerProblem(422, "not_linked", ViewerNotLinked);
@@ -37,9 +36,8 @@ internal sealed class LedgerAwards(LedgerDatabase db, LedgerBook book, LedgerRul
 
     /// <summary>Debits the model and credits the viewer in one transaction: both entries or neither.</summary>
     public Task<AwardCommitted> CommitAwardAsync(string awardIntentId, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var intent = await tx.RowAsync(
                 "SELECT model_member_id, viewer_member_id, viewer_xcn_user_id, points, status FROM award_intents WHERE award_intent_id = $id;",
                 r => (Model: r.GetString(0), Viewer: r.GetString(1), ViewerXcn: r.GetString(2), Points: r.GetInt64(3), Status: r.GetString(4)),

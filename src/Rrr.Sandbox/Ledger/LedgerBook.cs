@@ -11,13 +11,16 @@ internal sealed class LedgerBook(LedgerDatabase db, LedgerRules rules)
 {
     public DateTimeOffset Now => db.Clock.GetUtcNow();
 
-    /// <summary>Applies due work in its own transaction; reads call it first so they never show stale state.</summary>
-    public Task RunDueWorkAsync(CancellationToken cancellationToken) =>
+    /// <summary>One ledger operation: a write transaction that first applies whatever the sandbox clock made due.</summary>
+    public Task<T> WriteAsync<T>(Func<LedgerTx, Task<T>> work, CancellationToken cancellationToken) =>
         db.WriteAsync(async tx =>
         {
             await ApplyDueAsync(tx).ConfigureAwait(false);
-            return true;
+            return await work(tx).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Applies due work in its own transaction; reads call it first so they never show stale state.</summary>
+    public Task RunDueWorkAsync(CancellationToken cancellationToken) => WriteAsync(_ => Task.FromResult(true), cancellationToken);
 
     /// <returns>The member's wallet version; 404 not_found when there is no such member.</returns>
     internal static async Task<long> RequireMemberAsync(LedgerTx tx, string? memberId)

@@ -118,14 +118,7 @@ internal sealed class LedgerTx(SqliteConnection connection, SqliteTransaction tr
     public async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(CancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
+        return await command.ReadAllAsync(map, CancellationToken).ConfigureAwait(false);
     }
 
     public async Task<T?> SingleAsync<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)

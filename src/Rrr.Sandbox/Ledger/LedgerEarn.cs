@@ -7,12 +7,11 @@ internal sealed record EarnResult(string EarnEventId, string RrrMemberId, long P
 internal sealed record EarnReversal(string EarnEventId, string ReversalEntryId, long PointsReversed, string Status);
 
 /// <summary>Earn events (posted or pending, one per order and product) and their reversal.</summary>
-internal sealed class LedgerEarn(LedgerDatabase db, LedgerBook book, LedgerRules rules)
+internal sealed class LedgerEarn(LedgerBook book, LedgerRules rules)
 {
     public Task<EarnResult> EarnAsync(EarnRequest request, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var memberId = await LedgerBook.LinkedMemberAsync(tx, request.XcnUserId).ConfigureAwait(false)
                 ?? throw new LedgerProblem(422, "not_linked", "The XCN user has not linked an RRR account.");
             var existing = await tx.SingleAsync(
@@ -46,9 +45,8 @@ internal sealed class LedgerEarn(LedgerDatabase db, LedgerBook book, LedgerRules
         }, cancellationToken);
 
     public Task<EarnReversal> ReverseEarnAsync(string earnEventId, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var earn = await tx.RowAsync(
                 "SELECT rrr_member_id, points, status, entry_id, available_at, order_number FROM earn_events WHERE earn_event_id = $id;",
                 r => (Member: r.GetString(0), Points: r.GetInt64(1), Status: r.GetString(2), Entry: r.GetString(3), AvailableAt: r.GetInt64(4), Order: r.GetString(5)),

@@ -18,9 +18,8 @@ internal sealed class LedgerLinks(LedgerDatabase db, LedgerBook book, LedgerRule
     public DateTimeOffset Now => book.Now;
 
     public Task<LinkIntentCreated> CreateLinkIntentAsync(string xcnUserId, string? memberId, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             if (memberId is not null)
             {
                 await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);

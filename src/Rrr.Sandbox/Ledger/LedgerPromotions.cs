@@ -25,9 +25,8 @@ internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
     public static readonly string[] Audiences = ["ALL_MEMBERS", "NEW_MEMBERS", "MODELS"];
 
     public Task<Promotion> CreatePromotionAsync(PromotionFields fields, string createdBy, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var id = LedgerDatabase.NewId("promo_");
             await tx.ExecAsync(
                 """
@@ -42,9 +41,8 @@ internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
 
     /// <summary>Edits a DRAFT or REJECTED promotion: back to DRAFT and a new approval round (earlier decisions no longer count).</summary>
     public Task<Promotion> UpdatePromotionAsync(string id, PromotionFields fields, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status is not ("DRAFT" or "REJECTED"))
             {
@@ -78,9 +76,8 @@ internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
         }, cancellationToken);
 
     public Task<Promotion> SubmitPromotionAsync(string id, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "DRAFT")
             {
@@ -95,9 +92,8 @@ internal sealed class LedgerPromotions(LedgerDatabase db, LedgerBook book)
     /// REJECT rejects; two distinct XCN admins plus one RRR admin approving makes it ACTIVE.
     /// </summary>
     public Task<Promotion> DecidePromotionAsync(string id, ApprovalDecision decision, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var current = await LoadPromotionAsync(tx, id).ConfigureAwait(false);
             if (current.Status != "PENDING_APPROVAL")
             {

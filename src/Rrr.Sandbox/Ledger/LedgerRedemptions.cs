@@ -33,9 +33,8 @@ internal sealed class LedgerRedemptions(LedgerDatabase db, LedgerBook book, Ledg
     }
 
     public Task<RedemptionQuote> CreateRedemptionQuoteAsync(string memberId, long points, string? orderRef, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
             var available = await LedgerBook.AvailableAsync(tx, memberId).ConfigureAwait(false);
             if (points > available)
@@ -54,9 +53,8 @@ internal sealed class LedgerRedemptions(LedgerDatabase db, LedgerBook book, Ledg
         }, cancellationToken);
 
     public Task<RedemptionCommitted> CommitRedemptionAsync(string quoteId, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await HeldQuoteAsync(tx, quoteId).ConfigureAwait(false);
             var redemptionId = LedgerDatabase.NewId("rd_");
             await tx.ExecAsync("UPDATE redemption_quotes SET status = 'COMMITTED', redemption_id = $r WHERE quote_id = $q;", ("$r", redemptionId), ("$q", quoteId))
@@ -70,9 +68,8 @@ internal sealed class LedgerRedemptions(LedgerDatabase db, LedgerBook book, Ledg
         }, cancellationToken);
 
     public Task<RedemptionReversed> ReverseRedemptionAsync(string quoteId, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await HeldQuoteAsync(tx, quoteId).ConfigureAwait(false);
             await tx.ExecAsync("UPDATE redemption_quotes SET status = 'REVERSED' WHERE quote_id = $q;", ("$q", quoteId)).ConfigureAwait(false);
             var entryId = await book.AddEntryAsync(tx, quote.Member, "REDEMPTION_RELEASE", quote.Points, quoteId).ConfigureAwait(false);

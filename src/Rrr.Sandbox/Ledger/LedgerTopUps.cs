@@ -5,7 +5,7 @@ internal sealed record TopUpQuote(string QuoteId, string RrrMemberId, long Point
 internal sealed record TopUpPosted(string TopupId, string QuoteId, long Points, string Status);
 
 /// <summary>Top-ups: a priced quote for a bundle, committed once XCN took the payment.</summary>
-internal sealed class LedgerTopUps(LedgerDatabase db, LedgerBook book, LedgerRules rules)
+internal sealed class LedgerTopUps(LedgerBook book, LedgerRules rules)
 {
     public Task<TopUpQuote> CreateTopUpQuoteAsync(string memberId, long bundle, CancellationToken cancellationToken)
     {
@@ -14,9 +14,8 @@ internal sealed class LedgerTopUps(LedgerDatabase db, LedgerBook book, LedgerRul
             throw LedgerProblem.Validation("bundle", "The bundle must be one of " + string.Join(", ", rules.TopUpBundles) + ".");
         }
 
-        return db.WriteAsync(async tx =>
+        return book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             await LedgerBook.RequireMemberAsync(tx, memberId).ConfigureAwait(false);
             var quote = new TopUpQuote(
                 LedgerDatabase.NewId("tq_"), memberId, bundle, new MoneyDto(LedgerRules.Money(bundle * rules.TopUpPricePerPoint), rules.Currency),
@@ -30,9 +29,8 @@ internal sealed class LedgerTopUps(LedgerDatabase db, LedgerBook book, LedgerRul
     }
 
     public Task<TopUpPosted> CommitTopUpAsync(string quoteId, string paymentRef, CancellationToken cancellationToken) =>
-        db.WriteAsync(async tx =>
+        book.WriteAsync(async tx =>
         {
-            await book.ApplyDueAsync(tx).ConfigureAwait(false);
             var quote = await tx.RowAsync(
                 "SELECT rrr_member_id, points, status FROM topup_quotes WHERE quote_id = $q;",
                 r => (Member: r.GetString(0), Points: r.GetInt64(1), Status: r.GetString(2)), ("$q", quoteId)).ConfigureAwait(false)

@@ -103,7 +103,7 @@ internal sealed partial class WebhookDispatcher(
         var next = delivered ? null : options.NextAttemptAfterFailure(item.Attempt, attemptedAt, item.EnqueuedAt);
         var state = delivered ? WebhookStates.Delivered : next is null ? WebhookStates.Failed : WebhookStates.Retrying;
         var outcome = await store.RecordAttemptAsync(
-            new AttemptOutcome(item.EventId, item.Attempt, attemptedAt, status, error, durationMs, state, next),
+            new WebhookAttempt(item.EventId, item.Type, item.Attempt, attemptedAt, status, error, durationMs, state, next),
             time.GetUtcNow(),
             CancellationToken.None).ConfigureAwait(false);
         LogAttempt(logger, item.EventId, item.Attempt, status, error, outcome.State);

@@ -1,6 +1,6 @@
 namespace Rrr.Sandbox.Webhooks;
 
-/// <summary>A row of the delivery log: one attempt.</summary>
+/// <summary>A row of the delivery log: one attempt (also what the dispatcher records after it).</summary>
 public sealed record WebhookAttempt(
     string EventId,
     string Type,

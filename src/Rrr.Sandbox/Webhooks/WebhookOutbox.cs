@@ -127,23 +127,13 @@ internal sealed partial class WebhookOutbox(
             case null:
                 writer.WriteNullValue();
                 break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
             case DateTimeOffset t:
+                // RRR's timestamp format, not the serializer's round-trip one.
                 writer.WriteStringValue(FormatTimestamp(t));
                 break;
             default:
-                // Anything else (enums, decimals) goes out as the serializer writes it; data is allow-listed by the caller.
+                // Strings, numbers, booleans, enums, decimals: as the serializer writes them (for the first three, the
+                // writer's own Write*Value); data is allow-listed by the caller.
                 JsonSerializer.Serialize(writer, value, value.GetType());
                 break;
         }

@@ -3,16 +3,6 @@ namespace Rrr.Sandbox.Webhooks;
 /// <summary>An event waiting for (or owed) an attempt; <see cref="Attempt"/> is the number this one will carry.</summary>
 internal sealed record DueEvent(string EventId, string Type, string Body, int Attempt, DateTimeOffset EnqueuedAt);
 
-internal sealed record AttemptOutcome(
-    string EventId,
-    int Attempt,
-    DateTimeOffset AttemptedAt,
-    int? ResponseStatus,
-    string? Error,
-    long DurationMs,
-    string State,
-    DateTimeOffset? NextAttemptAt);
-
 /// <summary>
 /// The outbox and the delivery log in the sandbox database. Times are unix milliseconds of real time,
 /// except <c>created_at</c>, which is the event's own (sandbox clock) timestamp as sent in the body.
@@ -96,7 +86,7 @@ internal sealed class WebhookStore(SandboxDatabase database)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var due = new List<DueEvent>();
+        List<DueEvent> due;
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
@@ -107,16 +97,9 @@ internal sealed class WebhookStore(SandboxDatabase database)
                 """;
             select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             select.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                due.Add(new DueEvent(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetInt32(3) + 1,
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
-            }
+            due = await select.ReadAllAsync(
+                r => new DueEvent(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3) + 1, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))),
+                cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var item in due)
@@ -151,10 +134,10 @@ internal sealed class WebhookStore(SandboxDatabase database)
     /// Records an attempt and schedules the event. A re-send asked for while the attempt ran wins over
     /// the computed schedule: the caller was promised a new attempt.
     /// </summary>
-    public Task<AttemptOutcome> RecordAttemptAsync(AttemptOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WebhookAttempt> RecordAttemptAsync(WebhookAttempt outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.GatedAsync(() => RecordAttemptGatedAsync(outcome, now, cancellationToken), cancellationToken);
 
-    private async Task<AttemptOutcome> RecordAttemptGatedAsync(AttemptOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<WebhookAttempt> RecordAttemptGatedAsync(WebhookAttempt outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -229,23 +212,18 @@ internal sealed class WebhookStore(SandboxDatabase database)
             """;
         command.Parameters.AddWithValue("$limit", limit);
         command.Parameters.AddWithValue("$event", (object?)eventId ?? DBNull.Value);
-        var rows = new List<WebhookAttempt>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new WebhookAttempt(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetInt32(2),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetInt64(6),
-                reader.GetString(7),
-                reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
-        }
-
-        return rows;
+        return await command.ReadAllAsync(
+            r => new WebhookAttempt(
+                r.GetString(0),
+                r.GetString(1),
+                r.GetInt32(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+                r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.GetInt64(6),
+                r.GetString(7),
+                r.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8))),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<WebhookEventSummary>> ListEventsAsync(int limit, CancellationToken cancellationToken)
@@ -257,22 +235,17 @@ internal sealed class WebhookStore(SandboxDatabase database)
             FROM webhook_events ORDER BY seq DESC LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$limit", limit);
-        var rows = new List<WebhookEventSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new WebhookEventSummary(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetInt32(4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
-        }
-
-        return rows;
+        return await command.ReadAllAsync(
+            r => new WebhookEventSummary(
+                r.GetString(0),
+                r.GetString(1),
+                r.GetString(2),
+                r.GetString(3),
+                r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetInt32(5),
+                r.IsDBNull(6) ? null : r.GetString(6),
+                r.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7))),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -33,18 +33,13 @@ public static class XcnEndpoints
 
     private static async Task<IResult> PurchaseAsync(HttpContext http, XcnPayments payments)
     {
-        var (dto, problem) = await ReadOrderAsync<PurchaseDto>(http, payments);
+        var (dto, problem) = await ReadOrderAsync<PurchaseDto>(http, payments, d => d.XcnUserId, "xcn_user_id");
         if (problem is not null)
         {
             return problem;
         }
 
-        if (string.IsNullOrWhiteSpace(dto!.XcnUserId))
-        {
-            return SandboxProblems.Validation(http, "xcn_user_id", "xcn_user_id is required.");
-        }
-
-        var product = dto.Product ?? "TOKENS";
+        var product = dto!.Product ?? "TOKENS";
         if (!Products.Contains(product))
         {
             return SandboxProblems.Validation(http, "product", "product must be TOKENS or MEMBERSHIP.");
@@ -55,7 +50,7 @@ public static class XcnEndpoints
             return SandboxProblems.Validation(http, "amount", "amount must be a positive decimal string.");
         }
 
-        var (order, answer) = await payments.PurchaseAsync(dto.XcnUserId, product, amount, dto.OrderNumber, http.RequestAborted);
+        var (order, answer) = await payments.PurchaseAsync(dto.XcnUserId!, product, amount, dto.OrderNumber, http.RequestAborted);
         return SandboxJson.Ok(new
         {
             order.OrderNumber,
@@ -71,19 +66,15 @@ public static class XcnEndpoints
 
     private static async Task<IResult> RefundAsync(HttpContext http, XcnPayments payments)
     {
-        var (dto, problem) = await ReadOrderAsync<RefundDto>(http, payments);
+        var (dto, problem) = await ReadOrderAsync<RefundDto>(http, payments, d => d.OrderNumber, "order_number");
         if (problem is not null)
         {
             return problem;
         }
 
-        if (string.IsNullOrWhiteSpace(dto!.OrderNumber))
-        {
-            return SandboxProblems.Validation(http, "order_number", "order_number is required.");
-        }
-
         // Orders simulated in this run fill in their user and product; others must say them.
-        var known = payments.Find(dto.OrderNumber);
+        var orderNumber = dto!.OrderNumber!;
+        var known = payments.Find(orderNumber);
         var user = dto.XcnUserId ?? known?.XcnUserId;
         var product = dto.Product ?? known?.Product;
         if (user is null || product is null)
@@ -91,16 +82,27 @@ public static class XcnEndpoints
             return SandboxProblems.Validation(http, "xcn_user_id", "xcn_user_id and product are required for an order this sandbox did not simulate.");
         }
 
-        var answer = await payments.RefundAsync(dto.OrderNumber, user, product, http.RequestAborted);
-        return SandboxJson.Ok(new { dto.OrderNumber, PortalStatus = answer.Status, answer.OutboxStatus, answer.Error });
+        var answer = await payments.RefundAsync(orderNumber, user, product, http.RequestAborted);
+        return SandboxJson.Ok(new { OrderNumber = orderNumber, PortalStatus = answer.Status, answer.OutboxStatus, answer.Error });
     }
 
-    /// <summary>Both order calls: refused while the sandbox has no portal to call, then the body as <typeparamref name="T"/>.</summary>
-    private static async Task<(T? Dto, IResult? Problem)> ReadOrderAsync<T>(HttpContext http, XcnPayments payments)
-        where T : class =>
-        payments.Enabled
-            ? await SandboxProblems.ReadJsonAsync<T>(http)
-            : (null, SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL."));
+    /// <summary>
+    /// Both order calls: refused while the sandbox has no portal to call, then the body as <typeparamref name="T"/>,
+    /// which must name <paramref name="requiredField"/>. No problem means a body with that field set.
+    /// </summary>
+    private static async Task<(T? Dto, IResult? Problem)> ReadOrderAsync<T>(HttpContext http, XcnPayments payments, Func<T, string?> required, string requiredField)
+        where T : class
+    {
+        if (!payments.Enabled)
+        {
+            return (null, SandboxProblems.Result(http, StatusCodes.Status409Conflict, "invalid_state", "No portal", "The sandbox was started without a portal URL."));
+        }
+
+        var (dto, problem) = await SandboxProblems.ReadJsonAsync<T>(http);
+        return problem is null && string.IsNullOrWhiteSpace(required(dto!))
+            ? (dto, SandboxProblems.Validation(http, requiredField, requiredField + " is required."))
+            : (dto, problem);
+    }
 
     /// <summary>
     /// Earn events whose order number starts with the prefix, plus the EARN ledger entries of those orders:

@@ -15,7 +15,8 @@ public sealed record AdjustmentRequestChanged(string RequestId) : IPortalMessage
 /// <summary>
 /// Carries out approved adjustments: posts them to RRR with the approvers (key from the approval request
 /// id, so a retry or a second instance lands on RRR's replay), keeps RRR's status on the request, and
-/// re-reads RRR when it says the status changed. The balance is never touched here: RRR posts it.
+/// re-reads RRR when it says the status changed (through <see cref="RrrStatusListener{TSync}"/>). The balance is never
+/// touched here: RRR posts it.
 /// </summary>
 public sealed partial class AdjustmentPosting(
     IApprovalStore store,
@@ -24,8 +25,14 @@ public sealed partial class AdjustmentPosting(
     IPortalEvents events,
     TimeProvider time,
     ILogger<AdjustmentPosting> logger,
-    ApprovalChainKeys chain)
+    ApprovalChainKeys chain) : IRrrResourceSync
 {
+    public static string StatusEventType => RrrEventTypes.AdjustmentStatusChanged;
+
+    public static string StatusIdField => "adjustment_id";
+
+    Task<bool> IRrrResourceSync.SyncAsync(string resourceId, CancellationToken cancellationToken) => SyncAsync(resourceId, cancellationToken);
+
     public async Task<ApprovalOutcome> PostAsync(ApprovalView view, string actorId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);

@@ -42,12 +42,9 @@ public sealed record AdjustmentPayload(
     [property: JsonPropertyName("reason_code")] AdjustmentReason ReasonCode,
     [property: JsonPropertyName("ticket_id")] string TicketId)
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) } };
+    public string ToJson() => ApprovalPayloadJson.Serialize(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static AdjustmentPayload FromJson(string json) =>
-        JsonSerializer.Deserialize<AdjustmentPayload>(json, Json) ?? throw new FormatException("Empty adjustment payload.");
+    public static AdjustmentPayload FromJson(string json) => ApprovalPayloadJson.Deserialize<AdjustmentPayload>(json, AdjustmentPolicy.Kind);
 }
 
 /// <summary>RRR's side of an adjustment as the portal shows it; <see cref="PostFailed"/> when RRR refused the post.</summary>

@@ -3,39 +3,25 @@ namespace Rrr.Core.Features.Approvals;
 /// <summary>The stored text of statuses and actions, owned here so a renamed enum member never changes stored rows.</summary>
 public static class ApprovalCodes
 {
-    public static string StatusText(ApprovalStatus status) => status switch
-    {
-        ApprovalStatus.Pending => "PENDING",
-        ApprovalStatus.Approved => "APPROVED",
-        ApprovalStatus.Rejected => "REJECTED",
-        ApprovalStatus.Expired => "EXPIRED",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
+    private static readonly CodeTable<ApprovalStatus> Statuses = new(
+        "approval status",
+        (ApprovalStatus.Pending, "PENDING"),
+        (ApprovalStatus.Approved, "APPROVED"),
+        (ApprovalStatus.Rejected, "REJECTED"),
+        (ApprovalStatus.Expired, "EXPIRED"));
 
-    public static ApprovalStatus ParseStatus(string text) => text switch
-    {
-        "PENDING" => ApprovalStatus.Pending,
-        "APPROVED" => ApprovalStatus.Approved,
-        "REJECTED" => ApprovalStatus.Rejected,
-        "EXPIRED" => ApprovalStatus.Expired,
-        _ => throw new FormatException("Unknown approval status."),
-    };
+    private static readonly CodeTable<ApprovalAction> Actions = new(
+        "approval action",
+        (ApprovalAction.Requested, "REQUESTED"),
+        (ApprovalAction.Approved, "APPROVED"),
+        (ApprovalAction.Rejected, "REJECTED"),
+        (ApprovalAction.Edited, "EDITED"));
 
-    public static string ActionText(ApprovalAction action) => action switch
-    {
-        ApprovalAction.Requested => "REQUESTED",
-        ApprovalAction.Approved => "APPROVED",
-        ApprovalAction.Rejected => "REJECTED",
-        ApprovalAction.Edited => "EDITED",
-        _ => throw new ArgumentOutOfRangeException(nameof(action)),
-    };
+    public static string StatusText(ApprovalStatus status) => Statuses.Text(status);
 
-    public static ApprovalAction ParseAction(string text) => text switch
-    {
-        "REQUESTED" => ApprovalAction.Requested,
-        "APPROVED" => ApprovalAction.Approved,
-        "REJECTED" => ApprovalAction.Rejected,
-        "EDITED" => ApprovalAction.Edited,
-        _ => throw new FormatException("Unknown approval action."),
-    };
+    public static ApprovalStatus ParseStatus(string text) => Statuses.Parse(text);
+
+    public static string ActionText(ApprovalAction action) => Actions.Text(action);
+
+    public static ApprovalAction ParseAction(string text) => Actions.Parse(text);
 }

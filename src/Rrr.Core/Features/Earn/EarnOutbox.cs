@@ -162,25 +162,16 @@ public static class OutboxCodes
     /// <summary>A refund's error while its paid order is not in the outbox: nothing was sent to RRR for it.</summary>
     public const string PaidOrderUnknown = "paid_order_unknown";
 
+    private static readonly CodeTable<OutboxStatus> Statuses = new(
+        fallback: (OutboxStatus.Dead, "DEAD"), (OutboxStatus.Pending, "PENDING"), (OutboxStatus.Claimed, "CLAIMED"), (OutboxStatus.Posted, "POSTED"));
+
     public static string KindText(OrderEventKind kind) => kind == OrderEventKind.Paid ? "PAID" : "REFUNDED";
 
     public static OrderEventKind ParseKind(string text) => text == "PAID" ? OrderEventKind.Paid : OrderEventKind.Refunded;
 
-    public static string StatusText(OutboxStatus status) => status switch
-    {
-        OutboxStatus.Pending => "PENDING",
-        OutboxStatus.Claimed => "CLAIMED",
-        OutboxStatus.Posted => "POSTED",
-        _ => "DEAD",
-    };
+    public static string StatusText(OutboxStatus status) => Statuses.Text(status);
 
-    public static OutboxStatus ParseStatus(string text) => text switch
-    {
-        "PENDING" => OutboxStatus.Pending,
-        "CLAIMED" => OutboxStatus.Claimed,
-        "POSTED" => OutboxStatus.Posted,
-        _ => OutboxStatus.Dead,
-    };
+    public static OutboxStatus ParseStatus(string text) => Statuses.Parse(text);
 
     public static string ProductText(EarnProduct product) => product == EarnProduct.Tokens ? "TOKENS" : "MEMBERSHIP";
 

@@ -24,6 +24,23 @@ public sealed class RateLimitRule
         PermitLimit is < 1 or > 100_000 ? "PermitLimit must be between 1 and 100000."
         : Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromDays(1) ? "Window must be between 00:00:01 and 1.00:00:00."
         : null;
+
+    /// <summary>The framework's fixed window for one partition: no queue (a refused call is answered at once).</summary>
+    public RateLimitPartition<TKey> Partition<TKey>(TKey key) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = PermitLimit,
+            Window = Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    /// <summary>The limiter's Retry-After, at least a second: a refused caller is never told to retry at once.</summary>
+    public static TimeSpan RetryAfterOf(RateLimitLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1);
+    }
 }
 
 /// <summary>Limits of the member actions that run inside a circuit (no HTTP request, so no endpoint policy can see them).</summary>
@@ -40,38 +57,20 @@ public sealed class MemberActionLimits
 /// </summary>
 public sealed class MemberActionLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<(MemberAction Action, string XcnUserId)> _limiter;
+    private readonly KeyedLimiter<MemberAction> _limiter;
 
     public MemberActionLimiter(IOptions<MemberActionLimits> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var limits = options.Value;
-        _limiter = PartitionedRateLimiter.Create<(MemberAction Action, string XcnUserId), (MemberAction, string)>(key =>
-        {
-            var rule = key.Action == MemberAction.LinkIntent ? limits.LinkIntents : limits.LinkCodes;
-            return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = rule.PermitLimit,
-                Window = rule.Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
+        _limiter = new(action => action == MemberAction.LinkIntent ? limits.LinkIntents : limits.LinkCodes);
     }
 
     /// <summary>Null when the action may go ahead (one permit is used), else how long to wait.</summary>
     public TimeSpan? TryAcquire(MemberAction action, string xcnUserId)
     {
         ArgumentException.ThrowIfNullOrEmpty(xcnUserId);
-        using var lease = _limiter.AttemptAcquire((action, xcnUserId));
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero
-            ? retryAfter
-            : TimeSpan.FromSeconds(1);
+        return _limiter.TryAcquire(action, xcnUserId);
     }
 
     public void Dispose() => _limiter.Dispose();

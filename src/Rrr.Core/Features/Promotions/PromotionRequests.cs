@@ -123,18 +123,15 @@ public sealed record PromotionRoundPayload(
     [property: JsonPropertyName("audience")] PromotionAudience Audience,
     [property: JsonPropertyName("budget_cap_points")] long BudgetCapPoints)
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) } };
-
     public static PromotionRoundPayload From(Promotion p)
     {
         ArgumentNullException.ThrowIfNull(p);
         return new(p.PromotionId, p.Version, p.Name, p.Kind, p.Value, p.StartsAt, p.EndsAt, p.Audience, p.BudgetCapPoints);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => ApprovalPayloadJson.Serialize(this);
 
-    public static PromotionRoundPayload FromJson(string json) =>
-        JsonSerializer.Deserialize<PromotionRoundPayload>(json, Json) ?? throw new FormatException("Empty promotion payload.");
+    public static PromotionRoundPayload FromJson(string json) => ApprovalPayloadJson.Deserialize<PromotionRoundPayload>(json, PromotionPolicy.Kind);
 }
 
 /// <summary>Refused before or after the engine: who may act, the promotion's state at RRR, and RRR's own refusals.</summary>

@@ -18,7 +18,7 @@ public sealed record PromotionChanged(string PromotionId) : IPortalMessage
 /// <summary>
 /// Keeps RRR's word on the portal's approval rounds: after PROMOTION_STATUS_CHANGED it re-reads the promotion
 /// and stores its status and version on the newest local round. The store refuses a lower version, so a
-/// late, older answer never overwrites a newer one.
+/// late, older answer never overwrites a newer one. <see cref="RrrStatusListener{TSync}"/> calls it on each such webhook.
 /// </summary>
 public sealed partial class PromotionSync(
     IApprovalStore store,
@@ -26,10 +26,16 @@ public sealed partial class PromotionSync(
     IRrrPromotionsApi promotions,
     IPortalEvents events,
     TimeProvider time,
-    ILogger<PromotionSync> logger)
+    ILogger<PromotionSync> logger) : IRrrResourceSync
 {
     /// <summary>A promotion's rounds shown at most; each edit and resubmit adds one.</summary>
     public const int RoundsListed = 50;
+
+    public static string StatusEventType => RrrEventTypes.PromotionStatusChanged;
+
+    public static string StatusIdField => "promotion_id";
+
+    Task<bool> IRrrResourceSync.SyncAsync(string resourceId, CancellationToken cancellationToken) => SyncAsync(resourceId, cancellationToken);
 
     /// <summary>Re-reads the promotion from RRR and keeps what it says; true when the stored outcome changed.</summary>
     public async Task<bool> SyncAsync(string promotionId, CancellationToken cancellationToken)

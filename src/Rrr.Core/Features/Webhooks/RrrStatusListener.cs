@@ -86,3 +86,31 @@ public abstract partial class RrrStatusListener(IPortalEvents events, ILogger lo
     [LoggerMessage(Level = LogLevel.Warning, Message = "{EventType} for {ResourceId}: re-reading RRR failed ({ErrorClass})")]
     private static partial void LogRefreshFailed(ILogger logger, string eventType, string resourceId, string errorClass);
 }
+
+/// <summary>Re-reads one kind of RRR resource when its status webhook names it.</summary>
+public interface IRrrResourceSync
+{
+    /// <summary>The status webhook that says the resource changed, e.g. PROMOTION_STATUS_CHANGED.</summary>
+    static abstract string StatusEventType { get; }
+
+    /// <summary>The data field of that webhook naming the resource, e.g. promotion_id.</summary>
+    static abstract string StatusIdField { get; }
+
+    /// <summary>Re-reads the resource from RRR and keeps what it says; true when the stored outcome changed.</summary>
+    Task<bool> SyncAsync(string resourceId, CancellationToken cancellationToken);
+}
+
+/// <summary>The listener of <typeparamref name="TSync"/>'s status webhook: each one is a re-read through <typeparamref name="TSync"/>.</summary>
+public sealed class RrrStatusListener<TSync>(
+    IPortalEvents events,
+    IServiceProvider services,
+    ILogger<RrrStatusListener<TSync>> logger) : RrrStatusListener(events, logger)
+    where TSync : class, IRrrResourceSync
+{
+    protected override string EventType => TSync.StatusEventType;
+
+    protected override string IdField => TSync.StatusIdField;
+
+    protected override Task RefreshAsync(string resourceId, CancellationToken cancellationToken) =>
+        services.GetRequiredService<TSync>().SyncAsync(resourceId, cancellationToken);
+}

@@ -140,31 +140,17 @@ public sealed record ResourceState(
 /// <summary>The stored spelling of statuses and outcomes, shared by the adapters so both hold the same values.</summary>
 internal static class InboxCodes
 {
-    public static string StatusText(InboxStatus status) => status switch
-    {
-        InboxStatus.Pending => "pending",
-        InboxStatus.Processed => "processed",
-        _ => "failed",
-    };
+    private static readonly CodeTable<InboxStatus> Statuses = new(
+        fallback: (InboxStatus.Failed, "failed"), (InboxStatus.Pending, "pending"), (InboxStatus.Processed, "processed"));
 
-    public static InboxStatus ParseStatus(string text) => text switch
-    {
-        "pending" => InboxStatus.Pending,
-        "processed" => InboxStatus.Processed,
-        _ => InboxStatus.Failed,
-    };
+    private static readonly CodeTable<InboxOutcome> Outcomes = new(
+        fallback: (InboxOutcome.Ignored, "ignored"), (InboxOutcome.Applied, "applied"), (InboxOutcome.Stale, "stale"));
 
-    public static string OutcomeText(InboxOutcome outcome) => outcome switch
-    {
-        InboxOutcome.Applied => "applied",
-        InboxOutcome.Stale => "stale",
-        _ => "ignored",
-    };
+    public static string StatusText(InboxStatus status) => Statuses.Text(status);
 
-    public static InboxOutcome ParseOutcome(string text) => text switch
-    {
-        "applied" => InboxOutcome.Applied,
-        "stale" => InboxOutcome.Stale,
-        _ => InboxOutcome.Ignored,
-    };
+    public static InboxStatus ParseStatus(string text) => Statuses.Parse(text);
+
+    public static string OutcomeText(InboxOutcome outcome) => Outcomes.Text(outcome);
+
+    public static InboxOutcome ParseOutcome(string text) => Outcomes.Parse(text);
 }

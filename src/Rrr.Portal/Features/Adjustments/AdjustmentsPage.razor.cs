@@ -13,60 +13,37 @@ public sealed partial class AdjustmentsPage
         (AdjustmentOutcomes.PostFailed, "Refused by RRR"),
     ];
 
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, AdjustmentRow> _rows = new(StringComparer.Ordinal);
     private IReadOnlyList<AdjustmentRow>? _items;
-    private IDisposable? _subscription;
     private string? _adminId;
     private string _filter = "";
     private string? _formError;
     private string? _loadError;
-    private bool _busy;
     private int _formKey;
 
     private List<AdjustmentRow> Shown => (_items ?? []).Where(r => _filter == "" || r.View.DisplayStatus == _filter).ToList();
 
-    protected override async Task OnInitializedAsync()
+    protected override PortalTopic<AdjustmentRequestChanged> Topic => AdjustmentRequestChanged.Any;
+
+    protected override async Task OpenAsync() => _adminId = await Adjustments.CurrentAdminIdAsync(Stop.Token);
+
+    protected override async Task LoadAsync()
     {
-        if (!RendererInfo.IsInteractive)
+        var result = await Adjustments.ListAsync(Stop.Token);
+        if (result.IsOk)
         {
-            return;
+            _items = Keep(result.Value);
+            _loadError = null;
         }
-
-        _subscription = Events.Subscribe(AdjustmentRequestChanged.Any, OnChanged);
-        _adminId = await Adjustments.CurrentAdminIdAsync(_stop.Token);
-        await LoadAsync();
-    }
-
-    private void OnChanged(AdjustmentRequestChanged change) => _ = InvokeAsync(async () =>
-    {
-        await LoadAsync();
-        StateHasChanged();
-    });
-
-    private async Task LoadAsync()
-    {
-        try
+        else
         {
-            var result = await Adjustments.ListAsync(_stop.Token);
-            if (result.IsOk)
-            {
-                _items = Keep(result.Value);
-                _loadError = null;
-            }
-            else
-            {
-                _loadError = "The requests could not be read just now.";
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+            _loadError = "The requests could not be read just now.";
         }
     }
 
     private void FilterChanged(string value) => _filter = value ?? "";
 
-    private Task RequestAsync(AdjustmentForm form) => RunAsync(() => Adjustments.RequestAsync(form, _stop.Token), view =>
+    private Task RequestAsync(AdjustmentForm form) => RunAsync(() => Adjustments.RequestAsync(form, Stop.Token), view =>
     {
         _formError = null;
         _formKey++;
@@ -74,7 +51,7 @@ public sealed partial class AdjustmentsPage
     }, isForm: true);
 
     private Task ApproveAsync(AdjustmentView view) => RunAsync(
-        () => Adjustments.ApproveAsync(view.Id, view.Approval.Request.PayloadVersion, _stop.Token),
+        () => Adjustments.ApproveAsync(view.Id, view.Approval.Request.PayloadVersion, Stop.Token),
         after => Snackbar.Add($"Approved. {after.Progress}; status {StatusText.For(after)}.", Severity.Normal));
 
     private async Task EditAsync(AdjustmentView view)
@@ -86,47 +63,31 @@ public sealed partial class AdjustmentsPage
         if (result is { Canceled: false, Data: AdjustmentView edited })
         {
             Snackbar.Add($"Saved. Approvals were reset: {edited.Progress}; it now needs {edited.Policy.Describe()}.", Severity.Normal);
-            await LoadAsync();
+            await ReloadAsync();
         }
     }
 
     private Task RejectAsync((AdjustmentView View, string Reason) decision) => RunAsync(
-        () => Adjustments.RejectAsync(decision.View.Id, decision.Reason, _stop.Token),
+        () => Adjustments.RejectAsync(decision.View.Id, decision.Reason, Stop.Token),
         _ => Snackbar.Add("Rejected.", Severity.Normal));
 
     private Task RetryAsync(AdjustmentView view) => RunAsync(
-        () => Adjustments.RetryPostAsync(view.Id, _stop.Token),
+        () => Adjustments.RetryPostAsync(view.Id, Stop.Token),
         after => Snackbar.Add($"Posted again: {StatusText.For(after)}.", Severity.Normal));
 
-    private async Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done, bool isForm = false)
+    private Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done, bool isForm = false) => RunAsync(action, done, refused =>
     {
-        _busy = true;
-        try
+        // The service's own words for a refusal; an RRR failure passed on as it came gets a general line.
+        var message = refused.Message ?? "RRR could not be reached just now; try again shortly.";
+        if (isForm)
         {
-            var result = await action();
-            if (result.IsOk)
-            {
-                done(result.Value);
-                return;
-            }
-
-            // The service's own words for a refusal; an RRR failure passed on as it came gets a general line.
-            var message = result.Message ?? "RRR could not be reached just now; try again shortly.";
-            if (isForm)
-            {
-                _formError = message;
-            }
-            else
-            {
-                Snackbar.Add(message, Severity.Error);
-            }
+            _formError = message;
         }
-        finally
+        else
         {
-            _busy = false;
-            await LoadAsync();
+            Snackbar.Add(message, Severity.Error);
         }
-    }
+    });
 
     /// <summary>The same row object for the same request id from one load to the next, holding the newest view.</summary>
     private List<AdjustmentRow> Keep(IReadOnlyList<AdjustmentView> views)
@@ -155,12 +116,5 @@ public sealed partial class AdjustmentsPage
         public string Id { get; } = view.Id;
 
         public AdjustmentView View { get; set; } = view;
-    }
-
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _stop.Cancel();
-        _stop.Dispose();
     }
 }

@@ -32,10 +32,7 @@ public sealed class InternalApiKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("Invalid internal key."));
         }
 
-        var identity = new ClaimsIdentity(SchemeName, "sub", "role");
-        identity.AddClaim(new Claim("sub", "xcn-internal"));
-        identity.AddClaim(new Claim("role", ServiceRole));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(KeyHolder(SchemeName, "xcn-internal", ServiceRole));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -75,5 +72,14 @@ public sealed class InternalApiKeyHandler(
         }
 
         return match;
+    }
+
+    /// <summary>A caller that presented a configured key: one fixed service identity with one role, no person.</summary>
+    internal static AuthenticateResult KeyHolder(string scheme, string subject, string role)
+    {
+        var identity = new ClaimsIdentity(scheme, "sub", "role");
+        identity.AddClaim(new Claim("sub", subject));
+        identity.AddClaim(new Claim("role", role));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), scheme));
     }
 }

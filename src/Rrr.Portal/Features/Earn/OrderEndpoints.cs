@@ -24,17 +24,22 @@ public static partial class OrderEndpoints
             .RequireAuthorization(InternalApiKeyHandler.Policy)
             .DisableAntiforgery()
             .AddEndpointFilter<AutomaticEarnGate>();
-        orders.MapPost("/paid", (Func<HttpContext, IValidator<OrderPaidRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)PaidAsync)
-            .DescribeOrderPaid();
-        orders.MapPost("/refunded", (Func<HttpContext, IValidator<OrderRefundedRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)RefundedAsync)
-            .DescribeOrderRefunded();
+        MapOrder<OrderPaidRequest>(orders, "/paid", OrderPaidValidator.ToOrder).DescribeOrderPaid();
+        MapOrder<OrderRefundedRequest>(orders, "/refunded", OrderRefundedValidator.ToOrder).DescribeOrderRefunded();
         return app;
     }
 
-    private static async Task<IResult> PaidAsync(
-        HttpContext http, IValidator<OrderPaidRequest> validator, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
+    /// <summary>Both order events take the same steps: read the body, validate it, accept the order it stands for.</summary>
+    private static RouteHandlerBuilder MapOrder<TRequest>(RouteGroupBuilder orders, string path, Func<TRequest, DateTimeOffset, EarnOrder> toOrder)
+        where TRequest : class =>
+        orders.MapPost(path, (Func<HttpContext, IValidator<TRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)(
+            (http, validator, intake, time, loggers) => ReportAsync(http, validator, toOrder, intake, time, loggers)));
+
+    private static async Task<IResult> ReportAsync<TRequest>(
+        HttpContext http, IValidator<TRequest> validator, Func<TRequest, DateTimeOffset, EarnOrder> toOrder, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
+        where TRequest : class
     {
-        var (request, malformed) = await ReadAsync<OrderPaidRequest>(http);
+        var (request, malformed) = await ReadAsync<TRequest>(http);
         if (malformed is not null)
         {
             return malformed;
@@ -42,22 +47,7 @@ public static partial class OrderEndpoints
 
         var validation = await validator.ValidateAsync(request!, http.RequestAborted);
         return validation.IsValid
-            ? await AcceptAsync(OrderPaidValidator.ToOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
-            : ValidationProblem(validation);
-    }
-
-    private static async Task<IResult> RefundedAsync(
-        HttpContext http, IValidator<OrderRefundedRequest> validator, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
-    {
-        var (request, malformed) = await ReadAsync<OrderRefundedRequest>(http);
-        if (malformed is not null)
-        {
-            return malformed;
-        }
-
-        var validation = await validator.ValidateAsync(request!, http.RequestAborted);
-        return validation.IsValid
-            ? await AcceptAsync(OrderRefundedValidator.ToOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
+            ? await AcceptAsync(toOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
             : ValidationProblem(validation);
     }
 

@@ -3,6 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace Rrr.Portal.Features.Earn;
 
+/// <summary>What both order events name: the order, its member and its product.</summary>
+public interface IOrderEvent
+{
+    string? OrderNumber { get; }
+
+    string? XcnUserId { get; }
+
+    string? Product { get; }
+}
+
 /// <summary>XCN's ORDER_PAID: <c>{order_number, xcn_user_id, product, amount, currency, paid_at}</c>.</summary>
 /// <param name="Amount">A decimal string ("12.50") or a JSON number; kept as text so nothing rounds it.</param>
 public sealed record OrderPaidRequest(
@@ -11,14 +21,14 @@ public sealed record OrderPaidRequest(
     string? Product,
     [property: JsonConverter(typeof(DecimalTextConverter))] string? Amount,
     string? Currency,
-    string? PaidAt);
+    string? PaidAt) : IOrderEvent;
 
 /// <summary>XCN's ORDER_REFUNDED: the whole paid order is reversed.</summary>
 public sealed record OrderRefundedRequest(
     string? OrderNumber,
     string? XcnUserId,
     string? Product,
-    string? RefundedAt);
+    string? RefundedAt) : IOrderEvent;
 
 /// <summary>What the endpoints answer: where the order event stands in the outbox.</summary>
 public sealed record OrderEventResponse(
@@ -54,15 +64,28 @@ internal static class OrderRules
 
     public static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
 
-    public static void Ids<T>(AbstractValidator<T> validator, Func<T, string?> order, Func<T, string?> user, Func<T, string?> product)
+    public static void Ids<T>(AbstractValidator<T> validator)
+        where T : IOrderEvent
     {
-        validator.RuleFor(r => order(r)).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
+        validator.RuleFor(r => r.OrderNumber).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
             .OverridePropertyName("order_number").WithMessage("order_number is required: 1–64 letters, digits, '_', '-', '.', ':'.");
-        validator.RuleFor(r => user(r)).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
+        validator.RuleFor(r => r.XcnUserId).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
             .OverridePropertyName("xcn_user_id").WithMessage("xcn_user_id is required: 1–64 letters, digits, '_', '-', '.', ':'.");
-        validator.RuleFor(r => product(r)).Must(p => Products.Contains(p))
+        validator.RuleFor(r => r.Product).Must(p => Products.Contains(p))
             .OverridePropertyName("product").WithMessage("product must be TOKENS or MEMBERSHIP.");
     }
+
+    /// <summary>When the event happened: a timestamp, at most 5 minutes ahead of our clock.</summary>
+    public static void OccurredAt<T>(AbstractValidator<T> validator, Func<T, string?> at, string name, TimeProvider time) =>
+        validator.RuleFor(r => at(r))
+            .Must(t => TryParseTime(t, out var occurred) && occurred <= time.GetUtcNow().AddMinutes(5))
+            .OverridePropertyName(name)
+            .WithMessage($"{name} must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+
+    public static EarnOrder ToOrder(IOrderEvent request, OrderEventKind kind, Money? amount, DateTimeOffset occurredAt, DateTimeOffset acceptedAt) =>
+        new(request.OrderNumber!, kind, request.XcnUserId!, ProductOf(request.Product!), amount, occurredAt, acceptedAt);
+
+    public static ArgumentException NotValidated(string paramName) => new("Validate the request before converting it.", paramName);
 
     public static bool TryParseTime(string? text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
@@ -80,7 +103,7 @@ public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
     {
         ArgumentNullException.ThrowIfNull(options);
         var currency = options.Value.Currency;
-        OrderRules.Ids(this, r => r.OrderNumber, r => r.XcnUserId, r => r.Product);
+        OrderRules.Ids(this);
         RuleFor(r => r.Amount)
             .Must(a => OrderRules.TryParseAmount(a, out var amount) && amount > 0 && amount <= OrderRules.MaxAmount && amount.Scale <= 2)
             .OverridePropertyName("amount")
@@ -88,22 +111,15 @@ public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
         RuleFor(r => r.Currency).Equal(currency)
             .OverridePropertyName("currency")
             .WithMessage($"currency must be {currency}.");
-        RuleFor(r => r.PaidAt)
-            .Must(t => OrderRules.TryParseTime(t, out var at) && at <= time.GetUtcNow().AddMinutes(5))
-            .OverridePropertyName("paid_at")
-            .WithMessage("paid_at must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+        OrderRules.OccurredAt(this, r => r.PaidAt, "paid_at", time);
     }
 
     public static EarnOrder ToOrder(OrderPaidRequest request, DateTimeOffset acceptedAt)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!OrderRules.TryParseAmount(request.Amount, out var amount) || !OrderRules.TryParseTime(request.PaidAt, out var paidAt))
-        {
-            throw new ArgumentException("Validate the request before converting it.", nameof(request));
-        }
-
-        return new EarnOrder(request.OrderNumber!, OrderEventKind.Paid, request.XcnUserId!, OrderRules.ProductOf(request.Product!),
-            new Money(amount, request.Currency!), paidAt, acceptedAt);
+        return OrderRules.TryParseAmount(request.Amount, out var amount) && OrderRules.TryParseTime(request.PaidAt, out var paidAt)
+            ? OrderRules.ToOrder(request, OrderEventKind.Paid, new Money(amount, request.Currency!), paidAt, acceptedAt)
+            : throw OrderRules.NotValidated(nameof(request));
     }
 }
 
@@ -111,23 +127,16 @@ public sealed class OrderRefundedValidator : AbstractValidator<OrderRefundedRequ
 {
     public OrderRefundedValidator(TimeProvider time)
     {
-        OrderRules.Ids(this, r => r.OrderNumber, r => r.XcnUserId, r => r.Product);
-        RuleFor(r => r.RefundedAt)
-            .Must(t => OrderRules.TryParseTime(t, out var at) && at <= time.GetUtcNow().AddMinutes(5))
-            .OverridePropertyName("refunded_at")
-            .WithMessage("refunded_at must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+        OrderRules.Ids(this);
+        OrderRules.OccurredAt(this, r => r.RefundedAt, "refunded_at", time);
     }
 
     public static EarnOrder ToOrder(OrderRefundedRequest request, DateTimeOffset acceptedAt)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!OrderRules.TryParseTime(request.RefundedAt, out var refundedAt))
-        {
-            throw new ArgumentException("Validate the request before converting it.", nameof(request));
-        }
-
-        return new EarnOrder(request.OrderNumber!, OrderEventKind.Refunded, request.XcnUserId!, OrderRules.ProductOf(request.Product!),
-            null, refundedAt, acceptedAt);
+        return OrderRules.TryParseTime(request.RefundedAt, out var refundedAt)
+            ? OrderRules.ToOrder(request, OrderEventKind.Refunded, null, refundedAt, acceptedAt)
+            : throw OrderRules.NotValidated(nameof(request));
     }
 }
 

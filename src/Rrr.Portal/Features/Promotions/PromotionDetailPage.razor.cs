@@ -6,23 +6,18 @@ namespace Rrr.Portal.Features.Promotions;
 /// </summary>
 public sealed partial class PromotionDetailPage
 {
-    private readonly CancellationTokenSource _stop = new();
     private PromotionDetail? _detail;
     private PromotionForm? _edit;
     private string? _adminId;
     private string? _error;
-    private bool _busy;
     private bool _editing;
     private bool _unavailable;
     private bool _notFound;
-    private IDisposable? _subscription;
 
     /// <summary>RRR's promotion id.</summary>
     [Parameter] public string PromotionId { get; set; } = "";
 
     [Inject] private PromotionService Promotions { get; set; } = default!;
-
-    [Inject] private CircuitEvents Events { get; set; } = default!;
 
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
@@ -46,53 +41,27 @@ public sealed partial class PromotionDetailPage
         : Round?.Request.Status == ApprovalStatus.Approved ? "Both XCN approvals are in; waiting for the RRR admin."
         : null;
 
-    protected override async Task OnInitializedAsync()
+    protected override PortalTopic<PromotionChanged> Topic => PromotionChanged.Any;
+
+    protected override bool Concerns(PromotionChanged change) => change.PromotionId == PromotionId;
+
+    protected override async Task OpenAsync() => _adminId = await Promotions.CurrentAdminIdAsync(Stop.Token);
+
+    protected override async Task LoadAsync()
     {
-        if (!RendererInfo.IsInteractive)
+        var result = await Promotions.GetAsync(PromotionId, Stop.Token);
+        if (result.IsOk)
         {
-            return;
+            _detail = result.Value;
+            _unavailable = false;
         }
-
-        _subscription = Events.Subscribe(PromotionChanged.Any, OnChanged);
-        _adminId = await Promotions.CurrentAdminIdAsync(_stop.Token);
-        await LoadAsync();
-    }
-
-    private void OnChanged(PromotionChanged change)
-    {
-        if (change.PromotionId != PromotionId)
+        else if (result.Is(RrrErrorCodes.NotFound))
         {
-            return;
+            _notFound = true;
         }
-
-        _ = InvokeAsync(async () =>
+        else
         {
-            await LoadAsync();
-            StateHasChanged();
-        });
-    }
-
-    private async Task LoadAsync()
-    {
-        try
-        {
-            var result = await Promotions.GetAsync(PromotionId, _stop.Token);
-            if (result.IsOk)
-            {
-                _detail = result.Value;
-                _unavailable = false;
-            }
-            else if (result.Is(RrrErrorCodes.NotFound))
-            {
-                _notFound = true;
-            }
-            else
-            {
-                _unavailable = true;
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+            _unavailable = true;
         }
     }
 
@@ -104,7 +73,7 @@ public sealed partial class PromotionDetailPage
     }
 
     private Task SaveAsync(PromotionForm form) => RunAsync(
-        () => Promotions.EditAsync(PromotionId, _detail!.Promotion.Version, form, _stop.Token),
+        () => Promotions.EditAsync(PromotionId, _detail!.Promotion.Version, form, Stop.Token),
         _ =>
         {
             _editing = false;
@@ -112,7 +81,7 @@ public sealed partial class PromotionDetailPage
         });
 
     private Task SubmitAsync() => RunAsync(
-        () => Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, _stop.Token),
+        () => Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, Stop.Token),
         _ => Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal));
 
     /// <summary>The round and version on screen now: a decision is about what the admin read, not what is current by the time it lands.</summary>
@@ -123,7 +92,7 @@ public sealed partial class PromotionDetailPage
     {
         var shown = Shown;
         return shown is not { } seen ? Task.CompletedTask : RunAsync(
-            () => Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, _stop.Token),
+            () => Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, Stop.Token),
             after => Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal));
     }
 
@@ -146,42 +115,18 @@ public sealed partial class PromotionDetailPage
         }
 
         await RunAsync(
-            () => Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, _stop.Token),
+            () => Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, Stop.Token),
             _ => Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal));
     }
 
     private Task ResendAsync() => RunAsync(
-        () => Promotions.ResendDecisionAsync(PromotionId, _stop.Token),
+        () => Promotions.ResendDecisionAsync(PromotionId, Stop.Token),
         _ => Snackbar.Add("Sent to RRR.", Severity.Normal));
 
     /// <summary>One action; a refusal shows the service's words, an RRR failure it passed on as it came a general line.</summary>
-    private async Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done)
+    private Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done)
     {
-        _busy = true;
         _error = null;
-        try
-        {
-            var result = await action();
-            if (result.IsOk)
-            {
-                done(result.Value);
-            }
-            else
-            {
-                _error = result.Message ?? "RRR temporarily unavailable; nothing was changed there. Try again shortly.";
-            }
-        }
-        finally
-        {
-            _busy = false;
-            await LoadAsync();
-        }
-    }
-
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _stop.Cancel();
-        _stop.Dispose();
+        return RunAsync(action, done, refused => _error = refused.Message ?? "RRR temporarily unavailable; nothing was changed there. Try again shortly.");
     }
 }

@@ -117,7 +117,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
 
         // What the webhook processor hands the listener when ADJUSTMENT_STATUS_CHANGED arrives.
         using var provider = new ServiceCollection().AddSingleton(posting).BuildServiceProvider();
-        var listener = new AdjustmentStatusListener(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<AdjustmentStatusListener>.Instance);
+        var listener = new RrrStatusListener<AdjustmentPosting>(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<RrrStatusListener<AdjustmentPosting>>.Instance);
         await listener.HandleAsync(adjustmentId, Ct);
         var after = Assert.Single(await As(Ada).ListAsync(Ct).Ok(), v => v.Id == request.Id);
 

@@ -75,7 +75,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
         // What the webhook processor hands the listener when PROMOTION_STATUS_CHANGED arrives.
         using var provider = new ServiceCollection().AddSingleton(sync).BuildServiceProvider();
-        var listener = new PromotionStatusListener(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<PromotionStatusListener>.Instance);
+        var listener = new RrrStatusListener<PromotionSync>(new PortalEvents(NullLogger<PortalEvents>.Instance), provider, NullLogger<RrrStatusListener<PromotionSync>>.Instance);
         await listener.HandleAsync(id, Ct);
         var after = await As(Ada).GetAsync(id, Ct).Ok();
 
