@@ -32,6 +32,10 @@ public static class CoreServiceCollectionExtensions
         // --- Members, Links, Wallet, SSO: scoped, one per circuit like the identity they start from ---
         services.AddRrrMembers();
 
+        // --- Wallet sync: after a wallet webhook, one RRR read for all the panels that show that member (hosted) ---
+        services.TryAddSingleton<WalletSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<WalletSync>());
+
         // --- Earn: the outbox intake, the admin service and the hosted dispatcher ---
         services.AddOptions<EarnOptions>().BindConfiguration(EarnOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarnOptions>, EarnOptionsValidator>());

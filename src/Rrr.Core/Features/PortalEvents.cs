@@ -41,6 +41,9 @@ public interface IPortalEvents
     /// <summary>Delivers the message to the subscribers of every topic it lists, each subscription once.</summary>
     void Publish<TMessage>(TMessage message)
         where TMessage : class, IPortalMessage;
+
+    /// <summary>Whether anyone on this instance follows <paramref name="topic"/> now (so work for no one can be skipped).</summary>
+    bool HasSubscribers(PortalTopicKey topic);
 }
 
 public sealed partial class PortalEvents(ILogger<PortalEvents> logger) : IPortalEvents
@@ -114,6 +117,8 @@ public sealed partial class PortalEvents(ILogger<PortalEvents> logger) : IPortal
             }
         }
     }
+
+    public bool HasSubscribers(PortalTopicKey topic) => SubscriberCount(topic) > 0;
 
     /// <summary>How many subscriptions <paramref name="topic"/> has now (tests, diagnostics).</summary>
     public int SubscriberCount(PortalTopicKey topic)

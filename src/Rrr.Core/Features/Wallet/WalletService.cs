@@ -70,56 +70,7 @@ public sealed partial class WalletService(
         var snapshot = await store.GetWalletSnapshotAsync(rrrMemberId, cancellationToken);
         return snapshot is null
             ? null
-            : new WalletView(WalletAvailability.Stale, Deserialize(snapshot), snapshot.FetchedAt, member.Link);
-    }
-
-    /// <summary>
-    /// What to show after RRR announced <paramref name="rrrEvent"/>, from what is already known, without asking
-    /// RRR: the stored snapshot when it already holds the wallet version the event announced (another tab or
-    /// instance read it since), or <paramref name="shown"/> itself for a link change of a version it already
-    /// reflects. Null when only RRR can tell (then the caller reads as on first load); a store that cannot be
-    /// read counts as nothing known.
-    /// </summary>
-    public async Task<WalletView?> KnownAfterAsync(WalletView shown, RrrEvent rrrEvent, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(shown);
-        ArgumentNullException.ThrowIfNull(rrrEvent);
-        if (shown.RrrUnavailable || rrrEvent.Version is not { } version)
-        {
-            return null;
-        }
-
-        if (rrrEvent.Type == RrrEventTypes.LinkUpdated)
-        {
-            return rrrEvent.ResourceType == "link" && shown.Link.Version >= version ? shown : null;
-        }
-
-        // The member is the one this circuit shows (it came from the sign-in), never one the event names.
-        if (rrrEvent.ResourceType != "wallet" || !shown.Link.IsLinked || rrrEvent.ResourceId != shown.Link.RrrMemberId)
-        {
-            return null;
-        }
-
-        WalletSnapshot? snapshot;
-        try
-        {
-            snapshot = await store.GetWalletSnapshotAsync(shown.Link.RrrMemberId!, cancellationToken);
-        }
-#pragma warning disable CA1031 // the stored copy is a shortcut: when it cannot be read, RRR is asked as before
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            if (ex is not OperationCanceledException)
-            {
-                LogCacheReadFailed(logger, shown.Link.RrrMemberId!, ex.GetType().Name);
-            }
-
-            return null;
-        }
-
-        return snapshot is { } known && known.Version >= version
-            ? new WalletView(WalletAvailability.Live, Deserialize(known), known.FetchedAt, shown.Link)
-            : null;
+            : new WalletView(WalletAvailability.Stale, snapshot.ToWallet(), snapshot.FetchedAt, member.Link);
     }
 
     /// <summary>
@@ -148,16 +99,14 @@ public sealed partial class WalletService(
 
     private async Task<WalletView> RememberAsync(MemberWallet wallet, DateTimeOffset fetchedAt, LinkView link, CancellationToken cancellationToken)
     {
-        var snapshot = new WalletSnapshot(
-            wallet.RrrMemberId, JsonSerializer.Serialize(wallet, RrrJson.Options), wallet.AsOf, fetchedAt, wallet.Version);
+        var snapshot = WalletSnapshot.Of(wallet, fetchedAt);
         try
         {
-            if (await store.SaveWalletSnapshotAsync(snapshot, cancellationToken) == SnapshotSaveResult.Stale
-                && await store.GetWalletSnapshotAsync(wallet.RrrMemberId, cancellationToken) is { } newer
-                && newer.Version > wallet.Version)
+            var kept = await store.RememberAsync(snapshot, cancellationToken);
+            if (!ReferenceEquals(kept, snapshot))
             {
                 // A concurrent read (another tab, another instance) already saw a later ledger state.
-                return new WalletView(WalletAvailability.Live, Deserialize(newer), newer.FetchedAt, link);
+                return new WalletView(WalletAvailability.Live, kept.ToWallet(), kept.FetchedAt, link);
             }
         }
 #pragma warning disable CA1031 // the cache is a convenience: a store hiccup must not hide RRR's live answer
@@ -175,18 +124,11 @@ public sealed partial class WalletService(
         var snapshot = await store.GetWalletSnapshotAsync(rrrMemberId, cancellationToken);
         return snapshot is null
             ? new WalletView(WalletAvailability.NoDataYet, null, null, link, retryAfter)
-            : new WalletView(WalletAvailability.Stale, Deserialize(snapshot), snapshot.FetchedAt, link, retryAfter);
+            : new WalletView(WalletAvailability.Stale, snapshot.ToWallet(), snapshot.FetchedAt, link, retryAfter);
     }
-
-    private static MemberWallet Deserialize(WalletSnapshot snapshot) =>
-        JsonSerializer.Deserialize<MemberWallet>(snapshot.WalletJson, RrrJson.Options)
-        ?? throw new InvalidOperationException("Empty wallet snapshot.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RRR unavailable ({Reason}) reading the wallet of {RrrMemberId}; using the cache")]
     private static partial void LogUnavailable(ILogger logger, string rrrMemberId, RrrUnavailableReason reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cached wallet of {RrrMemberId} ({ErrorClass}); asking RRR")]
-    private static partial void LogCacheReadFailed(ILogger logger, string rrrMemberId, string errorClass);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cache the wallet of {RrrMemberId} ({ErrorClass})")]
     private static partial void LogCacheWriteFailed(ILogger logger, string rrrMemberId, string errorClass);

@@ -22,6 +22,7 @@ public sealed partial class PointsPanel : IDisposable
     private ITimer? _retryTimer;
     private ITimer? _ageTimer;
     private IDisposable? _memberSubscription;
+    private IDisposable? _walletSubscription;
     private IDisposable? _userSubscription;
     private string? _subscribedMember;
     private bool _disposed;
@@ -155,52 +156,85 @@ public sealed partial class PointsPanel : IDisposable
         }
 
         _memberSubscription?.Dispose();
+        _walletSubscription?.Dispose();
         _memberSubscription = member is null ? null : Events.Subscribe(RrrTopic.Member(member), OnEvent);
+        _walletSubscription = member is null ? null : Events.Subscribe(WalletUpdated.Of(member), OnWalletUpdated);
         _subscribedMember = member;
     }
 
-    // Called on the webhook processor's thread: hand over to the circuit and return at once.
+    // Both handlers are called on the publisher's thread: hand over to the circuit and return at once.
+    // Wallet changes come as WalletUpdated (the wallet read once for every panel); the member's RRR events bring link changes.
     private void OnEvent(RrrEvent rrrEvent)
     {
-        if (!WalletEventMessages.Refreshes(rrrEvent.Type) || _disposed)
+        if (rrrEvent.Type == RrrEventTypes.LinkUpdated && !_disposed)
         {
-            return;
+            _ = InvokeAsync(() => ApplyLinkEventAsync(rrrEvent));
         }
-
-        _ = InvokeAsync(() => ApplyEventAsync(rrrEvent));
     }
 
-    private async Task ApplyEventAsync(RrrEvent rrrEvent)
+    private void OnWalletUpdated(WalletUpdated change)
+    {
+        if (!_disposed)
+        {
+            _ = InvokeAsync(() => ApplyWalletAsync(change));
+        }
+    }
+
+    private async Task ApplyWalletAsync(WalletUpdated change)
     {
         if (_disposed)
         {
             return;
         }
 
-        // What is already stored at the event's version (another tab or instance read it) is shown as it is;
-        // only news goes to RRR, through the same load as the first paint.
-        if (_view is { } shown && _error is null && !_loading
-            && await Wallet.KnownAfterAsync(shown, rrrEvent, _cts.Token) is { } known)
+        // The member is the one this circuit shows (it came from the sign-in); the message only brings its numbers.
+        if (change is { Wallet: { } wallet, FetchedAt: { } fetchedAt } && _view is { RrrUnavailable: false } shown && _error is null && !_loading
+            && shown.Link.IsLinked && shown.Link.RrrMemberId == change.RrrMemberId)
         {
-            _view = known;
+            if (shown.Wallet is null || wallet.Version >= shown.Wallet.Version)
+            {
+                _view = new WalletView(WalletAvailability.Live, wallet, fetchedAt, shown.Link);
+            }
+
+            // The note first, so the render that shows the numbers shows it too.
+            Announce(change.Cause);
             StateHasChanged();
         }
         else
         {
-            await LoadAsync(refreshLink: rrrEvent.Type == RrrEventTypes.LinkUpdated);
+            // RRR could not be read for us, or this panel is between states: the same load as the first paint.
+            await LoadAsync(refreshLink: false);
+            Announce(change.Cause);
         }
 
+        await WalletChanged.InvokeAsync();
+    }
+
+    private async Task ApplyLinkEventAsync(RrrEvent rrrEvent)
+    {
         if (_disposed)
         {
             return;
         }
 
-        if (WalletEventMessages.Describe(rrrEvent) is { } message)
+        // A link version this panel already shows (the wizard's own read) needs no new read.
+        var known = _view is { RrrUnavailable: false } shown && _error is null && !_loading
+            && rrrEvent.ResourceType == "link" && rrrEvent.Version is { } version && shown.Link.Version >= version;
+        if (!known)
+        {
+            await LoadAsync(refreshLink: true);
+        }
+
+        Announce(rrrEvent);
+        await WalletChanged.InvokeAsync();
+    }
+
+    private void Announce(RrrEvent rrrEvent)
+    {
+        if (!_disposed && WalletEventMessages.Describe(rrrEvent) is { } message)
         {
             Snackbar.Add(message, Severity.Info);
         }
-
-        await WalletChanged.InvokeAsync();
     }
 
     // The wizard, the revoke button or the app bar read a new link status: show the points that go with it.
@@ -223,6 +257,7 @@ public sealed partial class PointsPanel : IDisposable
         _retryTimer?.Dispose();
         _ageTimer?.Dispose();
         _memberSubscription?.Dispose();
+        _walletSubscription?.Dispose();
         _userSubscription?.Dispose();
     }
 }
@@ -230,10 +265,8 @@ public sealed partial class PointsPanel : IDisposable
 /// <summary>Which RRR events change what the points panel shows, and the short note a member sees for each.</summary>
 public static class WalletEventMessages
 {
-    /// <summary>Events after which the panel shows the wallet again (from the store when it already holds that version, else from RRR).</summary>
-    public static bool Refreshes(string type) => type is RrrEventTypes.PointsPosted or RrrEventTypes.PointsReversed
-        or RrrEventTypes.RedemptionCommitted or RrrEventTypes.RedemptionReversed or RrrEventTypes.TransferCompleted
-        or RrrEventTypes.TransferReversed or RrrEventTypes.LinkUpdated;
+    /// <summary>Events after which the panel shows something new: a wallet change (<see cref="WalletSync"/>) or a link change.</summary>
+    public static bool Refreshes(string type) => WalletSync.Follows(type) || type == RrrEventTypes.LinkUpdated;
 
     /// <summary>"120 points posted" and the like; null for events that need no note.</summary>
     public static string? Describe(RrrEvent rrrEvent)

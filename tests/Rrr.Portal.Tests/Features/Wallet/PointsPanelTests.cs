@@ -57,8 +57,12 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<IPortalEvents>(notifier);
         Services.AddLogging();
         Services.AddPortalMembers().AddRrrMembers();
+        Services.AddSingleton<WalletSync>();
         SignInMember("xcn_u_1001");
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        // The app runs it as a hosted service: it turns the wallet webhooks below into one RRR read for the panel.
+        Services.GetRequiredService<WalletSync>().StartAsync(Xunit.TestContext.Current.CancellationToken).GetAwaiter().GetResult();
     }
 
     private ISnackbar Snackbar => Services.GetRequiredService<ISnackbar>();
