@@ -85,6 +85,11 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
             await Expect(notice).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
             await Expect(notice).ToContainTextAsync(new Regex("RedRoomRewards is temporarily unavailable — showing what RRR last said (just now|\\d+ min ago)"));
             await Expect(Available()).ToHaveAttributeAsync("data-value", known!);
+
+            // The account card beside the panel keeps the link it knew, says it is the last known, and never "not linked".
+            await Expect(Page.GetByTestId("card-last-known")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("card-member")).ToBeVisibleAsync();
+            await Expect(Page.GetByText("Not linked yet")).ToHaveCountAsync(0);
             await SaveScreenshotAsync("member-points-outage-desktop");
             await BrowserFixture.ResizeToPhoneAsync(Page);
             await SaveScreenshotAsync("member-points-outage-375px");

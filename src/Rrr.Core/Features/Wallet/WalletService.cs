@@ -78,11 +78,14 @@ public sealed partial class WalletService(
     /// <c>next_cursor</c>; it only pages within the signed-in member's own ledger. Unavailable when RRR is down
     /// (history is not cached).
     /// </summary>
-    public Task<RrrResult<TransactionsPage>> GetTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
+    public async Task<RrrResult<TransactionsPage>> GetTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
-        return RrrResult.CallAsync(() => ReadTransactionsAsync(cursor, limit, cancellationToken));
+        var page = await RrrResult.CallAsync(() => ReadTransactionsAsync(cursor, limit, cancellationToken));
+
+        // A link RRR could not be asked about (down since before it was first known) proves no empty history.
+        return page is { IsOk: true, Value.Standing: HistoryStanding.LinkUnknown } ? RrrResult.Unavailable<TransactionsPage>() : page;
     }
 
     private async Task<TransactionsPage> ReadTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
@@ -90,7 +93,7 @@ public sealed partial class WalletService(
         var member = await members.GetAsync(refreshLink: false, cancellationToken);
         if (member.RrrMemberId is not { } rrrMemberId)
         {
-            return TransactionsPage.Empty;
+            return member.Link.Status is null ? TransactionsPage.LinkUnknown : TransactionsPage.NotLinked;
         }
 
         var page = await api.GetTransactionsAsync(rrrMemberId, string.IsNullOrEmpty(cursor) ? null : cursor, limit, cancellationToken);

@@ -31,8 +31,23 @@ public sealed record WalletView(
         Wallet is null ? [] : [.. Wallet.ExpiringSoon.OrderBy(e => e.ExpiresAt)];
 }
 
-/// <summary>One page of the member's ledger, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
-public sealed record TransactionsPage(IReadOnlyList<LedgerEntry> Items, string? NextCursor)
+/// <summary>Whether a history page is the member's ledger, or why there is none to show.</summary>
+public enum HistoryStanding
 {
-    public static readonly TransactionsPage Empty = new([], null);
+    /// <summary>The member's RRR ledger (possibly empty).</summary>
+    Ledger,
+
+    /// <summary>The member has no linked RRR account, so there is no ledger.</summary>
+    NotLinked,
+
+    /// <summary>RRR was unreachable before the link was ever known: nothing can be said.</summary>
+    LinkUnknown,
+}
+
+/// <summary>One page of the member's ledger, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record TransactionsPage(IReadOnlyList<LedgerEntry> Items, string? NextCursor, HistoryStanding Standing = HistoryStanding.Ledger)
+{
+    public static readonly TransactionsPage NotLinked = new([], null, HistoryStanding.NotLinked);
+
+    public static readonly TransactionsPage LinkUnknown = new([], null, HistoryStanding.LinkUnknown);
 }

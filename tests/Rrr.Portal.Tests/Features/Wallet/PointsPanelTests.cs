@@ -54,6 +54,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<IRrrWalletApi>(wallets);
         Services.AddSingleton<IWalletSnapshotStore>(db.Store.Wallets);
         Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
+        Services.AddSingleton<IOpenLinkIntentStore>(db.Store.Intents);
         Services.AddSingleton<IPortalEvents>(notifier);
         Services.AddLogging();
         Services.AddPortalMembers().AddRrrMembers();
@@ -148,6 +149,47 @@ public sealed class PointsPanelTests : PortalComponentTest
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=points-no-data]")));
         Assert.Contains("no earlier answer", cut.Find("[data-testid=rrr-unavailable]").TextContent, StringComparison.Ordinal);
+    }
+
+    // The cards beside the panel: while RRR has never answered about this member's link, none of them claims "not linked".
+    [Fact]
+    public void RrrDown_WithNothingCached_TheAccountCardAndHistory_ClaimNoLinkStatus()
+    {
+        links.Down = true;
+
+        var card = Render<RrrAccountCard>();
+        var history = Render<TransactionHistory>();
+
+        card.WaitForAssertion(() => Assert.NotEmpty(card.FindAll("[data-testid=card-link-unknown]")));
+        history.WaitForAssertion(() => Assert.NotEmpty(history.FindAll("[data-testid=history-unavailable]")));
+        Assert.DoesNotContain("Not linked", card.Markup, StringComparison.Ordinal);
+        Assert.Empty(history.FindAll("[data-testid=history-empty]"));
+        Assert.Empty(history.FindAll("[data-testid=history-unlinked]"));
+    }
+
+    [Fact]
+    public async Task RrrDown_WithALinkKnownBefore_TheAccountCardSaysItIsTheLastKnown()
+    {
+        Render<RrrAccountCard>().WaitForAssertion(() => Assert.NotEmpty(links.Asked));
+        await DisposeComponentsAsync();
+        time.Advance(TimeSpan.FromMinutes(5));
+        links.Down = true;
+
+        var card = Render<RrrAccountCard>();
+
+        card.WaitForAssertion(() => Assert.NotEmpty(card.FindAll("[data-testid=card-last-known]")));
+        Assert.Equal("rrr_m_1001", card.Find("[data-testid=card-member]").TextContent);
+    }
+
+    [Fact]
+    public void NotLinked_TheHistorySaysWhyItIsEmpty()
+    {
+        SignInMember("xcn_u_1002");
+
+        var history = Render<TransactionHistory>();
+
+        history.WaitForAssertion(() => Assert.NotEmpty(history.FindAll("[data-testid=history-unlinked]")));
+        Assert.Empty(history.FindAll("[data-testid=history-empty]"));
     }
 
     [Fact]
