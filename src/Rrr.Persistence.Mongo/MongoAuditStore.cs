@@ -6,25 +6,19 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoAuditStore(MongoDatabaseContext context) : IAuditStore
 {
-    internal const string CollectionName = "audit_events";
+    internal static PortCollection<AuditDocument> Collection { get; } = new(
+        "audit_events",
+        index =>
+        [
+            index.Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_occurred_at_id"),
+            index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_actor_occurred_at_id"),
+            index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_kind_occurred_at_id"),
+            index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id)
+                .Named("ix_actor_kind_occurred_at_id"),
+        ],
+        "ix_occurred_at", "ix_actor_occurred_at", "ix_kind_occurred_at", "ix_actor_kind_occurred_at");
 
-    private IMongoCollection<AuditDocument> Audit => context.Collection<AuditDocument>(CollectionName);
-
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
-    {
-        var index = Builders<AuditDocument>.IndexKeys;
-        return context.CreateIndexesAsync<AuditDocument>(
-            CollectionName,
-            [
-                index.Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_occurred_at_id"),
-                index.Ascending(a => a.ActorId).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_actor_occurred_at_id"),
-                index.Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id).Named("ix_kind_occurred_at_id"),
-                index.Ascending(a => a.ActorId).Ascending(a => a.Kind).Descending(a => a.OccurredAt).Descending(a => a.Id)
-                    .Named("ix_actor_kind_occurred_at_id"),
-            ],
-            ["ix_occurred_at", "ix_actor_occurred_at", "ix_kind_occurred_at", "ix_actor_kind_occurred_at"],
-            cancellationToken);
-    }
+    private IMongoCollection<AuditDocument> Audit => Collection.In(context);
 
     public async Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {

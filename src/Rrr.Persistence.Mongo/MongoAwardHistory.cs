@@ -6,24 +6,17 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHistoryStore
 {
-    internal const string CollectionName = "award_history";
+    /// <summary>A model's history, newest first: the index ends in the whole sort (created_at, client award id descending).</summary>
+    internal static PortCollection<AwardDocument> Collection { get; } = new(
+        "award_history",
+        index => [index.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId).Named("ix_model_created_at_award")],
+        "ix_model_created_at");
 
     private static readonly string CommittedText = AwardStatusText.Of(AwardRecordStatus.Committed);
 
     private static FilterDefinitionBuilder<AwardDocument> Filter => Builders<AwardDocument>.Filter;
 
-    private IMongoCollection<AwardDocument> Awards => context.Collection<AwardDocument>(CollectionName);
-
-    /// <summary>A model's history, newest first: the index ends in the whole sort (created_at, client award id descending).</summary>
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
-        context.CreateIndexesAsync<AwardDocument>(
-            CollectionName,
-            [
-                Builders<AwardDocument>.IndexKeys.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId)
-                    .Named("ix_model_created_at_award"),
-            ],
-            ["ix_model_created_at"],
-            cancellationToken);
+    private IMongoCollection<AwardDocument> Awards => Collection.In(context);
 
     public async Task<AwardRecord> StartAsync(AwardRecord record, CancellationToken cancellationToken)
     {

@@ -6,22 +6,15 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoCheckoutOrders(MongoDatabaseContext context) : ICheckoutOrderStore
 {
-    internal const string CollectionName = "checkout_orders";
+    /// <summary>The owner's list, newest first: the index ends in the whole sort (created_at, _id descending).</summary>
+    internal static PortCollection<CheckoutOrderDocument> Collection { get; } = new(
+        "checkout_orders",
+        index => [index.Ascending(d => d.XcnUserId).Descending(d => d.CreatedAt).Descending(d => d.Id).Named("ix_owner_created_id")],
+        "ix_owner_created");
 
     private static FilterDefinitionBuilder<CheckoutOrderDocument> Filter => Builders<CheckoutOrderDocument>.Filter;
 
-    private IMongoCollection<CheckoutOrderDocument> Orders => context.Collection<CheckoutOrderDocument>(CollectionName);
-
-    /// <summary>The owner's list, newest first: the index ends in the whole sort (created_at, _id descending).</summary>
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
-        context.CreateIndexesAsync<CheckoutOrderDocument>(
-            CollectionName,
-            [
-                Builders<CheckoutOrderDocument>.IndexKeys.Ascending(d => d.XcnUserId).Descending(d => d.CreatedAt).Descending(d => d.Id)
-                    .Named("ix_owner_created_id"),
-            ],
-            ["ix_owner_created"],
-            cancellationToken);
+    private IMongoCollection<CheckoutOrderDocument> Orders => Collection.In(context);
 
     public Task<bool> TryCreateCheckoutOrderAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {

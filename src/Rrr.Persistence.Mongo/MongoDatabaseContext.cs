@@ -17,16 +17,16 @@ public sealed class MongoDatabaseContext : IStoreLifecycle, IMongoTransactions
     /// <summary>Each port's indexes; creating an index that exists with the same keys, options and name is a no-op.</summary>
     private static readonly Func<MongoDatabaseContext, CancellationToken, Task>[] IndexSets =
     [
-        MongoKeyRing.CreateIndexesAsync,
-        MongoAuditStore.CreateIndexesAsync,
-        MongoRrrCallLog.CreateIndexesAsync,
+        MongoKeyRing.Collection.CreateIndexesAsync,
+        MongoAuditStore.Collection.CreateIndexesAsync,
+        MongoRrrCallLog.Collection.CreateIndexesAsync,
         MongoWebhookInbox.CreateIndexesAsync,
         MongoResourceVersions.CreateIndexesAsync,
-        MongoEarnOutbox.CreateIndexesAsync,
-        MongoAwardHistory.CreateIndexesAsync,
+        MongoEarnOutbox.Collection.CreateIndexesAsync,
+        MongoAwardHistory.Collection.CreateIndexesAsync,
         MongoApprovalStore.CreateIndexesAsync,
-        MongoCheckoutOrders.CreateIndexesAsync,
-        MongoOpenLinkIntents.CreateIndexesAsync,
+        MongoCheckoutOrders.Collection.CreateIndexesAsync,
+        MongoOpenLinkIntents.Collection.CreateIndexesAsync,
     ];
 
     private readonly IMongoClient client;

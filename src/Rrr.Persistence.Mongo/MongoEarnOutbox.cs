@@ -8,27 +8,21 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
 {
-    internal const string CollectionName = "earn_outbox";
+    internal static PortCollection<OutboxDocument> Collection { get; } = new(
+        "earn_outbox",
+        index =>
+        [
+            index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt).Named("ix_status_next_attempt_at"),
+            index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id).Named("ix_status_updated_at_id"),
+            index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt).Named("ix_status_accepted_at"),
+        ],
+        "ix_status_updated_at");
 
     private static FilterDefinitionBuilder<OutboxDocument> Filter => Builders<OutboxDocument>.Filter;
 
     private static SortDefinition<OutboxDocument> ClaimOrder => Builders<OutboxDocument>.Sort.Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt);
 
-    private IMongoCollection<OutboxDocument> Outbox => context.Collection<OutboxDocument>(CollectionName);
-
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
-    {
-        var index = Builders<OutboxDocument>.IndexKeys;
-        return context.CreateIndexesAsync<OutboxDocument>(
-            CollectionName,
-            [
-                index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt).Named("ix_status_next_attempt_at"),
-                index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id).Named("ix_status_updated_at_id"),
-                index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt).Named("ix_status_accepted_at"),
-            ],
-            ["ix_status_updated_at"],
-            cancellationToken);
-    }
+    private IMongoCollection<OutboxDocument> Outbox => Collection.In(context);
 
     public async Task<IReadOnlyList<OutboxAddOutcome>> TryAddManyAsync(IReadOnlyList<EarnOrder> orders, CancellationToken cancellationToken)
     {

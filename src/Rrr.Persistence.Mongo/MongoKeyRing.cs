@@ -3,18 +3,10 @@ namespace Rrr.Persistence.Mongo;
 /// <summary>The data-protection key ring, one document per key, unique by friendly name.</summary>
 public sealed class MongoKeyRing(MongoDatabaseContext context) : IKeyRingStore
 {
-    internal const string CollectionName = "data_protection_keys";
+    internal static PortCollection<KeyDocument> Collection { get; } = new(
+        "data_protection_keys", index => [index.Ascending(k => k.FriendlyName).Named("ux_friendly_name", unique: true)]);
 
-    private IMongoCollection<KeyDocument> Keys => context.Collection<KeyDocument>(CollectionName);
-
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
-        context.CreateIndexesAsync<KeyDocument>(
-            CollectionName,
-            [
-                Builders<KeyDocument>.IndexKeys.Ascending(k => k.FriendlyName).Named("ux_friendly_name", unique: true),
-            ],
-            [],
-            cancellationToken);
+    private IMongoCollection<KeyDocument> Keys => Collection.In(context);
 
     public async Task<IReadOnlyList<StoredKey>> GetAllAsync(CancellationToken cancellationToken)
     {

@@ -6,21 +6,15 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoOpenLinkIntents(MongoDatabaseContext context) : IOpenLinkIntentStore
 {
-    internal const string CollectionName = "open_link_intents";
-
     // RRR's intents live 15 minutes; a day later a forgotten row is certainly dead (expiry runs on RRR's clock, not ours).
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
+    internal static PortCollection<OpenLinkIntentDocument> Collection { get; } = new(
+        "open_link_intents", index => [index.Ascending(d => d.ExpiresAt).Named("ttl_expires_at", expireAfter: Retention)]);
+
     private static FilterDefinitionBuilder<OpenLinkIntentDocument> Filter => Builders<OpenLinkIntentDocument>.Filter;
 
-    private IMongoCollection<OpenLinkIntentDocument> Intents => context.Collection<OpenLinkIntentDocument>(CollectionName);
-
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
-        context.CreateIndexesAsync<OpenLinkIntentDocument>(
-            CollectionName,
-            [Builders<OpenLinkIntentDocument>.IndexKeys.Ascending(d => d.ExpiresAt).Named("ttl_expires_at", expireAfter: Retention)],
-            [],
-            cancellationToken);
+    private IMongoCollection<OpenLinkIntentDocument> Intents => Collection.In(context);
 
     public async Task<OpenLinkIntent?> GetOpenLinkIntentAsync(string xcnUserId, CancellationToken cancellationToken) =>
         (await Intents.Find(Filter.Eq(d => d.Id, xcnUserId)).FirstOrDefaultAsync(cancellationToken))?.ToIntent();

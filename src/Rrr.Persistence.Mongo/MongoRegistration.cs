@@ -5,14 +5,6 @@ namespace Rrr.Persistence.Mongo;
 
 public static class MongoRegistration
 {
-    // The adapter's classes; each port in StorePorts.All is served by the one that implements it (StorePorts.AddStorePorts).
-    private static readonly Type[] PortClasses =
-    [
-        typeof(MongoDatabaseContext), typeof(MongoKeyRing), typeof(MongoAuditStore), typeof(MongoRrrCallLog), typeof(MongoWebhookInbox),
-        typeof(MongoResourceVersions), typeof(MongoWalletSnapshots), typeof(MongoLinkSnapshots), typeof(MongoEarnOutbox),
-        typeof(MongoAwardHistory), typeof(MongoApprovalStore), typeof(MongoCheckoutOrders), typeof(MongoOpenLinkIntents),
-    ];
-
     /// <summary>
     /// Registers the MongoDB adapter's ports keyed by <see cref="StoreProvider.Mongo"/>, one class per port over
     /// one <see cref="MongoDatabaseContext"/>; the host forwards each port to the provider its options name, so
@@ -30,7 +22,7 @@ public static class MongoRegistration
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.MongoDatabase,
             sp.GetService<IOptions<WebhookProcessorOptions>>()?.Value.Retention));
 
-        services.AddStorePorts(StoreProvider.Mongo, PortClasses);
+        services.AddStorePorts(StoreProvider.Mongo, typeof(MongoRegistration).Assembly);
         return services;
     }
 }

@@ -6,25 +6,19 @@ namespace Rrr.Persistence.Mongo;
 /// </summary>
 public sealed class MongoRrrCallLog(MongoDatabaseContext context) : IRrrCallLog
 {
-    internal const string CollectionName = "rrr_calls";
+    internal static PortCollection<RrrCallDocument> Collection { get; } = new(
+        "rrr_calls",
+        index =>
+        [
+            index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id).Named("ix_started_at_attempt_id"),
+            index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                .Named("ix_trace_started_at_attempt_id"),
+            index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
+                .Named("ix_key_started_at_attempt_id"),
+        ],
+        "ix_started_at", "ix_trace_started_at", "ix_key_started_at");
 
-    private IMongoCollection<RrrCallDocument> Calls => context.Collection<RrrCallDocument>(CollectionName);
-
-    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
-    {
-        var index = Builders<RrrCallDocument>.IndexKeys;
-        return context.CreateIndexesAsync<RrrCallDocument>(
-            CollectionName,
-            [
-                index.Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id).Named("ix_started_at_attempt_id"),
-                index.Ascending(c => c.TraceId).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
-                    .Named("ix_trace_started_at_attempt_id"),
-                index.Ascending(c => c.IdempotencyKey).Descending(c => c.StartedAt).Descending(c => c.Attempt).Descending(c => c.Id)
-                    .Named("ix_key_started_at_attempt_id"),
-            ],
-            ["ix_started_at", "ix_trace_started_at", "ix_key_started_at"],
-            cancellationToken);
-    }
+    private IMongoCollection<RrrCallDocument> Calls => Collection.In(context);
 
     public async Task RecordAsync(RrrCallRecord record, CancellationToken cancellationToken)
     {

@@ -7,14 +7,6 @@ namespace Rrr.Persistence.Sqlite;
 
 public static class SqliteRegistration
 {
-    // The adapter's classes; each port in StorePorts.All is served by the one that implements it (StorePorts.AddStorePorts).
-    private static readonly Type[] PortClasses =
-    [
-        typeof(SqliteDatabase), typeof(SqliteKeyRing), typeof(SqliteAuditStore), typeof(SqliteRrrCallLog), typeof(SqliteWebhookInbox),
-        typeof(SqliteResourceVersions), typeof(SqliteWalletSnapshots), typeof(SqliteLinkSnapshots), typeof(SqliteEarnOutbox),
-        typeof(SqliteAwardHistory), typeof(SqliteApprovalStore), typeof(SqliteCheckoutOrders), typeof(SqliteOpenLinkIntents),
-    ];
-
     /// <summary>
     /// Registers the SQLite adapter's ports keyed by <see cref="StoreProvider.Sqlite"/>, each a class of its own over
     /// the one <see cref="SqliteDatabase"/>; the host forwards each port to the provider its options name, so nothing
@@ -29,7 +21,7 @@ public static class SqliteRegistration
             var folder = options.ResolveDataFolder(sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
             return new SqliteDatabase(folder, options.SqliteFileName);
         });
-        services.AddStorePorts(StoreProvider.Sqlite, PortClasses);
+        services.AddStorePorts(StoreProvider.Sqlite, typeof(SqliteRegistration).Assembly);
         return services;
     }
 }

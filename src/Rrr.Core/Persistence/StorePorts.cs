@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Rrr.Core.Persistence;
 
 /// <summary>
@@ -22,6 +24,17 @@ public static class StorePorts
         typeof(ICheckoutOrderStore),
         typeof(IOpenLinkIntentStore),
     ];
+
+    /// <summary>
+    /// Registers the adapter assembly <paramref name="adapter"/>: its port classes are its public classes that
+    /// implement a port of <see cref="All"/>, so an adapter keeps no list of them beside its classes.
+    /// </summary>
+    public static IServiceCollection AddStorePorts(this IServiceCollection services, StoreProvider provider, Assembly adapter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        return services.AddStorePorts(
+            provider, [.. adapter.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract && All.Any(port => port.IsAssignableFrom(t)))]);
+    }
 
     /// <summary>
     /// Registers an adapter: each of its <paramref name="classes"/> once (singletons over the adapter's shared

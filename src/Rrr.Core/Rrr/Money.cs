@@ -18,3 +18,12 @@ public enum ApprovalDecision
     Approve,
     Reject,
 }
+
+/// <summary>One decision on an RRR approval step, the same body for promotions and adjustments.</summary>
+/// <param name="ApproverRole">Always <see cref="ApproverRole.RrrAdmin"/> on the adjustment endpoint.</param>
+/// <param name="Reason">Required by RRR for <see cref="ApprovalDecision.Reject"/>.</param>
+public sealed record ApprovalDecisionRequest(
+    string ApproverId,
+    ApproverRole ApproverRole,
+    ApprovalDecision Decision,
+    string? Reason = null);

@@ -65,25 +65,15 @@ public enum ClientFailure
 /// Counts refusals per client address, and only refusals: the caller asks after deciding a request failed, so a
 /// valid webhook or key never spends a permit and is answered however many failures its address has.
 /// </summary>
-public sealed class ClientFailureLimiter : IDisposable
+public sealed class ClientFailureLimiter(IOptions<RateLimitOptions> settings)
+    : KeyedLimiter<ClientFailure, RateLimitOptions>(settings, (value, kind) => kind == ClientFailure.Webhook ? value.WebhookFailures : value.InternalKeyFailures)
 {
-    private readonly KeyedLimiter<ClientFailure> _limiter;
-
-    public ClientFailureLimiter(IOptions<RateLimitOptions> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var value = settings.Value;
-        _limiter = new(kind => kind == ClientFailure.Webhook ? value.WebhookFailures : value.InternalKeyFailures);
-    }
-
     /// <summary>Counts one failure; null while the address is within its limit, else how long it must wait.</summary>
     public TimeSpan? CountFailure(ClientFailure kind, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return _limiter.TryAcquire(kind, RateLimitHosting.ClientAddress(http));
+        return Acquire(kind, RateLimitHosting.ClientAddress(http));
     }
-
-    public void Dispose() => _limiter.Dispose();
 }
 
 public static class RateLimitHosting

@@ -24,7 +24,7 @@ public sealed class ApprovalContractTests(ContractSandbox rrr) : IClassFixture<C
 
         Task<Promotion> Decide(string approver, ApproverRole role, long version) => promotions.DecideAsync(
             created.PromotionId,
-            new PromotionDecisionRequest(approver, role, ApprovalDecision.Approve),
+            new ApprovalDecisionRequest(approver, role, ApprovalDecision.Approve),
             IdempotencyKeys.PromotionDecision(created.PromotionId, version, approver) + "_" + Guid.NewGuid().ToString("N")[..6],
             Ct);
 
@@ -78,7 +78,7 @@ public sealed class ApprovalContractTests(ContractSandbox rrr) : IClassFixture<C
             IdempotencyKeys.AdjustmentCreate(Guid.NewGuid().ToString("N")), Ct);
         var posted = await adjustments.DecideAsync(
             pending.AdjustmentId,
-            new AdjustmentDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
+            new ApprovalDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
             IdempotencyKeys.AdjustmentDecision(pending.AdjustmentId, "rrr_a_0001"), Ct);
 
         Assert.Equal((422, RrrErrorCodes.ApprovalQuorumNotMet), (tooFew.Status, tooFew.Code));

@@ -9,9 +9,7 @@ internal static class AuditQueryRules
     public static void Validate(AuditQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Skip, nameof(query.Skip));
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Take, 1, nameof(query.Take));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake, nameof(query.Take));
+        PageRules.Validate(query.Skip, query.Take, MaxTake);
         if (query.CountUpTo is { } limit)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(query.CountUpTo));

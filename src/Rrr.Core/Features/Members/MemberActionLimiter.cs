@@ -55,23 +55,13 @@ public sealed class MemberActionLimits
 /// The framework's partitioned fixed-window limiter, keyed by action and XCN user id (the <c>sub</c>), shared by
 /// every circuit of the process: a member who opens more tabs gets no more tries.
 /// </summary>
-public sealed class MemberActionLimiter : IDisposable
+public sealed class MemberActionLimiter(IOptions<MemberActionLimits> options)
+    : KeyedLimiter<MemberAction, MemberActionLimits>(options, (limits, action) => action == MemberAction.LinkIntent ? limits.LinkIntents : limits.LinkCodes)
 {
-    private readonly KeyedLimiter<MemberAction> _limiter;
-
-    public MemberActionLimiter(IOptions<MemberActionLimits> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var limits = options.Value;
-        _limiter = new(action => action == MemberAction.LinkIntent ? limits.LinkIntents : limits.LinkCodes);
-    }
-
     /// <summary>Null when the action may go ahead (one permit is used), else how long to wait.</summary>
     public TimeSpan? TryAcquire(MemberAction action, string xcnUserId)
     {
         ArgumentException.ThrowIfNullOrEmpty(xcnUserId);
-        return _limiter.TryAcquire(action, xcnUserId);
+        return Acquire(action, xcnUserId);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

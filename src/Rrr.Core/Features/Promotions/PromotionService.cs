@@ -231,7 +231,7 @@ public sealed class PromotionService(
         var key = IdempotencyKeys.PromotionDecision(payload.PromotionId, payload.SubmittedVersion, adminId);
         var after = await calls.CallAsync(adminId, auditKind, payload.PromotionId, key, () => promotions.DecideAsync(
             payload.PromotionId,
-            new PromotionDecisionRequest(adminId, ApproverRole.XcnAdmin, decision, decision == ApprovalDecision.Reject ? reason : null),
+            new ApprovalDecisionRequest(adminId, ApproverRole.XcnAdmin, decision, decision == ApprovalDecision.Reject ? reason : null),
             key,
             cancellationToken), cancellationToken);
         await sync.RecordAsync(after, cancellationToken);

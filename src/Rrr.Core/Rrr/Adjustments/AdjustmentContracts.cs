@@ -53,11 +53,4 @@ public sealed record Adjustment(
     DateTimeOffset CreatedAt,
     long Version);
 
-/// <param name="ApproverRole">Always <see cref="ApproverRole.RrrAdmin"/> on this endpoint.</param>
-public sealed record AdjustmentDecisionRequest(
-    string ApproverId,
-    ApproverRole ApproverRole,
-    ApprovalDecision Decision,
-    string? Reason = null);
-
 public sealed record AdjustmentList(IReadOnlyList<Adjustment> Items);

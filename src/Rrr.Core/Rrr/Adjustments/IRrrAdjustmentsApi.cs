@@ -9,7 +9,7 @@ public interface IRrrAdjustmentsApi
 
     /// <summary>The RRR admin's decision. Key: <see cref="Http.IdempotencyKeys.AdjustmentDecision"/>.</summary>
     [Post("/v1/adjustments/{adjustmentId}/approvals")]
-    Task<Adjustment> DecideAsync(string adjustmentId, [Body] AdjustmentDecisionRequest request, [Header("Idempotency-Key")] string idempotencyKey, CancellationToken cancellationToken = default);
+    Task<Adjustment> DecideAsync(string adjustmentId, [Body] ApprovalDecisionRequest request, [Header("Idempotency-Key")] string idempotencyKey, CancellationToken cancellationToken = default);
 
     [Get("/v1/adjustments/{adjustmentId}")]
     Task<Adjustment> GetAsync(string adjustmentId, CancellationToken cancellationToken = default);

@@ -65,8 +65,6 @@ public static class RrrCallQueryRules
     public static void Validate(RrrCallQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Skip, nameof(query.Skip));
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Take, 1, nameof(query.Take));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake, nameof(query.Take));
+        PageRules.Validate(query.Skip, query.Take, MaxTake);
     }
 }

@@ -17,7 +17,7 @@ public interface IRrrPromotionsApi
 
     /// <summary>Key: <see cref="Http.IdempotencyKeys.PromotionDecision"/>.</summary>
     [Post("/v1/promotions/{promotionId}/approvals")]
-    Task<Promotion> DecideAsync(string promotionId, [Body] PromotionDecisionRequest request, [Header("Idempotency-Key")] string idempotencyKey, CancellationToken cancellationToken = default);
+    Task<Promotion> DecideAsync(string promotionId, [Body] ApprovalDecisionRequest request, [Header("Idempotency-Key")] string idempotencyKey, CancellationToken cancellationToken = default);
 
     [Get("/v1/promotions")]
     Task<PromotionList> ListAsync([AliasAs("status")] PromotionStatus? status = null, CancellationToken cancellationToken = default);

@@ -78,11 +78,4 @@ public sealed record UpdatePromotionRequest
 
 public sealed record SubmitPromotionRequest(string SubmittedBy);
 
-/// <param name="Reason">Required by RRR for <see cref="ApprovalDecision.Reject"/>.</param>
-public sealed record PromotionDecisionRequest(
-    string ApproverId,
-    ApproverRole ApproverRole,
-    ApprovalDecision Decision,
-    string? Reason = null);
-
 public sealed record PromotionList(IReadOnlyList<Promotion> Items);

@@ -9,6 +9,7 @@ using MudBlazor;
 using Rrr.Core.Features;
 using Rrr.Core.Features.Adjustments;
 using Rrr.Core.Features.Approvals;
+using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Adjustments;
 using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Features.Adjustments;
@@ -209,7 +210,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
     {
         public Task<Adjustment> CreateAsync(CreateAdjustmentRequest request, string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Adjustment> DecideAsync(string adjustmentId, AdjustmentDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Adjustment> DecideAsync(string adjustmentId, ApprovalDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<Adjustment> GetAsync(string adjustmentId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -110,7 +110,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         var pending = await As(Hugo).ApproveAsync(request.Id, 1, Ct).Ok();
         var adjustmentId = pending.Outcome!.ExternalId!;
         await rrr.Api<IRrrAdjustmentsApi>().DecideAsync(
-            adjustmentId, new AdjustmentDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
+            adjustmentId, new ApprovalDecisionRequest("rrr_a_0001", ApproverRole.RrrAdmin, ApprovalDecision.Approve),
             IdempotencyKeys.AdjustmentDecision(adjustmentId, "rrr_a_0001"), Ct);
         var changed = new List<string>();
         using var subscription = updates.Subscribe(AdjustmentRequestChanged.Any, c => changed.Add(c.RequestId));

@@ -179,10 +179,10 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var id = await SubmittedAsync();
         var api = rrr.Api<IRrrPromotionsApi>();
         var creatorRefused = await Assert.ThrowsAsync<RrrProblemException>(() => api.DecideAsync(
-            id, new PromotionDecisionRequest(Ada, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
+            id, new ApprovalDecisionRequest(Ada, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
         await As(Grace).ApproveAsync(id, Ct).Ok();
         var repeatRefused = await Assert.ThrowsAsync<RrrProblemException>(() => api.DecideAsync(
-            id, new PromotionDecisionRequest(Grace, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
+            id, new ApprovalDecisionRequest(Grace, ApproverRole.XcnAdmin, ApprovalDecision.Approve), "t_" + Guid.NewGuid().ToString("N"), Ct));
 
         Assert.Equal((422, RrrErrorCodes.ApprovalNotAllowed), (creatorRefused.Status, creatorRefused.Code));
         Assert.Equal((409, RrrErrorCodes.AlreadyDecided), (repeatRefused.Status, repeatRefused.Code));
@@ -328,7 +328,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
     private Task<Promotion> RitaDecidesAsync(string id, ApprovalDecision decision) =>
         rrr.Api<IRrrPromotionsApi>().DecideAsync(
-            id, new PromotionDecisionRequest(Rita, ApproverRole.RrrAdmin, decision), IdempotencyKeys.PromotionDecision(id, 0, Rita), Ct);
+            id, new ApprovalDecisionRequest(Rita, ApproverRole.RrrAdmin, decision), IdempotencyKeys.PromotionDecision(id, 0, Rita), Ct);
 
     private static PromotionForm Form(string name) => new()
     {
@@ -352,7 +352,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         private bool lost;
 
-        public Task<Promotion> DecideAsync(string promotionId, PromotionDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
+        public Task<Promotion> DecideAsync(string promotionId, ApprovalDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
         {
             if (!lost)
             {

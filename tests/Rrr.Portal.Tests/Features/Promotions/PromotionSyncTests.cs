@@ -97,7 +97,7 @@ public sealed class PromotionSyncTests : ApprovalTestBase
         public Task<Promotion> SubmitAsync(string promotionId, SubmitPromotionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public Task<Promotion> DecideAsync(string promotionId, PromotionDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        public Task<Promotion> DecideAsync(string promotionId, ApprovalDecisionRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
         public Task<PromotionList> ListAsync(PromotionStatus? status = null, CancellationToken cancellationToken = default) =>
