@@ -47,7 +47,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<EarnDispatcherHost>();
 
         // --- Awards: model awards, their rules (section "Awards") and the room directory (section "XcnRooms";
-        // production registers XCN's own first). The shared viewer link hints drop a viewer's hint on LINK_UPDATED. ---
+        // production registers XCN's own first). The shared viewer link hints drop a viewer's hint on LINK_UPDATED; the
+        // settlement (hosted) settles award history from TRANSFER_COMPLETED / TRANSFER_REVERSED. ---
         services.AddOptions<AwardOptions>().Bind(configuration.GetSection(AwardOptions.Section))
             .Validate(o => o.MaxPoints >= 1, "Awards:MaxPoints must be at least 1.")
             .Validate(o => o.Presets.TrueForAll(p => p >= 1 && p <= o.MaxPoints), "Awards:Presets must lie between 1 and Awards:MaxPoints.")
@@ -58,6 +59,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ViewerLinkHintCache>();
         services.TryAddScoped<ViewerLinkHintReader>();
         services.TryAddScoped<AwardService>();
+        services.TryAddSingleton<AwardSettlement>();
+        services.AddHostedService(sp => sp.GetRequiredService<AwardSettlement>());
 
         // --- Approvals: the maker-checker engine behind promotions and adjustments, and the chain key (section
         // "Approvals", validated at start-up; outside Development it must be set, and never to the published key) ---

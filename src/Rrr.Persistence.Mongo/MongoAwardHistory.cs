@@ -9,10 +9,15 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
     /// <summary>A model's history, newest first: the index ends in the whole sort (created_at, client award id descending).</summary>
     internal static PortCollection<AwardDocument> Collection { get; } = new(
         "award_history",
-        index => [index.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId).Named("ix_model_created_at_award")],
+        index =>
+        [
+            index.Ascending(d => d.Id.Model).Descending(d => d.CreatedAt).Descending(d => d.Id.ClientAwardId).Named("ix_model_created_at_award"),
+            index.Ascending(d => d.AwardIntentId).Named("ix_award_intent"),
+        ],
         "ix_model_created_at");
 
     private static readonly string CommittedText = AwardStatusText.Of(AwardRecordStatus.Committed);
+    private static readonly string ReversedText = AwardStatusText.Of(AwardRecordStatus.Reversed);
 
     private static FilterDefinitionBuilder<AwardDocument> Filter => Builders<AwardDocument>.Filter;
 
@@ -31,8 +36,12 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
     public async Task<bool> UpdateAsync(AwardUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
+        // A committed award only moves on to reversed; a reversed one never changes again.
+        var movable = update.Status == AwardRecordStatus.Reversed
+            ? Filter.Ne(d => d.Status, ReversedText)
+            : Filter.Nin(d => d.Status, [CommittedText, ReversedText]);
         var where = Filter.Eq(d => d.Id, new AwardKeyDocument { Model = update.ModelXcnUserId, ClientAwardId = update.ClientAwardId })
-            & Filter.Ne(d => d.Status, CommittedText);
+            & movable;
         var set = Builders<AwardDocument>.Update
             .Set(d => d.Status, AwardStatusText.Of(update.Status))
             .Set(d => d.FailureCode, update.FailureCode)
@@ -67,6 +76,12 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
     {
         var key = new AwardKeyDocument { Model = modelXcnUserId, ClientAwardId = clientAwardId };
         var document = await Awards.Find(Filter.Eq(d => d.Id, key)).FirstOrDefaultAsync(cancellationToken);
+        return document?.ToRecord();
+    }
+
+    public async Task<AwardRecord?> FindByIntentAsync(string awardIntentId, CancellationToken cancellationToken)
+    {
+        var document = await Awards.Find(Filter.Eq(d => d.AwardIntentId, awardIntentId)).FirstOrDefaultAsync(cancellationToken);
         return document?.ToRecord();
     }
 

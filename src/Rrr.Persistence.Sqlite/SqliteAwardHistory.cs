@@ -53,7 +53,8 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
                 trace_id = COALESCE(@trace, trace_id),
                 updated_at = @updatedAt,
                 committed_at = COALESCE(@committedAt, committed_at)
-            WHERE model_xcn_user_id = @model AND client_award_id = @client AND status <> 'COMMITTED';
+            WHERE model_xcn_user_id = @model AND client_award_id = @client
+              AND (status NOT IN ('COMMITTED', 'REVERSED') OR (status = 'COMMITTED' AND @status = 'REVERSED'));
             """,
             p => AddProgressParameters(p, update),
             cancellationToken) == 1;
@@ -61,6 +62,13 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
 
     public Task<AwardRecord?> GetAsync(string modelXcnUserId, string clientAwardId, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(connection => ReadAwardAsync(connection, modelXcnUserId, clientAwardId, cancellationToken), cancellationToken);
+
+    public Task<AwardRecord?> FindByIntentAsync(string awardIntentId, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {AwardColumns} FROM award_history WHERE award_intent_id = @intent LIMIT 1;",
+            p => p.AddWithValue("@intent", awardIntentId),
+            ReadAward,
+            cancellationToken);
 
     public Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken)
     {
@@ -136,5 +144,6 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
             PRIMARY KEY (model_xcn_user_id, client_award_id)
         );
         CREATE INDEX IF NOT EXISTS ix_award_history_model_created_at ON award_history (model_xcn_user_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_award_history_intent ON award_history (award_intent_id) WHERE award_intent_id IS NOT NULL;
         """);
 }

@@ -63,19 +63,54 @@ internal sealed class LedgerAwards(LedgerBook book, LedgerRules rules)
             var debit = await book.AddEntryAsync(tx, intent.Model, "AWARD_DEBIT", -intent.Points, awardId).ConfigureAwait(false);
             await LedgerBook.ConsumeLotsAsync(tx, intent.Model, intent.Points).ConfigureAwait(false);
             var credit = await book.AddEntryAsync(tx, intent.Viewer, "AWARD_CREDIT", intent.Points, awardId, lot: true).ConfigureAwait(false);
-            foreach (var (member, counterparty, entryId, points) in new[] { (intent.Model, intent.Viewer, debit, -intent.Points), (intent.Viewer, intent.Model, credit, intent.Points) })
-            {
-                var data = LedgerBook.WalletEvent(member, await tx.BumpWalletAsync(member).ConfigureAwait(false));
-                data["counterparty_member_id"] = counterparty;
-                data["status"] = "COMMITTED";
-                data["points"] = points;
-                data["entry_id"] = entryId;
-                data["award_id"] = awardId;
-                tx.Publish("TRANSFER_COMPLETED", data);
-            }
-
+            await PublishTransferAsync(tx, "TRANSFER_COMPLETED", "COMMITTED", awardId, awardIntentId,
+                (intent.Model, intent.Viewer, debit, -intent.Points), (intent.Viewer, intent.Model, credit, intent.Points)).ConfigureAwait(false);
             return new AwardCommitted(awardId, awardIntentId, intent.Points, "COMMITTED", tx.Now);
         }, cancellationToken);
+
+    /// <summary>
+    /// RRR takes a committed award back (a sandbox extra standing in for RRR's own support tools): the viewer is
+    /// debited and the model credited in one transaction, and each side gets TRANSFER_REVERSED naming the intent.
+    /// </summary>
+    public Task<AwardCommitted> ReverseAwardAsync(string awardId, CancellationToken cancellationToken) =>
+        book.WriteAsync(async tx =>
+        {
+            var award = await tx.RowAsync(
+                "SELECT award_intent_id, model_member_id, viewer_member_id, points, status FROM award_intents WHERE award_id = $a;",
+                r => (Intent: r.GetString(0), Model: r.GetString(1), Viewer: r.GetString(2), Points: r.GetInt64(3), Status: r.GetString(4)),
+                ("$a", awardId)).ConfigureAwait(false) ?? throw LedgerProblem.NotFound("The award");
+            if (award.Status != "COMMITTED")
+            {
+                throw LedgerProblem.InvalidState("The award was already reversed.");
+            }
+
+            await RequireBalanceAsync(tx, award.Viewer, award.Points).ConfigureAwait(false);
+            await tx.ExecAsync("UPDATE award_intents SET status = 'REVERSED' WHERE award_id = $a;", ("$a", awardId)).ConfigureAwait(false);
+            var debit = await book.AddEntryAsync(tx, award.Viewer, "AWARD_DEBIT", -award.Points, awardId).ConfigureAwait(false);
+            await LedgerBook.ConsumeLotsAsync(tx, award.Viewer, award.Points).ConfigureAwait(false);
+            var credit = await book.AddEntryAsync(tx, award.Model, "AWARD_CREDIT", award.Points, awardId, lot: true).ConfigureAwait(false);
+            await PublishTransferAsync(tx, "TRANSFER_REVERSED", "REVERSED", awardId, award.Intent,
+                (award.Viewer, award.Model, debit, -award.Points), (award.Model, award.Viewer, credit, award.Points)).ConfigureAwait(false);
+            return new AwardCommitted(awardId, award.Intent, award.Points, "REVERSED", tx.Now);
+        }, cancellationToken);
+
+    // One event per side, each on that member's wallet version, both naming the award and its intent.
+    private static async Task PublishTransferAsync(
+        LedgerTx tx, string type, string status, string awardId, string awardIntentId,
+        params (string Member, string Counterparty, string EntryId, long Points)[] sides)
+    {
+        foreach (var (member, counterparty, entryId, points) in sides)
+        {
+            var data = LedgerBook.WalletEvent(member, await tx.BumpWalletAsync(member).ConfigureAwait(false));
+            data["counterparty_member_id"] = counterparty;
+            data["status"] = status;
+            data["points"] = points;
+            data["entry_id"] = entryId;
+            data["award_id"] = awardId;
+            data["award_intent_id"] = awardIntentId;
+            tx.Publish(type, data);
+        }
+    }
 
     private static async Task RequireBalanceAsync(LedgerTx tx, string memberId, long points)
     {

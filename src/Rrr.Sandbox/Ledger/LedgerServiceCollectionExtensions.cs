@@ -34,12 +34,16 @@ public static class LedgerServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Gate, idempotency and problem translation for <c>/v1</c> only; call after UseAuthorization.</summary>
+    /// <summary>
+    /// Gate, idempotency and problem translation for <c>/v1</c>; problem translation for the ledger's <c>/sandbox</c>
+    /// extras too (a refused reversal answers as RRR would, not with a 500). Call after UseAuthorization.
+    /// </summary>
     public static IApplicationBuilder UseSandboxLedgerApi(this IApplicationBuilder app) =>
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), v1 => v1
             .UseMiddleware<RrrApiGate>()
             .UseMiddleware<IdempotencyMiddleware>()
-            .UseMiddleware<LedgerProblemTranslation>());
+            .UseMiddleware<LedgerProblemTranslation>())
+        .UseWhen(http => http.Request.Path.StartsWithSegments("/sandbox/awards"), extras => extras.UseMiddleware<LedgerProblemTranslation>());
 
     public static IEndpointRouteBuilder MapSandboxLedger(this IEndpointRouteBuilder app)
     {
@@ -56,6 +60,8 @@ public static class LedgerServiceCollectionExtensions
         sandbox.MapGet("/inbox", async ([FromQuery(Name = "rrr_member_id")] string? memberId, [FromQuery(Name = "xcn_user_id")] string? xcnUserId,
             LedgerLinks links, CancellationToken ct) => TypedResults.Ok(new { items = await links.GetInboxAsync(memberId, xcnUserId, ct) }));
         sandbox.MapGet("/members", async (LedgerMembers members, CancellationToken ct) => TypedResults.Ok(new { items = await members.ListMembersAsync(ct) }));
+        sandbox.MapPost("/awards/{awardId}/reverse", async (string awardId, LedgerAwards awards, CancellationToken ct) =>
+            TypedResults.Ok(await awards.ReverseAwardAsync(awardId, ct)));
 
         app.MapGet("/sso/consume", ConsumeSsoAsync);
         app.MapPost("/console/decide", DecideAsync).RequireAuthorization(p => p.RequireRole(DemoRoles.RrrAdmin));

@@ -85,6 +85,43 @@ public abstract class AwardHistoryContract<TAdapter> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_ACommittedRow_MovesOnToReversed_AndAReversedRowNeverChangesAgain()
+    {
+        var awards = await ReadyAsync();
+        await awards.StartAsync(Record("xcn_u_2001", "ca_1"), Ct);
+        await awards.UpdateAsync(new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Committed, "ai_1", "aw_1", null, null, T0.AddSeconds(1), T0.AddSeconds(1)), Ct);
+
+        var reversed = await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Reversed, null, null, null, null, T0.AddSeconds(2), null), Ct);
+        var recommitted = await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Committed, null, null, null, null, T0.AddSeconds(3), T0.AddSeconds(3)), Ct);
+        var reversedAgain = await awards.UpdateAsync(
+            new AwardUpdate("xcn_u_2001", "ca_1", AwardRecordStatus.Reversed, null, null, null, null, T0.AddSeconds(4), null), Ct);
+
+        Assert.True(reversed);
+        Assert.False(recommitted);
+        Assert.False(reversedAgain);
+        var row = await OpenStore().Awards.GetAsync("xcn_u_2001", "ca_1", Ct);
+        Assert.NotNull(row);
+        Assert.Equal((AwardRecordStatus.Reversed, "aw_1", T0.AddSeconds(1), T0.AddSeconds(2)), (row.Status, row.AwardId, row.CommittedAt, row.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task FindByIntent_FindsTheRowOfThatIntent_AndNothingForAnUnknownOne()
+    {
+        var awards = await ReadyAsync();
+        await awards.StartAsync(Record("xcn_u_2001", "ca_1"), Ct);
+        await awards.StartAsync(Record("xcn_u_2002", "ca_2"), Ct);
+        await awards.UpdateAsync(new AwardUpdate("xcn_u_2002", "ca_2", AwardRecordStatus.Pending, "ai_2", null, null, null, T0.AddSeconds(1), null), Ct);
+
+        var found = await OpenStore().Awards.FindByIntentAsync("ai_2", Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(("xcn_u_2002", "ca_2"), (found.ModelXcnUserId, found.ClientAwardId));
+        Assert.Null(await awards.FindByIntentAsync("ai_unknown", Ct));
+    }
+
+    [Fact]
     public async Task List_IsNewestFirst_Paged_AndOnlyTheModelsOwn()
     {
         var awards = await ReadyAsync();

@@ -11,12 +11,16 @@ public interface IAwardHistoryStore
     Task<AwardRecord> StartAsync(AwardRecord record, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves a row to a new state. A COMMITTED row never changes again (a late or replayed failure cannot undo
-    /// an award RRR confirmed); returns false then, or when the row does not exist.
+    /// Moves a row to a new state. A COMMITTED row only moves on to REVERSED (RRR took the award back), and a
+    /// REVERSED row never changes again, so a late or replayed failure cannot undo what RRR confirmed; returns
+    /// false then, or when the row does not exist.
     /// </summary>
     Task<bool> UpdateAsync(AwardUpdate update, CancellationToken cancellationToken);
 
     Task<AwardRecord?> GetAsync(string modelXcnUserId, string clientAwardId, CancellationToken cancellationToken);
+
+    /// <summary>The row RRR's award intent belongs to (what TRANSFER_COMPLETED and TRANSFER_REVERSED name); null when none.</summary>
+    Task<AwardRecord?> FindByIntentAsync(string awardIntentId, CancellationToken cancellationToken);
 
     /// <summary>One model's awards, newest first. Another model's rows are never in the page.</summary>
     Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken);
@@ -35,6 +39,9 @@ public enum AwardRecordStatus
 
     /// <summary>RRR could not be reached before any intent existed; no points moved.</summary>
     NotSent,
+
+    /// <summary>RRR reversed a committed award (TRANSFER_REVERSED): the viewer was debited and the model credited back.</summary>
+    Reversed,
 }
 
 public sealed record AwardRecord(
@@ -76,6 +83,7 @@ public static class AwardStatusText
         AwardRecordStatus.Committed => "COMMITTED",
         AwardRecordStatus.Refused => "REFUSED",
         AwardRecordStatus.NotSent => "NOT_SENT",
+        AwardRecordStatus.Reversed => "REVERSED",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -85,6 +93,7 @@ public static class AwardStatusText
         "COMMITTED" => AwardRecordStatus.Committed,
         "REFUSED" => AwardRecordStatus.Refused,
         "NOT_SENT" => AwardRecordStatus.NotSent,
+        "REVERSED" => AwardRecordStatus.Reversed,
         _ => throw new FormatException($"Unknown award status '{text}'."),
     };
 }

@@ -25,71 +25,25 @@ public sealed record WalletUpdated(string RrrMemberId, RrrEvent Cause, MemberWal
 /// validation, as <see cref="RrrStatusListener"/> does.
 /// </summary>
 public sealed partial class WalletSync(IPortalEvents events, IServiceProvider services, TimeProvider time, ILogger<WalletSync> logger)
-    : BackgroundService
+    : BusListener<WalletSync.Change>(events, logger)
 {
-    /// <summary>Queued changes one pass takes at most, so a flood still publishes in steps.</summary>
-    public const int MaxBatch = 256;
-
-    private readonly Channel<Change> queue = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<IDisposable> subscriptions = [];
-
-    /// <summary>The RRR events after which a wallet reads differently.</summary>
-    public static bool Follows(string eventType) => eventType is RrrEventTypes.PointsPosted or RrrEventTypes.PointsReversed
-        or RrrEventTypes.RedemptionCommitted or RrrEventTypes.RedemptionReversed
-        or RrrEventTypes.TransferCompleted or RrrEventTypes.TransferReversed;
-
     private static readonly string[] FollowedTypes =
     [
         RrrEventTypes.PointsPosted, RrrEventTypes.PointsReversed, RrrEventTypes.RedemptionCommitted,
         RrrEventTypes.RedemptionReversed, RrrEventTypes.TransferCompleted, RrrEventTypes.TransferReversed,
     ];
 
-    /// <summary>Subscribes before the host goes on, so no event applied after start-up is missed.</summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The RRR events after which a wallet reads differently.</summary>
+    public static bool Follows(string eventType) => FollowedTypes.Contains(eventType);
+
+    protected override IEnumerable<IDisposable> Subscribe(IPortalEvents bus) =>
+        [.. FollowedTypes.Select(type => bus.Subscribe(RrrTopic.OfType(type), OnEvent))];
+
+    protected override async Task HandleAsync(IReadOnlyList<Change> batch, CancellationToken cancellationToken)
     {
-        if (subscriptions.Count == 0)
+        foreach (var member in batch.GroupBy(c => c.RrrMemberId, StringComparer.Ordinal))
         {
-            subscriptions.AddRange(FollowedTypes.Select(type => events.Subscribe(RrrTopic.OfType(type), OnEvent)));
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        Unsubscribe();
-        await base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        Unsubscribe();
-        base.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<Change>(MaxBatch);
-        try
-        {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                batch.Clear();
-                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var change))
-                {
-                    batch.Add(change);
-                }
-
-                foreach (var member in batch.GroupBy(c => c.RrrMemberId, StringComparer.Ordinal))
-                {
-                    await SyncAsync(member.Key, [.. member], stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
+            await SyncAsync(member.Key, [.. member], cancellationToken);
         }
     }
 
@@ -99,12 +53,12 @@ public sealed partial class WalletSync(IPortalEvents events, IServiceProvider se
         var owner = rrrEvent.ResourceType == "wallet" && rrrEvent.ResourceId is { Length: > 0 } id ? id : null;
         if (owner is not null && IsShown(owner))
         {
-            queue.Writer.TryWrite(new Change(owner, rrrEvent.Version, rrrEvent));
+            Enqueue(new Change(owner, rrrEvent.Version, rrrEvent));
         }
 
         if (rrrEvent.RrrMemberId is { Length: > 0 } member && member != owner && IsShown(member))
         {
-            queue.Writer.TryWrite(new Change(member, null, rrrEvent));
+            Enqueue(new Change(member, null, rrrEvent));
         }
     }
 
@@ -122,7 +76,7 @@ public sealed partial class WalletSync(IPortalEvents events, IServiceProvider se
         var wallet = current?.ToWallet();
         foreach (var change in changes)
         {
-            events.Publish(new WalletUpdated(rrrMemberId, change.Cause, wallet, current?.FetchedAt));
+            Events.Publish(new WalletUpdated(rrrMemberId, change.Cause, wallet, current?.FetchedAt));
         }
     }
 
@@ -147,7 +101,7 @@ public sealed partial class WalletSync(IPortalEvents events, IServiceProvider se
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            LogReadFailed(logger, rrrMemberId, ex.GetType().Name);
+            LogReadFailed(Logger, rrrMemberId, ex.GetType().Name);
             return null;
         }
 
@@ -166,24 +120,15 @@ public sealed partial class WalletSync(IPortalEvents events, IServiceProvider se
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            LogStoreFailed(logger, rrrMemberId, ex.GetType().Name);
+            LogStoreFailed(Logger, rrrMemberId, ex.GetType().Name);
             return null;
         }
     }
 
-    private bool IsShown(string rrrMemberId) => events.HasSubscribers(WalletUpdated.Of(rrrMemberId).Key);
+    private bool IsShown(string rrrMemberId) => Events.HasSubscribers(WalletUpdated.Of(rrrMemberId).Key);
 
-    private void Unsubscribe()
-    {
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Dispose();
-        }
-
-        subscriptions.Clear();
-    }
-
-    private sealed record Change(string RrrMemberId, long? Version, RrrEvent Cause);
+    /// <summary>A wallet to bring up to date: its member, the version an event announced (null when unknown), and the event.</summary>
+    public sealed record Change(string RrrMemberId, long? Version, RrrEvent Cause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wallet of {RrrMemberId} changed but RRR could not be read ({ErrorClass}); its panels will ask")]
     private static partial void LogReadFailed(ILogger logger, string rrrMemberId, string errorClass);

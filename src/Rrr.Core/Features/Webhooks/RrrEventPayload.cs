@@ -16,7 +16,7 @@ public static class RrrEventPayload
         "resource_type", "resource_id", "version",
         "rrr_member_id", "xcn_user_id", "counterparty_member_id", "link_id", "status", "points", "entry_id",
         "earn_event_id", "order_number", "quote_id", "redemption_id", "topup_id", "promotion_id",
-        "adjustment_id", "award_id", "reason_code");
+        "adjustment_id", "award_id", "award_intent_id", "reason_code");
 
     // The allowed names again, looked up by a span of the (unescaped) property name so reading a
     // body allocates no name strings; the value is the one shared string instance.

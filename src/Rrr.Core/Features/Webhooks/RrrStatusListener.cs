@@ -6,10 +6,8 @@ namespace Rrr.Core.Features.Webhooks;
 /// (and with it the RRR client) is resolved only when an event arrives, after start-up validation, so a
 /// misconfigured portal still names every bad setting (as <c>EarnDispatcherHost</c> does).
 /// </summary>
-public abstract partial class RrrStatusListener(IPortalEvents events, ILogger logger) : BackgroundService
+public abstract partial class RrrStatusListener(IPortalEvents events, ILogger logger) : BusListener<string>(events, logger)
 {
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-
     /// <summary>The event type this listener follows, e.g. PROMOTION_STATUS_CHANGED.</summary>
     protected abstract string EventType { get; }
 
@@ -19,41 +17,13 @@ public abstract partial class RrrStatusListener(IPortalEvents events, ILogger lo
     /// <summary>Re-reads the resource from RRR and keeps what it says.</summary>
     protected abstract Task RefreshAsync(string resourceId, CancellationToken cancellationToken);
 
-    private IDisposable? subscription;
+    protected override IEnumerable<IDisposable> Subscribe(IPortalEvents bus) => [bus.Subscribe(RrrTopic.OfType(EventType), OnEvent)];
 
-    /// <summary>Subscribes before the host goes on, so no event applied after start-up is missed
-    /// (since .NET 10 <see cref="BackgroundService.ExecuteAsync"/> starts later, on the thread pool).</summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task HandleAsync(IReadOnlyList<string> batch, CancellationToken cancellationToken)
     {
-        subscription ??= events.Subscribe(RrrTopic.OfType(EventType), OnEvent);
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        subscription?.Dispose();
-        await base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        subscription?.Dispose();
-        base.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
+        foreach (var resourceId in batch)
         {
-            await foreach (var resourceId in queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await HandleAsync(resourceId, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
+            await HandleAsync(resourceId, cancellationToken);
         }
     }
 
@@ -61,7 +31,7 @@ public abstract partial class RrrStatusListener(IPortalEvents events, ILogger lo
     {
         if (rrrEvent.Type == EventType && (rrrEvent.GetString(IdField) ?? rrrEvent.ResourceId) is { Length: > 0 } id)
         {
-            queue.Writer.TryWrite(id);
+            Enqueue(id);
         }
     }
 
@@ -79,7 +49,7 @@ public abstract partial class RrrStatusListener(IPortalEvents events, ILogger lo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogRefreshFailed(logger, EventType, resourceId, ex.GetType().Name);
+            LogRefreshFailed(Logger, EventType, resourceId, ex.GetType().Name);
         }
     }
 

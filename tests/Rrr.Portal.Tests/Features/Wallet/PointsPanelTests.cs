@@ -227,6 +227,25 @@ public sealed class PointsPanelTests : PortalComponentTest
     }
 
     [Fact]
+    public void RedemptionReversed_ReleasesTheEscrowOnScreen_AndSaysSo()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(15, Figure(cut, "points-escrow")));
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1265, 8, T0, pending: 40, escrow: 0);
+
+        // A checkout whose payment failed: RRR gives the held points back.
+        notifier.Publish(new RrrEvent("evt_rr", RrrEventTypes.RedemptionReversed, null, new Dictionary<string, object?>
+        {
+            ["resource_type"] = "wallet", ["resource_id"] = "rrr_m_1001", ["rrr_member_id"] = "rrr_m_1001", ["points"] = 15L,
+            ["quote_id"] = "q_1", ["status"] = "REVERSED", ["version"] = 8L,
+        }));
+
+        cut.WaitForAssertion(() => Assert.Equal(0, Figure(cut, "points-escrow")));
+        Assert.Equal(1265, Figure(cut, "points-available"));
+        Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "15 points released from escrow");
+    }
+
+    [Fact]
     public async Task WebhookForThisMember_WhenTheStoreAlreadyHoldsThatVersion_ShowsItWithoutAskingRrr()
     {
         var cut = Render<PointsPanel>();

@@ -29,6 +29,30 @@ public sealed class AwardTests : SandboxLedgerTest
         Assert.Equal(2, events.Count);
         Assert.Contains(events, e => (string?)e["resource_id"] == "rrr_m_2001" && (string?)e["counterparty_member_id"] == "rrr_m_1003");
         Assert.Contains(events, e => (string?)e["resource_id"] == "rrr_m_1003" && (long?)e["points"] == 120);
+        Assert.All(events, e => Assert.Equal(intent.GetProperty("award_intent_id").GetString(), (string?)e["award_intent_id"]));
+    }
+
+    [Fact]
+    public async Task AwardReverse_CreditsTheModelBack_DebitsTheViewer_AndSendsTransferReversedPerSide_Once()
+    {
+        var intent = await Sandbox.PostOkAsync("/v1/awards/intents", Intent("xcn_u_1003", 120), HttpStatusCode.Created);
+        var intentId = intent.GetProperty("award_intent_id").GetString();
+        var award = await Sandbox.PostOkAsync($"/v1/awards/{intentId}/commit");
+        var awardId = award.GetProperty("award_id").GetString();
+
+        var reversed = await Sandbox.PostOkAsync($"/sandbox/awards/{awardId}/reverse");
+        var (again, problem, _) = await Sandbox.PostAsync($"/sandbox/awards/{awardId}/reverse");
+
+        Assert.Equal("REVERSED", reversed.GetProperty("status").GetString());
+        Assert.Equal(10000, await Sandbox.AvailableAsync("rrr_m_2001"));
+        Assert.Equal(80, await Sandbox.AvailableAsync("rrr_m_1003"));
+        var events = Sandbox.Events.OfType("TRANSFER_REVERSED");
+        Assert.Equal(2, events.Count);
+        Assert.Contains(events, e => (string?)e["resource_id"] == "rrr_m_1003" && (long?)e["points"] == -120 && (string?)e["status"] == "REVERSED");
+        Assert.Contains(events, e => (string?)e["resource_id"] == "rrr_m_2001" && (long?)e["points"] == 120);
+        Assert.All(events, e => Assert.Equal((intentId, awardId), ((string?)e["award_intent_id"], (string?)e["award_id"])));
+        Assert.Equal(HttpStatusCode.Conflict, again);
+        Assert.Equal("invalid_state", problem.GetProperty("code").GetString());
     }
 
     [Fact]

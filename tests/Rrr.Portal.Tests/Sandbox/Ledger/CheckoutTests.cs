@@ -31,6 +31,8 @@ public sealed class CheckoutTests : SandboxLedgerTest
         Assert.Equal("REVERSED", reversed.GetProperty("status").GetString());
         Assert.Equal(1250, after.GetProperty("available_points").GetInt64());
         Assert.Equal(0, after.GetProperty("escrow_points").GetInt64());
+        var released = Assert.Single(Sandbox.Events.OfType("REDEMPTION_REVERSED"));
+        Assert.Equal(("rrr_m_1001", 500L, quote.GetProperty("quote_id").GetString()), ((string?)released["resource_id"], (long?)released["points"], (string?)released["quote_id"]));
     }
 
     [Fact]
