@@ -6,8 +6,10 @@ internal sealed record AwardIntent(string AwardIntentId, string ViewerMemberId, 
 
 internal sealed record AwardCommitted(string AwardId, string AwardIntentId, long Points, string Status, DateTimeOffset CommittedAt);
 
+internal sealed record AwardSummary(string AwardIntentId, string? AwardId, string ViewerMemberId, long Points, string Status, DateTimeOffset CreatedAt);
+
 /// <summary>Model awards: an intent that checks the viewer's link and the model's balance, then one transfer.</summary>
-internal sealed class LedgerAwards(LedgerBook book, LedgerRules rules)
+internal sealed class LedgerAwards(LedgerDatabase db, LedgerBook book, LedgerRules rules)
 {
     private const string ViewerNotLinked = "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points.";
 
@@ -67,6 +69,19 @@ internal sealed class LedgerAwards(LedgerBook book, LedgerRules rules)
                 (intent.Model, intent.Viewer, debit, -intent.Points), (intent.Viewer, intent.Model, credit, intent.Points)).ConfigureAwait(false);
             return new AwardCommitted(awardId, awardIntentId, intent.Points, "COMMITTED", tx.Now);
         }, cancellationToken);
+
+    /// <summary>A model's awards, newest first (the sandbox's own view, e.g. to pick one to reverse).</summary>
+    public Task<List<AwardSummary>> ListAwardsAsync(string modelMemberId, CancellationToken cancellationToken) =>
+        db.ReadAsync(
+            tx => tx.QueryAsync(
+                """
+                SELECT award_intent_id, award_id, viewer_member_id, points, status, created_at FROM award_intents
+                WHERE model_member_id = $m ORDER BY created_at DESC, award_intent_id DESC LIMIT 50;
+                """,
+                r => new AwardSummary(r.GetString(0), LedgerBook.NullableString(r, 1), r.GetString(2), r.GetInt64(3), r.GetString(4),
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))),
+                ("$m", modelMemberId)),
+            cancellationToken);
 
     /// <summary>
     /// RRR takes a committed award back (a sandbox extra standing in for RRR's own support tools): the viewer is

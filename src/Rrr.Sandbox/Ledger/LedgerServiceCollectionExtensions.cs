@@ -60,6 +60,8 @@ public static class LedgerServiceCollectionExtensions
         sandbox.MapGet("/inbox", async ([FromQuery(Name = "rrr_member_id")] string? memberId, [FromQuery(Name = "xcn_user_id")] string? xcnUserId,
             LedgerLinks links, CancellationToken ct) => TypedResults.Ok(new { items = await links.GetInboxAsync(memberId, xcnUserId, ct) }));
         sandbox.MapGet("/members", async (LedgerMembers members, CancellationToken ct) => TypedResults.Ok(new { items = await members.ListMembersAsync(ct) }));
+        sandbox.MapGet("/awards", async ([FromQuery(Name = "model_member_id")] string? model, LedgerAwards awards, CancellationToken ct) =>
+            TypedResults.Ok(new { items = await awards.ListAwardsAsync(model ?? "", ct) }));
         sandbox.MapPost("/awards/{awardId}/reverse", async (string awardId, LedgerAwards awards, CancellationToken ct) =>
             TypedResults.Ok(await awards.ReverseAwardAsync(awardId, ct)));
 

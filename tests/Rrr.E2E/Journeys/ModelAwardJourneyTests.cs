@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Rrr.E2E.Infrastructure;
@@ -87,6 +89,37 @@ public sealed class ModelAwardJourneyTests(PortalFixture fixture) : PortalTestBa
         await BrowserFixture.ResizeToPhoneAsync(Page);
         await PhoneLayout.AssertNoHorizontalOverflowAsync(Page);
         await SaveScreenshotAsync("model-awards-375px");
+    }
+
+    [Fact]
+    public async Task AnAwardRrrReverses_ShowsAsReversedInLunasHistory()
+    {
+        await SignInAsLunaAsync();
+        await Page.GotoAsync("/model/room");
+        await WaitForInteractiveAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Award oli" }).ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("10 points").ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await dialog.GetByTestId("award-confirm").ClickAsync();
+        await Expect(Page.GetByText("Awarded 10 points to oli.")).ToBeVisibleAsync();
+
+        // RRR takes it back (the sandbox stands in for RRR's support tools): TRANSFER_REVERSED reaches the portal.
+        using var sandbox = SandboxWallets.CreateRrrClient(Fixture.SandboxUrl, "e2e-award-reversal");
+        using var listed = await sandbox.GetFromJsonAsync<JsonDocument>($"sandbox/awards?model_member_id={Luna}", TestContext.Current.CancellationToken);
+        var awardId = listed!.RootElement.GetProperty("items").EnumerateArray()
+            .First(a => a.GetProperty("status").GetString() == "COMMITTED" && a.GetProperty("points").GetInt64() == 10)
+            .GetProperty("award_id").GetString();
+        using var reversed = await sandbox.PostAsync(new Uri($"sandbox/awards/{awardId}/reverse", UriKind.Relative), null, TestContext.Current.CancellationToken);
+        reversed.EnsureSuccessStatusCode();
+
+        await Page.GotoAsync("/model/awards");
+        await WaitForInteractiveAsync();
+        var newest = Page.Locator("tr.award-row").First;
+        await Expect(newest.GetByTestId("award-points-cell")).ToHaveTextAsync("10");
+        await Expect(newest.GetByTestId("award-status")).ToHaveAttributeAsync("data-status", "REVERSED", new() { Timeout = 30_000 });
+        await Expect(newest.GetByTestId("award-status")).ToHaveTextAsync("Reversed by RRR");
+        await SaveScreenshotAsync("model-awards-reversed-desktop");
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

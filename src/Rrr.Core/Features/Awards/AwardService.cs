@@ -66,6 +66,10 @@ public sealed partial class AwardService(
         return await history.ListAsync(model.XcnUserId, skip, take, cancellationToken);
     }
 
+    /// <summary>The bus topic of the signed-in model's awards as RRR settles them (the history page follows it).</summary>
+    public async Task<PortalTopic<AwardSettled>> SettledTopicAsync(CancellationToken cancellationToken) =>
+        AwardSettled.OfModel((await members.GetAsync(refreshLink: false, cancellationToken)).XcnUserId);
+
     public async Task<AwardResult> AwardAsync(AwardRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
