@@ -27,6 +27,7 @@ public sealed class MongoDatabaseContext : IStoreLifecycle, IMongoTransactions
         MongoApprovalStore.CreateIndexesAsync,
         MongoCheckoutOrders.Collection.CreateIndexesAsync,
         MongoOpenLinkIntents.Collection.CreateIndexesAsync,
+        MongoNotifications.Collection.CreateIndexesAsync,
     ];
 
     private readonly IMongoClient client;

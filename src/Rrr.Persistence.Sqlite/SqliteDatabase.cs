@@ -14,6 +14,7 @@ public sealed class SqliteDatabase : IStoreLifecycle, IDisposable
         SqliteKeyRing.Schema, SqliteAuditStore.Schema, SqliteRrrCallLog.Schema, SqliteWebhookInbox.Schema,
         SqliteResourceVersions.Schema, SqliteWalletSnapshots.Schema, SqliteLinkSnapshots.Schema, SqliteEarnOutbox.Schema,
         SqliteAwardHistory.Schema, SqliteApprovalStore.Schema, SqliteCheckoutOrders.Schema, SqliteOpenLinkIntents.Schema,
+        SqliteNotifications.Schema,
     ];
 
     // Writers queue behind each other instead of failing with SQLITE_BUSY when two requests overlap.

@@ -5,7 +5,7 @@ internal static class SqlitePage
 {
     /// <summary>How many rows <paramref name="where"/> matches; with a <paramref name="limit"/>, it stops counting there.</summary>
     public static async Task<long> CountAsync(
-        this SqliteConnection connection, SqliteTransaction transaction, string table, SqliteWhere where, long? limit,
+        this SqliteConnection connection, SqliteTransaction? transaction, string table, SqliteWhere where, long? limit,
         CancellationToken cancellationToken)
     {
         await using var count = connection.Command(

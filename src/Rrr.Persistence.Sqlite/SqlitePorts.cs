@@ -21,6 +21,7 @@ public sealed class SqlitePorts : IDisposable
         Approvals = new SqliteApprovalStore(database);
         Orders = new SqliteCheckoutOrders(database);
         Intents = new SqliteOpenLinkIntents(database);
+        Notifications = new SqliteNotifications(database);
     }
 
     /// <summary>Also the adapter's <see cref="Rrr.Core.Persistence.IStoreLifecycle"/>.</summary>
@@ -49,6 +50,8 @@ public sealed class SqlitePorts : IDisposable
     public SqliteCheckoutOrders Orders { get; }
 
     public SqliteOpenLinkIntents Intents { get; }
+
+    public SqliteNotifications Notifications { get; }
 
     public string DatabasePath => Database.DatabasePath;
 

@@ -153,11 +153,7 @@ public sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
         }, cancellationToken);
 
     public Task<long> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) =>
-        database.WriteAsync(Durability.Normal, async connection => (long)await connection.ExecuteAsync(
-            null,
-            "DELETE FROM webhook_inbox WHERE received_at < @before;",
-            cancellationToken,
-            p => p.AddWithValue("@before", receivedBefore.ToUnixTimeMilliseconds())), cancellationToken);
+        database.PurgeAsync("webhook_inbox", "received_at", receivedBefore, cancellationToken);
 
     private static InboxEvent ReadEvent(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetString(3));

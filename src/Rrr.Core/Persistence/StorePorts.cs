@@ -23,6 +23,7 @@ public static class StorePorts
         typeof(IApprovalStore),
         typeof(ICheckoutOrderStore),
         typeof(IOpenLinkIntentStore),
+        typeof(INotificationStore),
     ];
 
     /// <summary>

@@ -27,6 +27,7 @@ public sealed class MongoDocumentShapeTests
         { "LinkSnapshotDocument", "_id link fetched_at version", "_id link fetched_at version" },
         { "ApprovalRequestDocument", "_id kind subject_id payload_json payload_version required_xcn requires_rrr maker_id status created_at expires_at revision outcome_external_id outcome_status outcome_version outcome_error outcome_updated_at", "_id kind subject_id payload_json payload_version required_xcn requires_rrr maker_id status created_at expires_at revision outcome_external_id outcome_status outcome_version outcome_error outcome_updated_at" },
         { "ApprovalLogDocument", "_id request_id action actor_id actor_role payload_version reason at detail previous_hash hash key_id", "_id request_id action actor_id actor_role payload_version reason at detail previous_hash hash" },
+        { "NotificationDocument", "_id recipient kind values(s) created_at read_at", "_id recipient kind values() created_at" },
         { "InboxDocument", "_id type received_at payload status attempts next_attempt_at claimed_by lease_until outcome last_error processed_at", "_id type received_at payload status attempts next_attempt_at" },
         { "ResourceKey", "resource_type resource_id", "resource_type resource_id" },
         { "ResourceVersionDocument", "_id(resource_type resource_id) version event_id event_type data applied_at", "_id(resource_type resource_id) version event_id event_type data applied_at" },
@@ -69,6 +70,7 @@ public sealed class MongoDocumentShapeTests
                 _ when target == typeof(bool) => true,
                 _ when target == typeof(DateTime) => new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc),
                 _ when target == typeof(ObjectId) => ObjectId.GenerateNewId(),
+                _ when target == typeof(Dictionary<string, string>) => new Dictionary<string, string> { ["s"] = "s" },
                 _ => Fill(target),
             };
             property.SetValue(instance, value);

@@ -28,6 +28,10 @@ public sealed class MemberSnapshotsOnSqlite : MemberSnapshotsContract<SqliteAdap
 
 public sealed class MemberSnapshotsOnMongo : MemberSnapshotsContract<MongoAdapter>;
 
+public sealed class NotificationsOnSqlite : NotificationStoreContract<SqliteAdapter>;
+
+public sealed class NotificationsOnMongo : NotificationStoreContract<MongoAdapter>;
+
 public sealed class OpenLinkIntentsOnSqlite : OpenLinkIntentsContract<SqliteAdapter>;
 
 public sealed class OpenLinkIntentsOnMongo : OpenLinkIntentsContract<MongoAdapter>;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Rrr.Core.Features.Notifications;
 using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Persistence;
@@ -42,6 +43,53 @@ public sealed class SqliteMigrationTests : IDisposable
 
         Assert.True(await HasColumnAsync(path, "earn_outbox", "key_generation"));
         Assert.True(await HasColumnAsync(path, "approval_log", "key_id"));
+    }
+
+    [Fact]
+    public async Task AFileFromBeforeNotifications_GetsTheTableAndItsIndexes_OnTheNextStart()
+    {
+        var path = Path.Combine(root, "portal.db");
+        using (var first = SqlitePorts.Open(root, "portal.db"))
+        {
+            await first.InitializeAsync(Ct);
+        }
+
+        await using (var old = new SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync(Ct);
+            await using var drop = old.CreateCommand();
+            drop.CommandText = "DROP TABLE notifications;";
+            await drop.ExecuteNonQueryAsync(Ct);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var upgraded = SqlitePorts.Open(root, "portal.db");
+        await upgraded.InitializeAsync(Ct);
+
+        Assert.True(await HasColumnAsync(path, "notifications", "read_at"));
+        Assert.Equal(
+            ["ix_notifications_created_at", "ix_notifications_recipient_created_id", "ix_notifications_unread"],
+            await IndexesAsync(path, "notifications"));
+        var note = new Notification(
+            "ntf_1", NotificationRecipient.RrrMember("rrr_m_1"), NotificationKinds.PointsPosted, new Dictionary<string, string>(), DateTimeOffset.UnixEpoch);
+        Assert.True(await upgraded.Notifications.AddAsync(note, Ct));
+    }
+
+    private static async Task<List<string>> IndexesAsync(string path, string table)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync(Ct);
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND sql IS NOT NULL ORDER BY name;";
+        probe.Parameters.AddWithValue("@table", table);
+        await using var reader = await probe.ExecuteReaderAsync(Ct);
+        var names = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static async Task<bool> HasColumnAsync(string path, string table, string column)

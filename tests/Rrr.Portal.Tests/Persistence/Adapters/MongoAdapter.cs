@@ -52,7 +52,8 @@ public sealed class MongoAdapter : StoreAdapter
             new MongoAwardHistory(context),
             new MongoApprovalStore(context),
             new MongoCheckoutOrders(context),
-            new MongoOpenLinkIntents(context));
+            new MongoOpenLinkIntents(context),
+            new MongoNotifications(context));
     }
 
     public override async Task<bool> StorageExistsAsync()

@@ -4,6 +4,7 @@ using Rrr.Core.Features.Awards;
 using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Links;
+using Rrr.Core.Features.Notifications;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Persistence;
@@ -25,4 +26,5 @@ public sealed record PortalStores(
     IAwardHistoryStore Awards,
     IApprovalStore Approvals,
     ICheckoutOrderStore Orders,
-    IOpenLinkIntentStore Intents);
+    IOpenLinkIntentStore Intents,
+    INotificationStore Notifications);

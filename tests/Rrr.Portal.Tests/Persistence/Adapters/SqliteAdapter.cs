@@ -28,7 +28,7 @@ public sealed class SqliteAdapter : StoreAdapter
 
         return new PortalStores(
             ports.Database, ports.Keys, ports.Audit, ports.Calls, ports.Inbox, ports.Versions, ports.Wallets, ports.Links,
-            ports.Outbox, ports.Awards, ports.Approvals, ports.Orders, ports.Intents);
+            ports.Outbox, ports.Awards, ports.Approvals, ports.Orders, ports.Intents, ports.Notifications);
     }
 
     public override Task<bool> StorageExistsAsync() => Task.FromResult(File.Exists(FilePath));
