@@ -54,7 +54,9 @@ public static class CoreServiceCollectionExtensions
             .Validate(o => o.Presets.TrueForAll(p => p >= 1 && p <= o.MaxPoints), "Awards:Presets must lie between 1 and Awards:MaxPoints.")
             .ValidateOnStart();
         services.AddOptions<XcnRoomOptions>().Bind(configuration.GetSection(XcnRoomOptions.Section));
-        services.TryAddSingleton<IXcnRoomDirectory, ConfiguredXcnRoomDirectory>();
+        services.TryAddSingleton<ConfiguredXcnRoomDirectory>();
+        services.TryAddSingleton<IXcnRoomDirectory>(sp => sp.GetRequiredService<ConfiguredXcnRoomDirectory>());
+        services.TryAddSingleton<IXcnUserNames>(sp => sp.GetRequiredService<ConfiguredXcnRoomDirectory>());
         services.TryAddSingleton<IValidator<AwardRequest>, AwardRequestValidator>();
         services.TryAddSingleton<ViewerLinkHintCache>();
         services.TryAddScoped<ViewerLinkHintReader>();
@@ -82,6 +84,16 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PromotionSync>();
         services.AddHostedService<RrrStatusListener<PromotionSync>>();
         services.TryAddScoped<PromotionService>();
+
+        // --- Notifications: every RRR event that concerns a member, stored and announced (hosted writer), the member's
+        // inbox service, and the retention purge (section "Notifications") ---
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.PurgeInterval > TimeSpan.Zero, "Notifications:Retention and PurgeInterval must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<NotificationWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationWriter>());
+        services.AddHostedService<NotificationPurge>();
+        services.TryAddScoped<NotificationService>();
 
         // --- Checkout: options (section "Checkout"), the per-order locks and the checkout service ---
         services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).ValidateOnStart();

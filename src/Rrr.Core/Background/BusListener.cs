@@ -12,7 +12,8 @@ public abstract partial class BusListener<TItem>(IPortalEvents events, ILogger l
     public const int MaxBatch = 256;
 
     private readonly Channel<TItem> queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<IDisposable> subscriptions = [];
+    private readonly Lock gate = new();
+    private IDisposable[]? subscriptions;
 
     /// <summary>The bus followed, for a listener that publishes what it learnt.</summary>
     protected IPortalEvents Events { get; } = events;
@@ -31,9 +32,9 @@ public abstract partial class BusListener<TItem>(IPortalEvents events, ILogger l
     /// (since .NET 10 <see cref="BackgroundService.ExecuteAsync"/> starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (subscriptions.Count == 0)
+        lock (gate)
         {
-            subscriptions.AddRange(Subscribe(Events));
+            subscriptions ??= [.. Subscribe(Events)];
         }
 
         return base.StartAsync(cancellationToken);
@@ -87,14 +88,20 @@ public abstract partial class BusListener<TItem>(IPortalEvents events, ILogger l
         }
     }
 
+    // Stop and Dispose may overlap (the host stops while it disposes): whoever takes the array disposes it.
     private void Unsubscribe()
     {
-        foreach (var subscription in subscriptions)
+        IDisposable[]? taken;
+        lock (gate)
+        {
+            taken = subscriptions;
+            subscriptions = [];
+        }
+
+        foreach (var subscription in taken ?? [])
         {
             subscription.Dispose();
         }
-
-        subscriptions.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Listener}: a batch of {Count} failed ({ErrorClass})")]

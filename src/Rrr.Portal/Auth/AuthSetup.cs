@@ -46,7 +46,8 @@ public static class AuthSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(PortalPolicies.Member, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Member))
             .AddPolicy(PortalPolicies.Model, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Model))
-            .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin));
+            .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.MemberOrModel, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Member, PortalRoles.Model));
         services.AddCascadingAuthenticationState();
         return services;
     }

@@ -13,4 +13,7 @@ public static class PortalPolicies
     public const string Member = "member";
     public const string Model = "model";
     public const string Admin = "admin";
+
+    /// <summary>Anyone with an XCN account the portal shows points for: members and models (their notifications).</summary>
+    public const string MemberOrModel = "member-or-model";
 }

@@ -90,6 +90,9 @@ public static class PortalHostingExtensions
     {
         services.AddFeatureManagement();
         services.AddScoped<IMemberIdentity, ClaimsMemberIdentity>();
+
+        // One toast per RRR event per circuit, whether the points panel or the bell says it first.
+        services.AddScoped<CircuitAnnouncements>();
         return services;
     }
 

@@ -31,6 +31,8 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
         try
         {
             await SignInAsync("Noah Newcomer");
+            await Expect(Page.GetByTestId("not-linked")).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+            await AssertNoSeriousAxeViolationsAsync("unlinked member home");
 
             // Unlinked: "Open RedRoomRewards" is a way into the wizard instead.
             await Page.GetByTestId("open-rrr-link-first").ClickAsync();

@@ -14,6 +14,9 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
 {
     public const string Anonymous = "anonymous";
 
+    /// <summary>Pages for anyone the portal shows points for (the notification inbox).</summary>
+    private const string MemberOrModel = "member-or-model";
+
     /// <summary>Who each route is for. "service" routes authenticate callers by key or signature, never by session.</summary>
     private static readonly Dictionary<string, (string Method, string Path, string Audience)> Audience = new(StringComparer.Ordinal)
     {
@@ -34,6 +37,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/member/checkout/{OrderNumber}"] = ("GET", "/member/checkout/xcn_co_0000000000000000", PortalRoles.Member),
         ["/member/rrr/unavailable"] = ("GET", "/member/rrr/unavailable", PortalRoles.Member),
         ["/member/rrr/open"] = ("POST", "/member/rrr/open", PortalRoles.Member),
+        ["/notifications"] = ("GET", "/notifications", MemberOrModel),
         ["/model"] = ("GET", "/model", PortalRoles.Model),
         ["/model/room"] = ("GET", "/model/room", PortalRoles.Model),
         ["/model/awards"] = ("GET", "/model/awards", PortalRoles.Model),
@@ -114,6 +118,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         "forbidden-page" => identity == Anonymous ? "challenged" : "forbidden", // it is the 403 page itself
         "signed-in" => identity == Anonymous ? "challenged" : "allowed",
         _ when identity == Anonymous => "challenged",
+        MemberOrModel => identity is PortalRoles.Member or PortalRoles.Model ? "allowed" : "forbidden",
         _ => identity == audience ? "allowed" : "forbidden",
     };
 

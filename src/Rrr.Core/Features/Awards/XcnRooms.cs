@@ -10,6 +10,16 @@ public interface IXcnRoomDirectory
     Task<LiveRoom?> GetCurrentRoomAsync(string modelXcnUserId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// XCN's display names of its users, for the screen only (e.g. "Luna sent you 50 points"): never logged or stored.
+/// Production points this at XCN's profile service; development reads the names of the configured rooms.
+/// </summary>
+public interface IXcnUserNames
+{
+    /// <summary>The name XCN shows for the user, or null when it has none to give.</summary>
+    Task<string?> GetDisplayNameAsync(string xcnUserId, CancellationToken cancellationToken);
+}
+
 /// <summary>A live room as XCN reports it; ids are opaque.</summary>
 public sealed record LiveRoom(string RoomId, string StreamId, string Title, IReadOnlyList<RoomViewer> Viewers)
 {
@@ -38,6 +48,9 @@ public sealed class ConfiguredRoom
 
     public string Title { get; init; } = "";
 
+    /// <summary>The model's display name (what a viewer's notification of an award calls them).</summary>
+    public string ModelDisplayName { get; init; } = "";
+
     public List<ConfiguredViewer> Viewers { get; init; } = [];
 }
 
@@ -49,8 +62,16 @@ public sealed class ConfiguredViewer
 }
 
 /// <summary>Rooms from configuration (read on every call, so an edited file changes the room without a restart).</summary>
-public sealed class ConfiguredXcnRoomDirectory(IOptionsMonitor<XcnRoomOptions> options) : IXcnRoomDirectory
+public sealed class ConfiguredXcnRoomDirectory(IOptionsMonitor<XcnRoomOptions> options) : IXcnRoomDirectory, IXcnUserNames
 {
+    public Task<string?> GetDisplayNameAsync(string xcnUserId, CancellationToken cancellationToken)
+    {
+        var rooms = options.CurrentValue.Rooms;
+        var name = rooms.FirstOrDefault(r => r.ModelXcnUserId == xcnUserId && !string.IsNullOrWhiteSpace(r.ModelDisplayName))?.ModelDisplayName
+            ?? rooms.SelectMany(r => r.Viewers).FirstOrDefault(v => v.XcnUserId == xcnUserId && !string.IsNullOrWhiteSpace(v.DisplayName))?.DisplayName;
+        return Task.FromResult(name);
+    }
+
     public Task<LiveRoom?> GetCurrentRoomAsync(string modelXcnUserId, CancellationToken cancellationToken)
     {
         var room = options.CurrentValue.Rooms.FirstOrDefault(r => string.Equals(r.ModelXcnUserId, modelXcnUserId, StringComparison.Ordinal));

@@ -37,6 +37,8 @@ public sealed partial class PointsPanel : IDisposable
 
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject] private CircuitAnnouncements Announcements { get; set; } = default!;
+
     [Inject] private ILogger<PointsPanel> Logger { get; set; } = default!;
 
     /// <summary>Raised after RRR reported a change to this member's wallet (e.g. so the history reloads).</summary>
@@ -231,7 +233,7 @@ public sealed partial class PointsPanel : IDisposable
 
     private void Announce(RrrEvent rrrEvent)
     {
-        if (!_disposed && WalletEventMessages.Describe(rrrEvent) is { } message)
+        if (!_disposed && WalletEventMessages.Describe(rrrEvent) is { } message && Announcements.TryClaim(rrrEvent.Id))
         {
             Snackbar.Add(message, Severity.Info);
         }

@@ -1,0 +1,126 @@
+namespace Rrr.Core.Features.Notifications;
+
+/// <summary>Section <c>Notifications</c>: how long notifications are kept and how often old ones are purged.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Notifications older than this are deleted (read or not).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(6);
+}
+
+/// <summary>
+/// The signed-in member's notifications: the bell's count, the inbox, read marks. Takes no member id: the
+/// recipients are the member's own keys (their XCN account, and their RRR member once linked), so a forged id
+/// has nowhere to go. A model is a member here too (their awards sent).
+/// </summary>
+public sealed class NotificationService(CurrentMemberService members, INotificationStore store, TimeProvider time)
+{
+    public const int MaxPage = 50;
+
+    /// <summary>Raised after this circuit marked notifications read (the bell counts again).</summary>
+    public event Action? ReadsChanged;
+
+    /// <summary>The signed-in member's recipient keys (what the bell and the inbox follow and read).</summary>
+    public async Task<IReadOnlyList<NotificationRecipient>> RecipientsAsync(CancellationToken cancellationToken)
+    {
+        var member = await members.GetAsync(refreshLink: false, cancellationToken);
+        return member.RrrMemberId is { } rrrMemberId
+            ? [NotificationRecipient.XcnUser(member.XcnUserId), NotificationRecipient.RrrMember(rrrMemberId)]
+            : [NotificationRecipient.XcnUser(member.XcnUserId)];
+    }
+
+    public async Task<NotificationPage> ListAsync(int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, MaxPage);
+        return await store.ListAsync(await RecipientsAsync(cancellationToken), skip, take, cancellationToken);
+    }
+
+    public async Task<int> CountUnreadAsync(CancellationToken cancellationToken) =>
+        await store.CountUnreadAsync(await RecipientsAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Marks one of the member's own notifications read; false when it is not theirs or was read already.</summary>
+    public async Task<bool> MarkReadAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var changed = await store.MarkReadAsync(await RecipientsAsync(cancellationToken), id, time.GetUtcNow(), cancellationToken);
+        if (changed)
+        {
+            ReadsChanged?.Invoke();
+        }
+
+        return changed;
+    }
+
+    public async Task<int> MarkAllReadAsync(CancellationToken cancellationToken)
+    {
+        var changed = await store.MarkAllReadAsync(await RecipientsAsync(cancellationToken), time.GetUtcNow(), cancellationToken);
+        if (changed > 0)
+        {
+            ReadsChanged?.Invoke();
+        }
+
+        return changed;
+    }
+}
+
+/// <summary>Deletes notifications past <see cref="NotificationOptions.Retention"/>, every purge interval (hosted).</summary>
+public sealed partial class NotificationPurge(IServiceProvider services, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationPurge> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
+        do
+        {
+            try
+            {
+                await PurgeOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a store outage must not end the purge loop; the next tick tries again
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public async Task<long> PurgeOnceAsync(CancellationToken cancellationToken)
+    {
+        var purged = await services.GetRequiredService<INotificationStore>().PurgeAsync(time.GetUtcNow() - options.Value.Retention, cancellationToken);
+        if (purged > 0)
+        {
+            LogPurged(logger, purged);
+        }
+
+        return purged;
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} notifications past retention")]
+    private static partial void LogPurged(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification purge failed ({ErrorClass}); trying again next time")]
+    private static partial void LogFailed(ILogger logger, string errorClass);
+}
