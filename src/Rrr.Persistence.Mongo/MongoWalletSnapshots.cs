@@ -21,6 +21,18 @@ public sealed class MongoWalletSnapshots(MongoDatabaseContext context) : IWallet
         var update = Builders<WalletSnapshotDocument>.Update.Set(d => d.Wallet, snapshot.WalletJson).Set(d => d.AsOf, BsonTime.From(snapshot.AsOf));
         return SnapshotUpsert.IfOlderAsync(Snapshots, snapshot.RrrMemberId, snapshot.Version, snapshot.FetchedAt, update, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> ListMembersAsync(string? afterMemberId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+
+        // _id order: the primary index serves both the range and the sort.
+        return await Snapshots.Find(Builders<WalletSnapshotDocument>.Filter.Gt(d => d.Id, afterMemberId ?? ""))
+            .SortBy(d => d.Id)
+            .Limit(take)
+            .Project(d => d.Id)
+            .ToListAsync(cancellationToken);
+    }
 }
 
 internal sealed class WalletSnapshotDocument

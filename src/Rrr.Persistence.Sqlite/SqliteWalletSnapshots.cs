@@ -18,6 +18,23 @@ public sealed class SqliteWalletSnapshots(SqliteDatabase database) : IWalletSnap
             [("wallet", snapshot.WalletJson), ("as_of", snapshot.AsOf.ToUnixTimeMilliseconds())], cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> ListMembersAsync(string? afterMemberId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        return await database.WithConnectionAsync(
+            connection => connection.QueryAsync(
+                null,
+                "SELECT rrr_member_id FROM wallet_snapshots WHERE rrr_member_id > @after ORDER BY rrr_member_id LIMIT @take;",
+                p =>
+                {
+                    p.AddWithValue("@after", afterMemberId ?? "");
+                    p.AddWithValue("@take", take);
+                },
+                reader => reader.GetString(0),
+                cancellationToken),
+            cancellationToken);
+    }
+
     internal static SqliteSchema Schema { get; } = new("""
         CREATE TABLE IF NOT EXISTS wallet_snapshots (
             rrr_member_id TEXT NOT NULL PRIMARY KEY,

@@ -90,14 +90,6 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
             // (later ones of the same version add nothing): that may be mia's other pending points.
             await Expect(Page.GetByText(new Regex(@"^[\d,]+ points posted$")).First).ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
             await SaveScreenshotAsync("earn-journey-posted");
-
-            // The posting is also a notification, kept for mia's inbox (issue 13: a PENDING earn posts → notification).
-            await Page.GotoAsync("/notifications");
-            await WaitForInteractiveAsync();
-            await Expect(Page.GetByTestId("notification-text").Filter(new() { HasText = "23 points are now available" }).First)
-                .ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
-            await Expect(Page.GetByTestId("notification-text").Filter(new() { HasText = "23 points on the way" }).First).ToBeVisibleAsync();
-            await SaveScreenshotAsync("earn-journey-notifications");
         }
         finally
         {
@@ -107,6 +99,14 @@ public sealed class EarnJourneyTests(BrowserFixture browser, PendingEarnPortalFi
         }
 
         Assert.Equal(0, navigations);
+
+        // The pending points and their posting are notifications too, kept in mia's inbox.
+        await Page.GotoAsync("/notifications");
+        await WaitForInteractiveAsync();
+        await Expect(Page.GetByTestId("notification-text").Filter(new() { HasText = "23 points posted" }).First)
+            .ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
+        await Expect(Page.GetByTestId("notification-text").Filter(new() { HasText = "23 points pending" }).First).ToBeVisibleAsync();
+        await SaveScreenshotAsync("earn-journey-notifications");
 
         // Ada, the XCN admin, in a browser of her own.
         var context = await Browser.NewContextAsync(fixture.Portal.BaseUrl);

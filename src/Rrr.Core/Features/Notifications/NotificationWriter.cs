@@ -11,7 +11,7 @@ public sealed record NotificationAdded(NotificationRecipient Recipient, Notifica
 }
 
 /// <summary>
-/// Turns every applied RRR event that concerns a member into a stored notification (the seed's "webhook handlers
+/// Turns every RRR event that concerns a member into a stored notification (the seed's "webhook handlers
 /// have stubs for notifications"), then tells that member's open pages. The id is the event id and the recipient,
 /// so a replayed event is one notification. Values are codes and opaque ids only; the words are made when shown.
 /// An award the viewer receives names its model by XCN user id, from the award history row of that intent.
@@ -25,8 +25,9 @@ public sealed partial class NotificationWriter(IPortalEvents events, IServicePro
         RrrEventTypes.TransferCompleted, RrrEventTypes.TransferReversed, RrrEventTypes.LinkUpdated,
     ];
 
+    // Facts, not state news: two lots posted in one RRR transaction share a wallet version, and both are worth a word.
     protected override IEnumerable<IDisposable> Subscribe(IPortalEvents bus) =>
-        [.. FollowedTypes.Select(type => bus.Subscribe(RrrTopic.OfType(type), Enqueue))];
+        [.. FollowedTypes.Select(type => bus.Subscribe(RrrFact.OfType(type), fact => Enqueue(fact.Event)))];
 
     protected override async Task HandleAsync(IReadOnlyList<RrrEvent> batch, CancellationToken cancellationToken)
     {

@@ -28,6 +28,12 @@ public interface IWalletSnapshotStore
     Task<WalletSnapshot?> GetWalletSnapshotAsync(string rrrMemberId, CancellationToken cancellationToken);
 
     Task<SnapshotSaveResult> SaveWalletSnapshotAsync(WalletSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The RRR member ids with a stored wallet, in id order after <paramref name="afterMemberId"/> (null: from the
+    /// start), at most <paramref name="take"/>: the members who use the portal, for jobs that walk them all.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListMembersAsync(string? afterMemberId, int take, CancellationToken cancellationToken);
 }
 
 public static class WalletSnapshotStoreExtensions

@@ -98,10 +98,7 @@ public sealed partial class WebhookProcessor(
             if (plan.State is not null)
             {
                 outcome = applied[next++] == ResourceApplyResult.Applied ? InboxOutcome.Applied : InboxOutcome.Stale;
-                if (outcome == InboxOutcome.Applied)
-                {
-                    events.Publish(plan.Event!);
-                }
+                Publish(plan.Event!, outcome);
             }
 
             completions.Add(new InboxCompletion(claimed[i].Event.EventId, outcome));
@@ -133,10 +130,7 @@ public sealed partial class WebhookProcessor(
                 outcome = await versions.TryApplyAsync(plan.State, cancellationToken) == ResourceApplyResult.Applied
                     ? InboxOutcome.Applied
                     : InboxOutcome.Stale;
-                if (outcome == InboxOutcome.Applied)
-                {
-                    events.Publish(plan.Event!);
-                }
+                Publish(plan.Event!, outcome);
             }
 
             if (await inbox.MarkProcessedAsync(eventId, owner, outcome, time.GetUtcNow(), cancellationToken))
@@ -171,6 +165,17 @@ public sealed partial class WebhookProcessor(
                 LogWillRetry(logger, eventId, item.Event.Type, item.Attempts, errorClass);
             }
         }
+    }
+
+    // State news only when the event moved its resource on; the fact either way (a sibling at the same version is news too).
+    private void Publish(RrrEvent rrrEvent, InboxOutcome outcome)
+    {
+        if (outcome == InboxOutcome.Applied)
+        {
+            events.Publish(rrrEvent);
+        }
+
+        events.Publish(new RrrFact(rrrEvent, outcome == InboxOutcome.Applied));
     }
 
     /// <summary>

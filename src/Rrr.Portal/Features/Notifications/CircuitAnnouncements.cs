@@ -1,13 +1,25 @@
 namespace Rrr.Portal.Features.Notifications;
 
 /// <summary>
-/// One circuit's memory of the RRR events it already announced with a toast, so the points panel's note and the
-/// bell's notification of the same event show once. Scoped: one per circuit.
+/// Who says an RRR event with a toast in this circuit, once: the bell when the page has one (it is on every page,
+/// and it speaks only once the notification is stored), else the points panel; and a memory of the events already
+/// announced, so the same event never shows twice. Scoped: one per circuit.
 /// </summary>
 public sealed class CircuitAnnouncements
 {
     private const int Remembered = 64;
     private readonly Lock gate = new();
+    private int bells;
+
+    /// <summary>True while a notification bell is on this circuit's page: the panel leaves the toasts to it.</summary>
+    public bool BellAnnounces => Volatile.Read(ref bells) > 0;
+
+    /// <summary>The bell takes the toasts for as long as the result is not disposed.</summary>
+    public IDisposable BellPresent()
+    {
+        Interlocked.Increment(ref bells);
+        return new Presence(this);
+    }
     private readonly Queue<string> order = new();
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
 
@@ -33,6 +45,19 @@ public sealed class CircuitAnnouncements
             }
 
             return true;
+        }
+    }
+
+    private sealed class Presence(CircuitAnnouncements owner) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref owner.bells);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ public sealed partial class NotificationBell : IDisposable
     private readonly List<IDisposable> _subscriptions = [];
     private int _unread;
     private string? _followedMember;
+    private IDisposable? _presence;
     private bool _disposed;
 
     [Inject] private NotificationService Notifications { get; set; } = default!;
@@ -40,6 +41,7 @@ public sealed partial class NotificationBell : IDisposable
             return;
         }
 
+        _presence = Announcements.BellPresent();
         Notifications.ReadsChanged += OnReadsChanged;
         Links.Changed += OnLinkChanged;
         await FollowAsync();
@@ -51,6 +53,13 @@ public sealed partial class NotificationBell : IDisposable
         try
         {
             var recipients = await Notifications.RecipientsAsync(_cts.Token);
+
+            // Closed while the keys were read: subscribing now would outlive the component.
+            if (_disposed)
+            {
+                return;
+            }
+
             foreach (var subscription in _subscriptions)
             {
                 subscription.Dispose();
@@ -114,6 +123,7 @@ public sealed partial class NotificationBell : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        _presence?.Dispose();
         Notifications.ReadsChanged -= OnReadsChanged;
         Links.Changed -= OnLinkChanged;
         _cts.Cancel();

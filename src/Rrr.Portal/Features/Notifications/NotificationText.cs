@@ -10,19 +10,24 @@ public static class NotificationText
     {
         ArgumentNullException.ThrowIfNull(notification);
         var points = notification.Values.TryGetValue("points", out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
+
+        // The same words as the points panel's note for the same event, so a member reads one sentence for it anywhere.
         var amount = points is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p:N0} {(p == 1 ? "point" : "points")}") : "Points";
         return notification.Kind switch
         {
-            NotificationKinds.PointsPosted => $"{amount} {(points == 1 ? "is" : "are")} now available",
-            NotificationKinds.PointsPending => $"{amount} on the way: pending until the hold period ends",
-            NotificationKinds.PointsReversed => $"{amount} {(points == 1 ? "was" : "were")} reversed",
+            NotificationKinds.PointsPosted => $"{amount} posted",
+            NotificationKinds.PointsPending => $"{amount} pending",
+            NotificationKinds.PointsReversed => $"{amount} reversed",
             NotificationKinds.PointsExpired => $"{amount} expired",
-            NotificationKinds.PointsExpiring => $"{amount} expire soon",
-            NotificationKinds.RedemptionCommitted => $"You redeemed {amount.ToLowerInvariant()} at checkout",
-            NotificationKinds.RedemptionReversed => $"{amount} {(points == 1 ? "was" : "were")} released back to you",
+            NotificationKinds.PointsExpiring => notification.Values.TryGetValue("expires_at", out var at)
+                && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
+                    ? $"{amount} expire on {TimeText.Date(expiresAt)}"
+                    : $"{amount} expire soon",
+            NotificationKinds.RedemptionCommitted => $"{amount} redeemed",
+            NotificationKinds.RedemptionReversed => $"{amount} released from escrow",
             NotificationKinds.AwardReceived => $"{(string.IsNullOrWhiteSpace(modelName) ? "A model" : modelName)} sent you {amount.ToLowerInvariant()}",
             NotificationKinds.AwardSent => $"You awarded {amount.ToLowerInvariant()}",
-            NotificationKinds.AwardReversed => $"An award of {amount.ToLowerInvariant()} was reversed by RedRoomRewards",
+            NotificationKinds.AwardReversed => $"Award of {amount.ToLowerInvariant()} reversed by RedRoomRewards",
             NotificationKinds.LinkLinked => "Your RedRoomRewards account is now linked",
             NotificationKinds.LinkRevoked => "Your RedRoomRewards link was revoked",
             _ => "Something changed in your RedRoomRewards account",

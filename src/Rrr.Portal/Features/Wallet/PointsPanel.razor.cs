@@ -233,7 +233,8 @@ public sealed partial class PointsPanel : IDisposable
 
     private void Announce(RrrEvent rrrEvent)
     {
-        if (!_disposed && WalletEventMessages.Describe(rrrEvent) is { } message && Announcements.TryClaim(rrrEvent.Id))
+        // With a bell on the page, the bell says it (as a notification); the panel speaks only where there is none.
+        if (!_disposed && !Announcements.BellAnnounces && WalletEventMessages.Describe(rrrEvent) is { } message && Announcements.TryClaim(rrrEvent.Id))
         {
             Snackbar.Add(message, Severity.Info);
         }

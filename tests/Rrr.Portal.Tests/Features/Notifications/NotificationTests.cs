@@ -99,7 +99,7 @@ public sealed class NotificationTests : PortalComponentTest
         Assert.Null(NotificationRules.For(new RrrEvent("evt_5", RrrEventTypes.PromotionStatusChanged, null, new Dictionary<string, object?>()), null, T0));
         Assert.Equal("Luna sent you 50 points", NotificationText.Describe(received, "Luna"));
         Assert.Equal("A model sent you 50 points", NotificationText.Describe(received));
-        Assert.Equal("40 points on the way: pending until the hold period ends", NotificationText.Describe(pending));
+        Assert.Equal("40 points pending", NotificationText.Describe(pending));
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public sealed class NotificationTests : PortalComponentTest
         var bell = Render<NotificationBell>();
         bell.WaitForAssertion(() => Assert.Equal(0, Count(bell)));
 
-        bus.Publish(AwardToOli("evt_a", 50));
-        bus.Publish(AwardToOli("evt_a", 50)); // RRR delivers again: still one notification
+        bus.Publish(new RrrFact(AwardToOli("evt_a", 50), Applied: true));
+        bus.Publish(new RrrFact(AwardToOli("evt_a", 50), Applied: false)); // RRR delivers again: still one notification
 
         bell.WaitForAssertion(() => Assert.Equal(1, Count(bell)));
         bell.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Luna sent you 50 points"));
@@ -121,13 +121,27 @@ public sealed class NotificationTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task WithTheBellOnThePage_ThePanelLeavesTheToastToIt()
+    {
+        var announcements = Services.GetRequiredService<CircuitAnnouncements>();
+        Assert.False(announcements.BellAnnounces);
+
+        var bell = Render<NotificationBell>();
+        bell.WaitForAssertion(() => Assert.Equal(0, Count(bell)));
+
+        Assert.True(announcements.BellAnnounces);
+        await DisposeComponentsAsync();
+        Assert.False(announcements.BellAnnounces);
+    }
+
+    [Fact]
     public void AnEventThePanelAlreadyAnnounced_CountsOnTheBell_WithoutASecondToast()
     {
         var bell = Render<NotificationBell>();
         bell.WaitForAssertion(() => Assert.Equal(0, Count(bell)));
         Assert.True(Services.GetRequiredService<CircuitAnnouncements>().TryClaim("evt_b"));
 
-        bus.Publish(AwardToOli("evt_b", 10, intent: "ai_none"));
+        bus.Publish(new RrrFact(AwardToOli("evt_b", 10, intent: "ai_none"), Applied: false));
 
         bell.WaitForAssertion(() => Assert.Equal(1, Count(bell)));
         Assert.Empty(Snackbar.ShownSnackbars);
@@ -144,7 +158,7 @@ public sealed class NotificationTests : PortalComponentTest
         var page = Render<NotificationsPage>();
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=notification-row]").Count));
-        Assert.Equal(["15 points were released back to you", "40 points are now available"],
+        Assert.Equal(["15 points released from escrow", "40 points posted"],
             page.FindAll("[data-testid=notification-text]").Select(e => e.TextContent.Trim()));
         bell.WaitForAssertion(() => Assert.Equal(2, Count(bell)));
 
