@@ -72,28 +72,11 @@ public sealed class NotificationService(CurrentMemberService members, INotificat
 public sealed partial class NotificationPurge(IServiceProvider services, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationPurge> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // a store outage must not end the purge loop; the next tick tries again
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    // Nothing signals a purge: the loop that every background pass shares just waits out the interval.
+    private readonly NotificationPurgeSignal signal = new();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        signal.RunAsync(PurgeOnceAsync, options.Value.PurgeInterval, time, ex => LogFailed(logger, ex.GetType().Name), stoppingToken);
 
     public async Task<long> PurgeOnceAsync(CancellationToken cancellationToken)
     {
@@ -106,21 +89,12 @@ public sealed partial class NotificationPurge(IServiceProvider services, IOption
         return purged;
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} notifications past retention")]
     private static partial void LogPurged(ILogger logger, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification purge failed ({ErrorClass}); trying again next time")]
     private static partial void LogFailed(ILogger logger, string errorClass);
 }
+
+/// <summary>The purge loop's wake-up handle (it is never notified; the interval wakes it).</summary>
+public sealed class NotificationPurgeSignal : WakeSignal;

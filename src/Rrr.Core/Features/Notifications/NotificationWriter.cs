@@ -19,11 +19,8 @@ public sealed record NotificationAdded(NotificationRecipient Recipient, Notifica
 public sealed partial class NotificationWriter(IPortalEvents events, IServiceProvider services, TimeProvider time, ILogger<NotificationWriter> logger)
     : BusListener<RrrEvent>(events, logger)
 {
-    private static readonly string[] FollowedTypes =
-    [
-        RrrEventTypes.PointsPosted, RrrEventTypes.PointsReversed, RrrEventTypes.RedemptionCommitted, RrrEventTypes.RedemptionReversed,
-        RrrEventTypes.TransferCompleted, RrrEventTypes.TransferReversed, RrrEventTypes.LinkUpdated,
-    ];
+    // What changes a member's points, and their link.
+    private static readonly string[] FollowedTypes = [.. WalletSync.EventTypes, RrrEventTypes.LinkUpdated];
 
     // Facts, not state news: two lots posted in one RRR transaction share a wallet version, and both are worth a word.
     protected override IEnumerable<IDisposable> Subscribe(IPortalEvents bus) =>

@@ -27,17 +27,17 @@ public sealed record WalletUpdated(string RrrMemberId, RrrEvent Cause, MemberWal
 public sealed partial class WalletSync(IPortalEvents events, IServiceProvider services, TimeProvider time, ILogger<WalletSync> logger)
     : BusListener<WalletSync.Change>(events, logger)
 {
-    private static readonly string[] FollowedTypes =
+    /// <summary>The RRR events after which a wallet reads differently.</summary>
+    public static IReadOnlyList<string> EventTypes { get; } =
     [
         RrrEventTypes.PointsPosted, RrrEventTypes.PointsReversed, RrrEventTypes.RedemptionCommitted,
         RrrEventTypes.RedemptionReversed, RrrEventTypes.TransferCompleted, RrrEventTypes.TransferReversed,
     ];
 
-    /// <summary>The RRR events after which a wallet reads differently.</summary>
-    public static bool Follows(string eventType) => FollowedTypes.Contains(eventType);
+    public static bool Follows(string eventType) => EventTypes.Contains(eventType);
 
     protected override IEnumerable<IDisposable> Subscribe(IPortalEvents bus) =>
-        [.. FollowedTypes.Select(type => bus.Subscribe(RrrTopic.OfType(type), OnEvent))];
+        [.. EventTypes.Select(type => bus.Subscribe(RrrTopic.OfType(type), OnEvent))];
 
     protected override async Task HandleAsync(IReadOnlyList<Change> batch, CancellationToken cancellationToken)
     {

@@ -99,11 +99,7 @@ public sealed partial class NotificationBell : IDisposable
         StateHasChanged();
     });
 
-    private void OnReadsChanged() => _ = InvokeAsync(async () =>
-    {
-        await FollowAsync();
-        StateHasChanged();
-    });
+    private void OnReadsChanged() => Refollow();
 
     private void OnLinkChanged(LinkView link)
     {
@@ -113,12 +109,14 @@ public sealed partial class NotificationBell : IDisposable
             return;
         }
 
-        _ = InvokeAsync(async () =>
-        {
-            await FollowAsync();
-            StateHasChanged();
-        });
+        Refollow();
     }
+
+    private void Refollow() => _ = InvokeAsync(async () =>
+    {
+        await FollowAsync();
+        StateHasChanged();
+    });
 
     public void Dispose()
     {
