@@ -51,7 +51,7 @@ return exitCode;
 async Task<int> RunAsync()
 {
     using var store = await Seeder.OpenAsync(folder, reseed || smoke, Console.Out, ct);
-    var engine = new ApprovalEngine(store.Approvals, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, Seeder.ChainKeys);
+    var engine = new ApprovalEngine(store.Approvals, new FixedClock(Seeder.Now), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, Seeder.ChainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
 
     var latencies = new List<Latencies>();
     if (only is "all" or "queries")

@@ -298,7 +298,7 @@ internal static class Seeder
     /// <summary>The last few requests and events go through the real calls, appended after the bulk rows.</summary>
     private static async Task ThroughTheRealCallsAsync(SqlitePorts store, CancellationToken ct)
     {
-        var engine = new ApprovalEngine(store.Approvals, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, ChainKeys);
+        var engine = new ApprovalEngine(store.Approvals, new FixedClock(Now.AddHours(-1)), Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, ChainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         for (var i = 0; i < ThroughRealCalls; i++)
         {
             var view = await engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":1}""", new ApprovalPolicy(1, false), "xcn_u_9001", ct);

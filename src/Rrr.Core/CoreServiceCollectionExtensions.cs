@@ -86,13 +86,19 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<PromotionService>();
 
         // --- Notifications: every RRR event that concerns a member, stored and announced (hosted writer), the member's
-        // inbox service, and the retention purge (section "Notifications") ---
+        // inbox service, the retention purge and the daily expiry reminders (section "Notifications") ---
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
-            .Validate(o => o.Retention > TimeSpan.Zero && o.PurgeInterval > TimeSpan.Zero, "Notifications:Retention and PurgeInterval must be positive.")
+            .Validate(o => o.IsValid, "Notifications: Retention, PurgeInterval, ExpiryLead and ReminderInterval must be positive, ReminderStartDelay not negative.")
             .ValidateOnStart();
         services.TryAddSingleton<NotificationWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationWriter>());
         services.AddHostedService<NotificationPurge>();
+        services.TryAddSingleton<ExpiryReminders>();
+        services.AddOptions<XcnAdminOptions>().BindConfiguration(XcnAdminOptions.Section);
+        services.TryAddSingleton<IXcnAdminDirectory, ConfiguredXcnAdminDirectory>();
+        services.TryAddSingleton<ApprovalNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
+        services.AddHostedService<ExpiryReminderJob>();
         services.TryAddScoped<NotificationService>();
 
         // --- Checkout: options (section "Checkout"), the per-order locks and the checkout service ---

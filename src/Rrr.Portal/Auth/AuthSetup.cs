@@ -47,7 +47,7 @@ public static class AuthSetup
             .AddPolicy(PortalPolicies.Member, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Member))
             .AddPolicy(PortalPolicies.Model, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Model))
             .AddPolicy(PortalPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.MemberOrModel, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Member, PortalRoles.Model));
+            .AddPolicy(PortalPolicies.Inbox, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Member, PortalRoles.Model, PortalRoles.Admin));
         services.AddCascadingAuthenticationState();
         return services;
     }

@@ -14,6 +14,6 @@ public static class PortalPolicies
     public const string Model = "model";
     public const string Admin = "admin";
 
-    /// <summary>Anyone with an XCN account the portal shows points for: members and models (their notifications).</summary>
-    public const string MemberOrModel = "member-or-model";
+    /// <summary>Anyone with notifications: members and models (their points), admins (their approval work).</summary>
+    public const string Inbox = "inbox";
 }

@@ -78,12 +78,12 @@ public static class OpenApiHosting
 
             });
 
-            // The order endpoints write snake_case like RRR's wire (OrderEndpoints.Json), not the app's camelCase.
+            // The internal (machine) endpoints write snake_case like RRR's wire (OrderEndpoints.Json), not the app's camelCase.
             o.AddSchemaTransformer((schema, context, _) =>
             {
                 var type = context.JsonTypeInfo.Type;
                 if (context.JsonPropertyInfo is null && schema.Properties is { Count: > 0 } properties
-                    && (type == typeof(OrderPaidRequest) || type == typeof(OrderRefundedRequest) || type == typeof(OrderEventResponse)))
+                    && (type == typeof(OrderPaidRequest) || type == typeof(OrderRefundedRequest) || type == typeof(OrderEventResponse) || type == typeof(ExpiryRemindersResponse)))
                 {
                     schema.Properties = properties.ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), p => p.Value);
                     if (schema.Required is { Count: > 0 } required)
@@ -113,6 +113,14 @@ public static class OpenApiHosting
     public static RouteHandlerBuilder DescribeOrderRefunded(this RouteHandlerBuilder endpoint) =>
         DescribeOrder(endpoint, "OrderRefunded", "XCN reports a refunded order; the earn of the paid order is reversed later.")
             .WithMetadata(new DescribedRequestBody(typeof(OrderRefundedRequest)));
+
+    /// <summary>The expiry reminder walk an operator's scheduler may start (the portal also runs it daily).</summary>
+    public static RouteHandlerBuilder DescribeExpiryReminders(this RouteHandlerBuilder endpoint) => endpoint
+        .WithName("ExpiryReminders")
+        .WithTags(OperationsTag)
+        .WithSummary("Turns the members' points expiring soon into reminders now; a batch of points is reminded once, however often this runs.")
+        .Produces<ExpiryRemindersResponse>(StatusCodes.Status200OK)
+        .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>RRR's webhook: 202 stored, 200 a duplicate, problems for everything refused.</summary>
     public static RouteHandlerBuilder DescribeRrrWebhook(this RouteHandlerBuilder endpoint) => endpoint

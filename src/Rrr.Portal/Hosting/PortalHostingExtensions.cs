@@ -58,9 +58,6 @@ public static class PortalHostingExtensions
         services.TryAddSingleton<IValidator<OrderPaidRequest>, OrderPaidValidator>();
         services.TryAddSingleton<IValidator<OrderRefundedRequest>, OrderRefundedValidator>();
 
-        // --- Adjustments and promotions: the circuit's admin identity behind them ---
-        services.AddScoped<IAdminIdentity, ClaimsAdminIdentity>();
-
         // --- Checkout: whether XCN's payment gateway is there (Development: the simulated one, see DevelopmentDefaults) ---
         services.AddSingleton<CheckoutAvailability>();
 
@@ -91,6 +88,9 @@ public static class PortalHostingExtensions
         services.AddFeatureManagement();
         services.AddScoped<IMemberIdentity, ClaimsMemberIdentity>();
 
+        // The circuit's admin identity: adjustments, promotions and an admin's notifications act as it.
+        services.TryAddScoped<IAdminIdentity, ClaimsAdminIdentity>();
+
         // One toast per RRR event per circuit, whether the points panel or the bell says it first.
         services.AddScoped<CircuitAnnouncements>();
         return services;
@@ -115,6 +115,7 @@ public static class PortalHostingExtensions
         app.MapAccountEndpoints();
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();
+        app.MapNotificationEndpoints();
         app.MapSsoEndpoints();
         app.MapAuditEndpoints();
         app.MapPortalMetrics();

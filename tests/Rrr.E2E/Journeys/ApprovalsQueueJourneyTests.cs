@@ -45,10 +45,17 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
         await Accessibility.AssertNoSeriousViolationsAsync(Page, "/admin/approvals (375 px)");
         await SaveScreenshotAsync("admin-approvals-375px");
 
-        // Leave nothing pending: grace rejects it (no RRR call, no points move).
+        // Leave nothing pending: grace rejects it (no RRR call, no points move). First, her inbox told her it waits.
+        var adaBell = Page.GetByTestId("notification-count");
+        var adaUnread = int.Parse(await adaBell.GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var grace = await (await Browser.NewContextAsync(Fixture.BaseUrl)).NewPageAsync();
         grace.SetDefaultTimeout(60_000);
         await SandboxSignIn.SignInThroughPortalAsync(grace, "Grace Admin", "/admin");
+        await grace.GotoAsync("/notifications");
+        await BrowserFixture.WaitForInteractiveAsync(grace);
+        var waiting = grace.Locator("[data-testid=notification-row][data-kind=approval_waiting]").First;
+        await Expect(waiting).ToContainTextAsync("An adjustment request waits for your approval");
+        await Expect(waiting.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "admin/approvals");
         await grace.GotoAsync("/admin/adjustments");
         await BrowserFixture.WaitForInteractiveAsync(grace);
         var label = $"+50 points for xcn_u_1001 ({_ticket})";
@@ -57,6 +64,10 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
         await grace.GetByRole(AriaRole.Button, new() { Name = "Confirm reject " + label }).ClickAsync();
         await Expect(grace.Locator("tr").Filter(new() { HasText = _ticket }).GetByTestId("adjustment-status"))
             .ToHaveAttributeAsync("data-status", "REJECTED");
+
+        // Ada, the maker, hears the decision on the page she has open: a toast and her bell, no reload.
+        await Expect(Page.GetByText("Your adjustment request was rejected")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(adaBell).ToHaveAttributeAsync("data-value", (adaUnread + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.DoesNotContain(mine, await QueueIdsAsync());
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Rrr.E2E.Infrastructure;
 
@@ -67,6 +69,54 @@ public sealed class NotificationJourneyTests(PortalFixture fixture) : PortalTest
         var bar = await oli.Locator("header.mud-appbar").BoundingBoxAsync();
         Assert.True(bar is { Height: <= 64 }, $"the app bar is {bar?.Height} px high at 375 px");
         await BrowserFixture.SaveScreenshotAsync(oli, "notifications-375px");
+    }
+
+    [Fact]
+    public async Task AnExpiringBatch_GetsOneReminder_NotTwoAfterASecondRun()
+    {
+        // mia's seeded 950-point batch expires within 30 days; her panel, once shown, makes her one of the members
+        // the reminder walk asks RRR about.
+        await SandboxSignIn.SignInThroughPortalAsync(Page, "Mia Member", "/member");
+        await WaitForInteractiveAsync();
+        await Expect(Page.GetByTestId("points-pending")).ToHaveAttributeAsync("data-value", new Regex(@"^\d+$"));
+
+        // The daily job may have run already (it starts a minute after the portal): the walk adds each batch once either way.
+        var first = await RunRemindersAsync();
+        var reminders = await ExpiryRemindersAsync();
+        var second = await RunRemindersAsync();
+
+        Assert.True(first.GetProperty("members").GetInt32() >= 1, first.ToString());
+        Assert.Equal(0, second.GetProperty("reminded").GetInt32());
+        Assert.Contains(reminders, r => Regex.IsMatch(r, @"^\d[\d,]* points expire on \d{1,2} \w{3} \d{4}$"));
+        Assert.Equal(reminders, await ExpiryRemindersAsync());
+        Assert.Equal(reminders.Count, reminders.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>The walk an operator's scheduler would start, with the development internal key.</summary>
+    private async Task<JsonElement> RunRemindersAsync()
+    {
+        var response = await Page.APIRequest.PostAsync(Fixture.BaseUrl + "/internal/notifications/expiry-reminders", new()
+        {
+            Headers = new Dictionary<string, string> { ["X-Internal-Key"] = "sandbox-internal-key" },
+        });
+        Assert.True(response.Ok, $"the reminder walk answered {response.Status}");
+        return (await response.JsonAsync())!.Value;
+    }
+
+    /// <summary>The texts of mia's expiry reminders on her notifications page (the newest page holds them: they were just made).</summary>
+    private async Task<List<string>> ExpiryRemindersAsync()
+    {
+        await Page.GotoAsync("/notifications");
+        await WaitForInteractiveAsync();
+        var rows = Page.Locator("[data-testid=notification-row][data-kind=points_expiring]");
+        await Expect(rows.First).ToBeVisibleAsync();
+        var texts = new List<string>();
+        foreach (var row in await rows.AllAsync())
+        {
+            texts.Add(Regex.Match(await row.InnerTextAsync(), @"\d[\d,]* points expire on \d{1,2} \w{3} \d{4}").Value);
+        }
+
+        return texts;
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

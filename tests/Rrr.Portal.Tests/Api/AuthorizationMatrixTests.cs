@@ -15,7 +15,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
     public const string Anonymous = "anonymous";
 
     /// <summary>Pages for anyone the portal shows points for (the notification inbox).</summary>
-    private const string MemberOrModel = "member-or-model";
+    private const string Inbox = "inbox";
 
     /// <summary>Who each route is for. "service" routes authenticate callers by key or signature, never by session.</summary>
     private static readonly Dictionary<string, (string Method, string Path, string Audience)> Audience = new(StringComparer.Ordinal)
@@ -37,7 +37,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/member/checkout/{OrderNumber}"] = ("GET", "/member/checkout/xcn_co_0000000000000000", PortalRoles.Member),
         ["/member/rrr/unavailable"] = ("GET", "/member/rrr/unavailable", PortalRoles.Member),
         ["/member/rrr/open"] = ("POST", "/member/rrr/open", PortalRoles.Member),
-        ["/notifications"] = ("GET", "/notifications", MemberOrModel),
+        ["/notifications"] = ("GET", "/notifications", Inbox),
         ["/model"] = ("GET", "/model", PortalRoles.Model),
         ["/model/room"] = ("GET", "/model/room", PortalRoles.Model),
         ["/model/awards"] = ("GET", "/model/awards", PortalRoles.Model),
@@ -52,6 +52,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/admin/audit/export.csv"] = ("GET", "/admin/audit/export.csv", PortalRoles.Admin),
         ["/internal/orders/paid"] = ("POST", "/internal/orders/paid", "service"),
         ["/internal/orders/refunded"] = ("POST", "/internal/orders/refunded", "service"),
+        ["/internal/notifications/expiry-reminders"] = ("POST", "/internal/notifications/expiry-reminders", "service"),
         ["/webhooks/rrr"] = ("POST", "/webhooks/rrr", "service"),
         ["/metrics"] = ("GET", "/metrics", PortalRoles.Admin), // or a bearer scrape key (MetricsTests)
         ["/openapi/{documentName}.json"] = ("GET", "/openapi/v1.json", "public"),
@@ -118,7 +119,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         "forbidden-page" => identity == Anonymous ? "challenged" : "forbidden", // it is the 403 page itself
         "signed-in" => identity == Anonymous ? "challenged" : "allowed",
         _ when identity == Anonymous => "challenged",
-        MemberOrModel => identity is PortalRoles.Member or PortalRoles.Model ? "allowed" : "forbidden",
+        Inbox => identity is PortalRoles.Member or PortalRoles.Model or PortalRoles.Admin ? "allowed" : "forbidden",
         _ => identity == audience ? "allowed" : "forbidden",
     };
 

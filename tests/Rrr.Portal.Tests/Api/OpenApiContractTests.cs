@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Rrr.Portal.Features.Earn;
+using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Features.Webhooks;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Webhooks;
@@ -41,7 +42,7 @@ public sealed class OpenApiContractTests
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var paths = document.RootElement.GetProperty("paths");
         Assert.Equal(
-            ["/health/live", "/health/ready", "/health/ready/details", OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path],
+            ["/health/live", "/health/ready", "/health/ready/details", NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var webhook = paths.GetProperty(RrrWebhookEndpoints.Path).GetProperty("post");
         Assert.Equal(
@@ -75,7 +76,7 @@ public sealed class OpenApiContractTests
         var violations = exchanges.SelectMany(contract.Violations).Distinct().ToList();
 
         Assert.True(violations.Count == 0, $"{violations.Count} of {exchanges.Count} recorded exchanges break the OpenAPI document:\n" + string.Join('\n', violations.Take(40)));
-        foreach (var path in new[] { OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path, "/health/live", "/health/ready" })
+        foreach (var path in new[] { NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path, "/health/live", "/health/ready" })
         {
             Assert.Contains(exchanges, e => e.Path == path);
         }
@@ -126,6 +127,8 @@ public sealed class OpenApiContractTests
             await StatusAsync(anonymous.PostAsync(new Uri(RrrWebhookEndpoints.Path, UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"), Ct)),
             await StatusAsync(anonymous.GetAsync(new Uri("/health/live", UriKind.Relative), Ct)),
             await StatusAsync(anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct)),
+            await StatusAsync(client.PostAsync(new Uri(NotificationEndpoints.ExpiryRemindersPath, UriKind.Relative), null, Ct)),
+            await StatusAsync(anonymous.PostAsync(new Uri(NotificationEndpoints.ExpiryRemindersPath, UriKind.Relative), null, Ct)),
         };
 
         // Sanity: the sample reached the endpoints (not a 404 or a sign-in redirect).

@@ -1,5 +1,13 @@
 namespace Rrr.Core.Features.Approvals;
 
+/// <summary>An approval request was made, edited or decided (the notifications of the admins it concerns follow it).</summary>
+public sealed record ApprovalChanged(string RequestId, ApprovalAction Action) : IPortalMessage
+{
+    public static readonly PortalTopic<ApprovalChanged> Any = new("approval.changed", "");
+
+    public IEnumerable<PortalTopicKey> Topics() => [Any.Key];
+}
+
 /// <summary>
 /// The one maker-checker engine (adjustments now, promotions next): each feature hands in its kind,
 /// payload and policy; the engine enforces the rules on the server and writes every step into the
@@ -13,7 +21,8 @@ public sealed partial class ApprovalEngine(
     TimeProvider time,
     IOptions<ApprovalOptions> options,
     ILogger<ApprovalEngine> logger,
-    ApprovalChainKeys chain)
+    ApprovalChainKeys chain,
+    IPortalEvents events)
 {
     public const int MaxReasonLength = 500;
 
@@ -37,6 +46,7 @@ public sealed partial class ApprovalEngine(
             chain,
             cancellationToken);
         LogRequested(logger, request.Id, kind, makerId);
+        events.Publish(new ApprovalChanged(request.Id, ApprovalAction.Requested));
         return new ApprovalView(request, await store.GetRecordsAsync(request.Id, cancellationToken));
     }
 
@@ -257,6 +267,7 @@ public sealed partial class ApprovalEngine(
             if (await store.UpdateAsync(updated with { Revision = view.Request.Revision + 1 }, view.Request.Revision, record, chain, cancellationToken))
             {
                 LogDecided(logger, requestId, record.Action, actorId, updated.Status);
+                events.Publish(new ApprovalChanged(requestId, record.Action));
                 return await GetAsync(requestId, cancellationToken);
             }
 

@@ -1,22 +1,11 @@
 namespace Rrr.Core.Features.Notifications;
 
-/// <summary>Section <c>Notifications</c>: how long notifications are kept and how often old ones are purged.</summary>
-public sealed class NotificationOptions
-{
-    public const string Section = "Notifications";
-
-    /// <summary>Notifications older than this are deleted (read or not).</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
-
-    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(6);
-}
-
 /// <summary>
 /// The signed-in member's notifications: the bell's count, the inbox, read marks. Takes no member id: the
 /// recipients are the member's own keys (their XCN account, and their RRR member once linked), so a forged id
-/// has nowhere to go. A model is a member here too (their awards sent).
+/// has nowhere to go. A model is a member here too (their awards sent); an admin reads their approval work.
 /// </summary>
-public sealed class NotificationService(CurrentMemberService members, INotificationStore store, TimeProvider time)
+public sealed class NotificationService(CurrentMemberService members, IAdminIdentity admins, INotificationStore store, TimeProvider time)
 {
     public const int MaxPage = 50;
 
@@ -26,6 +15,11 @@ public sealed class NotificationService(CurrentMemberService members, INotificat
     /// <summary>The signed-in member's recipient keys (what the bell and the inbox follow and read).</summary>
     public async Task<IReadOnlyList<NotificationRecipient>> RecipientsAsync(CancellationToken cancellationToken)
     {
+        if (await admins.GetAdminIdAsync(cancellationToken) is { } adminId)
+        {
+            return [NotificationRecipient.Admin(adminId)];
+        }
+
         var member = await members.GetAsync(refreshLink: false, cancellationToken);
         return member.RrrMemberId is { } rrrMemberId
             ? [NotificationRecipient.XcnUser(member.XcnUserId), NotificationRecipient.RrrMember(rrrMemberId)]

@@ -41,7 +41,7 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
         links.Link("xcn_u_1001", "rrr_m_1001");
-        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         var updates = new PortalEvents(NullLogger<PortalEvents>.Instance);
         var posting = new AdjustmentPosting(store.Approvals, new UnusedAdjustmentsApi(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);

@@ -43,7 +43,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     {
         store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
-        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         posting = new AdjustmentPosting(store.Approvals, rrr.Api<IRrrAdjustmentsApi>(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(
             engine, posting, rrr.Api<IRrrLinksApi>(), store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);

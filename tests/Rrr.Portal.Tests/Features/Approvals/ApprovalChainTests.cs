@@ -305,7 +305,7 @@ public sealed class ApprovalChainTests : ApprovalTestBase
 
     private ApprovalEngine EngineWith(ApprovalChainKeys keys) => new(
         Store, Time, Microsoft.Extensions.Options.Options.Create(new ApprovalOptions()),
-        Microsoft.Extensions.Logging.Abstractions.NullLogger<ApprovalEngine>.Instance, keys);
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<ApprovalEngine>.Instance, keys, Bus);
 
     /// <summary>Reseals a record under this test's key (what the portal itself would write), for building a mixed legacy/keyed file.</summary>
     private string ResealForTest(ApprovalRecord record) =>

@@ -23,6 +23,9 @@ public abstract class ApprovalTestBase : IAsyncLifetime
 
     protected SqliteApprovalStore Store => sqlite.Approvals;
 
+    /// <summary>Every port of the same store (e.g. the notifications that follow approval work).</summary>
+    protected SqlitePorts Ports => sqlite;
+
     /// <summary>The chain key of this test's engine, as configuration would hold it.</summary>
     protected ApprovalChainKeys Keys { get; } = Support.TestChainKeys.Create();
 
@@ -52,7 +55,11 @@ public abstract class ApprovalTestBase : IAsyncLifetime
         Time,
         Options.Create(new ApprovalOptions { RequestLifetime = TimeSpan.FromDays(3), ConflictRetries = retries }),
         NullLogger<ApprovalEngine>.Instance,
-        Keys);
+        Keys,
+        Bus);
+
+    /// <summary>The bus the engine announces its changes on.</summary>
+    protected global::Rrr.Core.Features.PortalEvents Bus { get; } = new(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance);
 
     protected static Task<ApprovalView> NewRequestAsync(ApprovalEngine engine, ApprovalPolicy? policy = null, string maker = "ada") =>
         engine.CreateAsync("adjustment", "xcn_u_1001", """{"points":300}""", policy ?? Two, maker, Ct);

@@ -29,7 +29,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
     {
         _store = SqlitePorts.Open(_root, "portal.db");
         await _store.InitializeAsync(Ct);
-        _engine = new ApprovalEngine(_store.Approvals, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        _engine = new ApprovalEngine(_store.Approvals, _time, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         Services.AddSingleton(_engine);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -42,7 +42,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
     {
         store = SqlitePorts.Open(root, "portal.db");
         await store.InitializeAsync(Ct);
-        var engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys);
+        var engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         sync = new PromotionSync(store.Approvals, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
             engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
@@ -262,7 +262,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var id = await SubmittedAsync();
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
-            new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys),
+            new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance)),
             sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
         admin.Id = Grace;
 
