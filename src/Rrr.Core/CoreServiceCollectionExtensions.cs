@@ -52,6 +52,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AwardOptions>().Bind(configuration.GetSection(AwardOptions.Section))
             .Validate(o => o.MaxPoints >= 1, "Awards:MaxPoints must be at least 1.")
             .Validate(o => o.Presets.TrueForAll(p => p >= 1 && p <= o.MaxPoints), "Awards:Presets must lie between 1 and Awards:MaxPoints.")
+            .Validate(o => o.StreamBudget is null or >= 1, "Awards:StreamBudget must be at least 1 point when set.")
             .ValidateOnStart();
         services.AddOptions<XcnRoomOptions>().Bind(configuration.GetSection(XcnRoomOptions.Section));
         services.TryAddSingleton<ConfiguredXcnRoomDirectory>();
@@ -61,6 +62,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ViewerLinkHintCache>();
         services.TryAddScoped<ViewerLinkHintReader>();
         services.TryAddScoped<AwardService>();
+        services.TryAddScoped<StreamAwards>();
         services.TryAddSingleton<AwardSettlement>();
         services.AddHostedService(sp => sp.GetRequiredService<AwardSettlement>());
 

@@ -85,6 +85,27 @@ public sealed class MongoAwardHistory(MongoDatabaseContext context) : IAwardHist
         return document?.ToRecord();
     }
 
+    public async Task<AwardTotals> TotalsAsync(string modelXcnUserId, string streamId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelXcnUserId);
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        var from = BsonTime.From(since);
+        var pendingText = AwardStatusText.Of(AwardRecordStatus.Pending);
+
+        // The model's rows of the stream or of today only (the model's index), summed here: a stream or a day is small.
+        var rows = await Awards
+            .Find(Filter.Eq(d => d.Id.Model, modelXcnUserId) & (Filter.Eq(d => d.StreamId, streamId) | Filter.Gte(d => d.CreatedAt, from)))
+            .Project(d => new { d.StreamId, d.Status, d.Points, d.CreatedAt })
+            .ToListAsync(cancellationToken);
+        var stream = rows.Where(r => r.StreamId == streamId).ToList();
+        var streamCommitted = stream.Where(r => r.Status == CommittedText).ToList();
+        var todayCommitted = rows.Where(r => r.CreatedAt >= from && r.Status == CommittedText).ToList();
+        return new AwardTotals(
+            streamCommitted.Sum(r => r.Points), streamCommitted.Count,
+            stream.Where(r => r.Status == CommittedText || r.Status == pendingText).Sum(r => r.Points),
+            todayCommitted.Sum(r => r.Points), todayCommitted.Count);
+    }
+
     public async Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelXcnUserId);

@@ -80,6 +80,31 @@ public sealed class SqliteAwardHistory(SqliteDatabase database) : IAwardHistoryS
             "created_at DESC, client_award_id DESC", skip, take, ReadAward, (items, total) => new AwardHistoryPage(items, total), cancellationToken);
     }
 
+    public async Task<AwardTotals> TotalsAsync(string modelXcnUserId, string streamId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelXcnUserId);
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        return await database.QueryFirstAsync(
+            """
+            SELECT
+                COALESCE(SUM(CASE WHEN stream_id = @stream AND status = 'COMMITTED' THEN points END), 0),
+                COUNT(CASE WHEN stream_id = @stream AND status = 'COMMITTED' THEN 1 END),
+                COALESCE(SUM(CASE WHEN stream_id = @stream AND status IN ('PENDING', 'COMMITTED') THEN points END), 0),
+                COALESCE(SUM(CASE WHEN created_at >= @since AND status = 'COMMITTED' THEN points END), 0),
+                COUNT(CASE WHEN created_at >= @since AND status = 'COMMITTED' THEN 1 END)
+            FROM award_history
+            WHERE model_xcn_user_id = @model AND (stream_id = @stream OR created_at >= @since);
+            """,
+            p =>
+            {
+                p.AddWithValue("@model", modelXcnUserId);
+                p.AddWithValue("@stream", streamId);
+                p.AddWithValue("@since", since.ToUnixTimeMilliseconds());
+            },
+            r => new AwardTotals(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4)),
+            cancellationToken) ?? AwardTotals.None;
+    }
+
     // The key and the columns a later update may change: the insert binds them too, with the record's first values.
     private static void AddProgressParameters(SqliteParameterCollection p, AwardUpdate update)
     {

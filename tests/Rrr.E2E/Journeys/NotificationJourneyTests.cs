@@ -34,6 +34,9 @@ public sealed class NotificationJourneyTests(PortalFixture fixture) : PortalTest
         await SandboxSignIn.SignInThroughPortalAsync(Page, "Luna Model", "/model");
         await Page.GotoAsync("/model/room");
         await WaitForInteractiveAsync();
+        var streamTotal = Page.GetByTestId("stream-total");
+        var streamBefore = long.Parse(await streamTotal.GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var budgetBefore = long.Parse(await Page.GetByTestId("stream-budget-left").GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Award oli" }).ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog);
         // An amount no other journey awards, so oli's inbox row below is this award's.
@@ -41,6 +44,13 @@ public sealed class NotificationJourneyTests(PortalFixture fixture) : PortalTest
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await dialog.GetByTestId("award-confirm").ClickAsync();
         await Expect(Page.GetByText("Awarded 23 points to oli.")).ToBeVisibleAsync();
+
+        // luna's room: the stream's running total, its budget and its feed follow at once.
+        await Expect(streamTotal).ToHaveAttributeAsync("data-value", (streamBefore + 23).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("stream-budget-left")).ToHaveAttributeAsync("data-value", (budgetBefore - 23).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("stream-feed-row").First).ToContainTextAsync("oli · 23 points");
+        await Expect(Page.GetByTestId("stream-feed-row").First).ToHaveAttributeAsync("data-status", "COMMITTED");
+        await BrowserFixture.SaveScreenshotAsync(Page, "model-room-stream-feed");
 
         // oli: the toast and the bell, without a reload.
         await Expect(oli.GetByText("Luna sent you 23 points")).ToBeVisibleAsync(new() { Timeout = 30_000 });

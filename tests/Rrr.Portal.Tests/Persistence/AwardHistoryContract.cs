@@ -150,4 +150,28 @@ public abstract class AwardHistoryContract<TAdapter> : IAsyncLifetime
 
         Assert.Null(await awards.GetAsync("xcn_u_2002", "ca_1", Ct));
     }
+
+    [Fact]
+    public async Task Totals_CountCommittedOfTheStreamAndOfToday_ReservedAddsPending_AndOnlyTheModelsOwn()
+    {
+        var awards = await ReadyAsync();
+        async Task AddAsync(string model, string id, long points, AwardRecordStatus status, string stream = "stream_1", int minute = 0)
+        {
+            await awards.StartAsync(Record(model, id, points, minute: minute) with { StreamId = stream }, Ct);
+            await awards.UpdateAsync(new AwardUpdate(model, id, status, null, null, null, null, T0, status == AwardRecordStatus.Committed ? T0 : null), Ct);
+        }
+
+        await AddAsync("xcn_u_2001", "ca_1", 100, AwardRecordStatus.Committed);
+        await AddAsync("xcn_u_2001", "ca_2", 40, AwardRecordStatus.Committed, minute: 5);
+        await AddAsync("xcn_u_2001", "ca_3", 7, AwardRecordStatus.Pending, minute: 6);
+        await AddAsync("xcn_u_2001", "ca_4", 500, AwardRecordStatus.Refused, minute: 7);
+        await AddAsync("xcn_u_2001", "ca_5", 30, AwardRecordStatus.Committed, stream: "stream_0", minute: -60 * 24); // yesterday's stream
+        await AddAsync("xcn_u_2001", "ca_6", 20, AwardRecordStatus.Committed, stream: "stream_2", minute: 8); // another stream today
+        await AddAsync("xcn_u_2002", "ca_7", 900, AwardRecordStatus.Committed);
+
+        var totals = await awards.TotalsAsync("xcn_u_2001", "stream_1", T0.AddMinutes(-60), Ct);
+
+        Assert.Equal(new AwardTotals(StreamPoints: 140, StreamAwards: 2, StreamReservedPoints: 147, TodayPoints: 160, TodayAwards: 3), totals);
+        Assert.Equal(AwardTotals.None, await awards.TotalsAsync("xcn_u_2003", "stream_1", T0.AddMinutes(-60), Ct));
+    }
 }

@@ -24,6 +24,19 @@ public interface IAwardHistoryStore
 
     /// <summary>One model's awards, newest first. Another model's rows are never in the page.</summary>
     Task<AwardHistoryPage> ListAsync(string modelXcnUserId, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One model's running totals: committed awards of <paramref name="streamId"/>, what that stream holds against its
+    /// budget (committed and still pending), and committed awards started since <paramref name="since"/> (today).
+    /// </summary>
+    Task<AwardTotals> TotalsAsync(string modelXcnUserId, string streamId, DateTimeOffset since, CancellationToken cancellationToken);
+}
+
+/// <summary>A model's award totals for the room page and the stream budget.</summary>
+/// <param name="StreamReservedPoints">Committed and pending points of the stream: what its budget has given out.</param>
+public sealed record AwardTotals(long StreamPoints, int StreamAwards, long StreamReservedPoints, long TodayPoints, int TodayAwards)
+{
+    public static readonly AwardTotals None = new(0, 0, 0, 0, 0);
 }
 
 public enum AwardRecordStatus

@@ -15,6 +15,12 @@ public sealed class AwardOptions
     /// <summary>The most points one award may carry (a typo guard; RRR still checks the model's balance).</summary>
     public long MaxPoints { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most points one stream may give out in all (committed and still pending awards), so a model cannot empty
+    /// their balance in one show by mistake; null: no budget.
+    /// </summary>
+    public long? StreamBudget { get; set; }
+
     /// <summary>The preset amounts the dialog offers as chips.</summary>
     public List<long> Presets { get; init; } = [];
 

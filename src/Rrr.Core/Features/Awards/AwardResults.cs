@@ -57,3 +57,12 @@ public sealed record ModelRoomView(LiveRoom? Room, IReadOnlyList<RoomViewerView>
 {
     public static ModelRoomView NotLive { get; } = new(null, []);
 }
+
+/// <summary>
+/// The live stream's awards for the room page: totals of this stream and of today (UTC), the budget and what is left
+/// of it, and the stream's newest awards.
+/// </summary>
+public sealed record StreamAwardsView(AwardTotals Totals, long? Budget, IReadOnlyList<AwardRecord> Recent)
+{
+    public long? BudgetLeft => Budget is { } budget ? Math.Max(0, budget - Totals.StreamReservedPoints) : null;
+}

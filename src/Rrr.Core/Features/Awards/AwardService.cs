@@ -20,6 +20,10 @@ public sealed partial class AwardService(
     public const string AuditKind = "award";
     public const int MaxHistoryPage = 100;
 
+    /// <summary>The failure code of an award the stream budget refused (the portal's rule, not RRR's).</summary>
+    public const string StreamBudgetCode = "stream_budget";
+
+
     /// <summary>Shown when RRR's not_linked carries no detail of its own.</summary>
     public const string ViewerNotLinkedFallback =
         "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points. They need to link their account first.";
@@ -129,6 +133,11 @@ public sealed partial class AwardService(
             return Awarded(stored);
         }
 
+        if (await OverBudgetAsync(stored, cancellationToken) is { } overBudget)
+        {
+            return overBudget;
+        }
+
         // Pending, refused or not sent before: ask RRR again under the same keys, which replays what it decided.
         using var activity = new Activity("rrr.award").Start();
         var traceId = activity.TraceId.ToHexString();
@@ -185,6 +194,19 @@ public sealed partial class AwardService(
         await SettleAsync(stored, AwardRecordStatus.Committed, intent.AwardIntentId, award.AwardId, null, traceId, award.CommittedAt, commitKey, cancellationToken);
         LogAwarded(logger, model.XcnUserId, viewerXcnUserId, award.AwardId, points);
         return Awarded(committed);
+    }
+
+    private async Task<AwardResult?> OverBudgetAsync(AwardRecord stored, CancellationToken cancellationToken)
+    {
+        if (await StreamAwards.LeftWhenOverBudgetAsync(history, stored, options.Value.StreamBudget, cancellationToken) is not { } left)
+        {
+            return null;
+        }
+
+        await SettleAsync(stored, AwardRecordStatus.Refused, null, null, StreamBudgetCode, null, null, null, cancellationToken);
+        var message = string.Create(
+            CultureInfo.InvariantCulture, $"This stream's award budget is {options.Value.StreamBudget:N0} points; {left:N0} are left. Choose a smaller amount.");
+        return new AwardResult(AwardOutcome.Refused, message, Errors: new Dictionary<string, string[]> { [nameof(AwardRequest.Points)] = [message] });
     }
 
     private async Task<AwardResult> RefusedAsync(AwardRecord stored, RrrProblemException ex, string key, CancellationToken cancellationToken)

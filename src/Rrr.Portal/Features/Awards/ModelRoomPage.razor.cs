@@ -1,11 +1,12 @@
 namespace Rrr.Portal.Features.Awards;
 
-/// <summary>The model's live room (from XCN's directory): stream info, viewers with link hints, the award dialog.</summary>
+/// <summary>The model's live room (from XCN's directory): stream info, viewers with link hints, the award dialog, the stream's totals and feed.</summary>
 public sealed partial class ModelRoomPage : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private ModelRoomView? _room;
     private ModelBalanceCard? _balance;
+    private StreamAwardsCard? _stream;
 
     [Inject] private AwardService Awards { get; set; } = default!;
 
@@ -67,6 +68,11 @@ public sealed partial class ModelRoomPage : IDisposable
             if (_balance is not null)
             {
                 await _balance.ReloadAsync();
+            }
+
+            if (_stream is not null)
+            {
+                await _stream.ReloadAsync();
             }
         }
     }

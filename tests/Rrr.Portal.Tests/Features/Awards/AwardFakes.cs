@@ -185,6 +185,14 @@ public sealed class AwardHarness : IDisposable
             NullLogger<AwardService>.Instance);
     }
 
+    public StreamAwards CreateStreamAwards()
+    {
+        var links = new LinkStatusService(Identity, Links, Db.Store.Links, Time, NullLogger<LinkStatusService>.Instance);
+        return new StreamAwards(
+            new CurrentMemberService(Identity, links), new ConfiguredXcnRoomDirectory(new StaticMonitor<XcnRoomOptions>(Rooms)),
+            Db.Store.Awards, Microsoft.Extensions.Options.Options.Create(Options), Time);
+    }
+
     public void Dispose()
     {
         hintCache?.Dispose();

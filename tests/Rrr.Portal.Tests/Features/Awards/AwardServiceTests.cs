@@ -206,4 +206,57 @@ public sealed class AwardServiceTests : IDisposable
         Assert.NotEqual(a, b);
         Assert.True(IdempotencyKeys.IsValid(IdempotencyKeys.AwardIntent(a)));
     }
+
+    [Fact]
+    public async Task StreamBudget_RefusesTheAwardThatWouldGoBeyondIt_OnThePointsField_AndSendsNothing()
+    {
+        harness.Options.StreamBudget = 100;
+        using var service = harness.CreateService();
+        Assert.Equal(AwardOutcome.Awarded, (await service.AwardAsync(new AwardRequest("ca_1", "xcn_u_1003", 70), Ct)).Outcome);
+
+        var over = await service.AwardAsync(new AwardRequest("ca_2", "xcn_u_1003", 40), Ct);
+        var exact = await service.AwardAsync(new AwardRequest("ca_3", "xcn_u_1003", 30), Ct);
+
+        Assert.Equal(AwardOutcome.Refused, over.Outcome);
+        Assert.Equal("This stream's award budget is 100 points; 30 are left. Choose a smaller amount.", over.Message);
+        Assert.Equal([over.Message], over.Errors![nameof(AwardRequest.Points)]);
+        Assert.True(over.NeedsNewClientAwardId);
+        Assert.Equal(AwardOutcome.Awarded, exact.Outcome); // up to the budget exactly
+        Assert.Equal(2, harness.Awards.IntentBodies.Count); // the refused one never reached RRR
+        var refused = await harness.Db.Store.Awards.GetAsync("xcn_u_2001", "ca_2", Ct);
+        Assert.Equal((AwardRecordStatus.Refused, AwardService.StreamBudgetCode), (refused!.Status, refused.FailureCode));
+    }
+
+    [Fact]
+    public async Task StreamBudget_TwoAwardsAtOnceFromTwoTabs_NeverBothPassBeyondIt()
+    {
+        harness.Options.StreamBudget = 100;
+        using var first = harness.CreateService();
+        using var second = harness.CreateService();
+
+        var results = await Task.WhenAll(
+            first.AwardAsync(new AwardRequest("ca_a", "xcn_u_1003", 60), Ct),
+            second.AwardAsync(new AwardRequest("ca_b", "xcn_u_1003", 60), Ct));
+
+        Assert.True(results.Count(r => r.Outcome == AwardOutcome.Awarded) <= 1, string.Join(", ", results.Select(r => r.Outcome)));
+        Assert.True(harness.Awards.Committed.Sum(a => a.Points) <= 100);
+    }
+
+    [Fact]
+    public async Task StreamTotals_CountThisStreamAndToday_WithTheBudgetLeftAndTheNewestAwards()
+    {
+        harness.Options.StreamBudget = 500;
+        using var service = harness.CreateService();
+        await service.AwardAsync(new AwardRequest("ca_1", "xcn_u_1003", 50), Ct);
+        harness.Awards.NotLinkedViewers.Add("xcn_u_1004");
+        await service.AwardAsync(new AwardRequest("ca_2", "xcn_u_1004", 20), Ct);
+        await service.AwardAsync(new AwardRequest("ca_3", "xcn_u_1003", 25), Ct);
+
+        var view = await harness.CreateStreamAwards().GetAsync(Ct);
+
+        Assert.NotNull(view);
+        Assert.Equal(new AwardTotals(75, 2, 75, 75, 2), view.Totals);
+        Assert.Equal(425, view.BudgetLeft);
+        Assert.Equal(["ca_3", "ca_2", "ca_1"], view.Recent.Select(a => a.ClientAwardId));
+    }
 }

@@ -96,7 +96,9 @@ public sealed class AwardSettlementTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            if (await db.Store.Awards.GetAsync("xcn_u_2001", clientAwardId, Ct) is { } row && row.Status == status)
+            // The row is stored before AwardSettled is published: wait for both, or the count below races the publish.
+            if (await db.Store.Awards.GetAsync("xcn_u_2001", clientAwardId, Ct) is { } row && row.Status == status
+                && settled.Any(s => s.ClientAwardId == clientAwardId && s.Status == status))
             {
                 return row;
             }
