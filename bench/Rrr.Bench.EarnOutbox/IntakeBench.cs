@@ -95,7 +95,7 @@ internal static class IntakeBench
 
                 var n = Interlocked.Increment(ref sequence);
                 var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"order_number\":\"bench_{n:D9}\",\"xcn_user_id\":\"xcn_u_{n % 5000:D4}\",\"product\":\"{(n % 2 == 0 ? "TOKENS" : "MEMBERSHIP")}\",\"amount\":\"19.99\",\"currency\":\"USD\",\"paid_at\":\"{paidAt}\"}}"));
+                    $"{{\"order_number\":\"bench_{n:D9}\",\"xcn_user_id\":\"xcn_u_{n % 5000:D4}\",\"product\":\"{(n % 2 == 0 ? "TOKENS\"" : "MEMBERSHIP\",\"membership_plan\":\"monthly\"")},\"amount\":\"19.99\",\"currency\":\"USD\",\"paid_at\":\"{paidAt}\"}}"));
                 using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
                 {
                     Version = HttpVersion.Version11,

@@ -56,6 +56,11 @@ internal sealed class OutboxDocument
     [BsonIgnoreIfDefault]
     public int KeyGeneration { get; set; }
 
+    /// <summary>A paid membership's plan and the tier it was mapped to; absent on tokens, refunds and older documents.</summary>
+    public string? MembershipPlan { get; set; }
+
+    public string? Tier { get; set; }
+
     public static OutboxDocument From(EarnOrder order) => new()
     {
         Id = OutboxKeyDocument.From(order.Key),
@@ -68,6 +73,8 @@ internal sealed class OutboxDocument
         Status = OutboxCodes.StatusText(OutboxStatus.Pending),
         NextAttemptAt = BsonTime.From(order.AcceptedAt),
         UpdatedAt = BsonTime.From(order.AcceptedAt),
+        MembershipPlan = order.MembershipPlan,
+        Tier = order.Tier,
     };
 
     public OutboxRow ToRow() => new(
@@ -78,7 +85,9 @@ internal sealed class OutboxDocument
             OutboxCodes.ParseProduct(Product),
             Amount is null ? null : new Money(decimal.Parse(Amount, NumberStyles.Number, CultureInfo.InvariantCulture), Currency ?? ""),
             BsonTime.Utc(OccurredAt),
-            BsonTime.Utc(AcceptedAt)),
+            BsonTime.Utc(AcceptedAt),
+            MembershipPlan,
+            Tier),
         OutboxCodes.ParseStatus(Status),
         Attempts,
         BsonTime.Utc(NextAttemptAt),

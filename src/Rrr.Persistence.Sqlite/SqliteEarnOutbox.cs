@@ -32,8 +32,9 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
             Durability.Full,
             """
             INSERT INTO earn_outbox (order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at,
-                                     status, attempts, next_attempt_at, updated_at)
-            VALUES (@order, @kind, @user, @product, @amount, @currency, @occurredAt, @acceptedAt, 'PENDING', 0, @acceptedAt, @acceptedAt)
+                                     status, attempts, next_attempt_at, updated_at, membership_plan, tier)
+            VALUES (@order, @kind, @user, @product, @amount, @currency, @occurredAt, @acceptedAt, 'PENDING', 0, @acceptedAt, @acceptedAt,
+                    @plan, @tier)
             ON CONFLICT (order_number, kind) DO NOTHING;
             """,
             orders,
@@ -48,6 +49,8 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
                 p.AddWithValue("@currency", (item.Amount?.Currency).OrNull());
                 p.AddWithValue("@occurredAt", item.OccurredAt.ToUnixTimeMilliseconds());
                 p.AddWithValue("@acceptedAt", item.AcceptedAt.ToUnixTimeMilliseconds());
+                p.AddWithValue("@plan", item.MembershipPlan.OrNull());
+                p.AddWithValue("@tier", item.Tier.OrNull());
             },
             async (connection, transaction, item, changed) =>
             {
@@ -214,6 +217,7 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
             }), cancellationToken);
 
     // Key generations came later: every row of an older file is generation 0, so its keys stay what they were.
+    // Plans and tiers came later too: an older row has neither, so it posts to RRR exactly as it was accepted.
     internal static SqliteSchema Schema { get; } = new(
         """
         CREATE TABLE IF NOT EXISTS earn_outbox (
@@ -236,10 +240,14 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
             last_error      TEXT NULL,
             updated_at      INTEGER NOT NULL,
             key_generation  INTEGER NOT NULL DEFAULT 0,
+            membership_plan TEXT NULL,
+            tier            TEXT NULL,
             PRIMARY KEY (order_number, kind)
         );
         CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
         CREATE INDEX IF NOT EXISTS ix_earn_outbox_status_updated ON earn_outbox (status, updated_at);
         """,
-        new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"));
+        new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"),
+        new ColumnAddition("earn_outbox", "membership_plan", "TEXT NULL"),
+        new ColumnAddition("earn_outbox", "tier", "TEXT NULL"));
 }

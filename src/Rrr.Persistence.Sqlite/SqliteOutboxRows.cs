@@ -5,7 +5,8 @@ internal static class SqliteOutboxRows
 {
     public const string Columns =
         "order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at, status, attempts, "
-        + "next_attempt_at, lease_owner, lease_until, earn_event_id, points, result_status, last_error, updated_at, key_generation";
+        + "next_attempt_at, lease_owner, lease_until, earn_event_id, points, result_status, last_error, updated_at, key_generation, "
+        + "membership_plan, tier";
 
     public static async Task<OutboxRow?> ReadAsync(
         SqliteConnection connection, SqliteTransaction? transaction, OutboxKey key, CancellationToken cancellationToken)
@@ -35,7 +36,9 @@ internal static class SqliteOutboxRows
             OutboxCodes.ParseProduct(reader.GetString(3)),
             amount,
             reader.GetTime(6),
-            reader.GetTime(7));
+            reader.GetTime(7),
+            reader.GetStringOrNull(19),
+            reader.GetStringOrNull(20));
         EarnPostResult? result = reader.IsDBNull(15)
             ? null
             : new EarnPostResult(reader.GetStringOrNull(13), reader.IsDBNull(14) ? null : reader.GetInt64(14), reader.GetString(15));

@@ -90,6 +90,12 @@ public static class OpenApiHosting
                     {
                         schema.Required = required.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToHashSet();
                     }
+
+                    if (type == typeof(OrderPaidRequest) && schema.Properties.TryGetValue("membership_plan", out var plan) && plan is OpenApiSchema planSchema)
+                    {
+                        planSchema.Description = "XCN's plan code, e.g. monthly: required for MEMBERSHIP, absent for TOKENS. "
+                            + "Mapped to an RRR tier by Earn:MembershipTiers; a plan not in the map is refused with 422 unknown_plan.";
+                    }
                 }
 
                 return Task.CompletedTask;
@@ -104,9 +110,13 @@ public static class OpenApiHosting
         return app;
     }
 
-    /// <summary>ORDER_PAID: every answer the endpoint, its key check, the size limit and the rate limiter can give.</summary>
+    /// <summary>
+    /// ORDER_PAID: every answer the endpoint, its key check, the size limit and the rate limiter can give; 422
+    /// <c>unknown_plan</c> when a membership's plan is not in the portal's tier map.
+    /// </summary>
     public static RouteHandlerBuilder DescribeOrderPaid(this RouteHandlerBuilder endpoint) =>
-        DescribeOrder(endpoint, "OrderPaid", "XCN reports a paid order; RRR earn is posted later by the outbox.")
+        DescribeOrder(endpoint, "OrderPaid", "XCN reports a paid order (a membership names its plan, mapped to an RRR tier); RRR earn is posted later by the outbox.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new DescribedRequestBody(typeof(OrderPaidRequest)));
 
     /// <summary>ORDER_REFUNDED: as ORDER_PAID; the earn of the paid order is reversed later.</summary>

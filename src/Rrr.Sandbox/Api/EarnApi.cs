@@ -2,9 +2,11 @@ namespace Rrr.Sandbox.Api;
 
 internal sealed record MoneyBody(string? Amount, string? Currency);
 
-internal sealed record EarnBody(string? XcnUserId, string? OrderNumber, string? Product, MoneyBody? Amount, string? PostingMode, long? ExpectedPoints);
+internal sealed record EarnBody(
+    string? XcnUserId, string? OrderNumber, string? Product, MoneyBody? Amount, string? PostingMode, long? ExpectedPoints,
+    string? MembershipPlan = null, string? Tier = null);
 
-internal static class EarnApi
+internal static partial class EarnApi
 {
     private static readonly string[] PostingModes = ["IMMEDIATE", "PENDING"];
 
@@ -26,11 +28,27 @@ internal static class EarnApi
             ParseAmount(body.Amount, errors),
             rules.Currency,
             errors.OneOf(body.PostingMode, "posting_mode", PostingModes),
-            body.ExpectedPoints);
+            body.ExpectedPoints,
+            body.MembershipPlan,
+            body.Tier);
         errors.Check(body.Amount?.Currency is null || body.Amount.Currency == rules.Currency, "amount", "The currency must be " + rules.Currency + ".");
+        CheckTier(body, errors);
         errors.ThrowIfAny();
         return TypedResults.Json(await ledger.EarnAsync(request, ct), statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>Plan and tier belong to memberships only; a tier is a code like PREMIUM (docs/rrr-wire.md).</summary>
+    private static void CheckTier(EarnBody body, RequestErrors errors)
+    {
+        var membership = body.Product == "MEMBERSHIP";
+        errors.Check(body.MembershipPlan is null || (membership && body.MembershipPlan.Length is > 0 and <= 64), "membership_plan",
+            "membership_plan is only for MEMBERSHIP: 1–64 characters.");
+        errors.Check(body.Tier is null || (membership && TierCode().IsMatch(body.Tier)), "tier",
+            "tier is only for MEMBERSHIP: 1–32 capital letters, digits or '_', starting with a letter.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Z][A-Z0-9_]{0,31}\z")]
+    private static partial System.Text.RegularExpressions.Regex TierCode();
 
     internal static decimal ParseAmount(MoneyBody? money, RequestErrors errors)
     {

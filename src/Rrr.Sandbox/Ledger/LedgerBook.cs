@@ -45,7 +45,8 @@ internal sealed class LedgerBook(LedgerDatabase db, LedgerRules rules)
             """,
             r => new ExpiringPoints(r.GetInt64(0), Times.FromMs(r.GetInt64(1))),
             ("$m", memberId), ("$until", (tx.Now + rules.ExpiringSoonWindow).ToUnixTimeMilliseconds())).ConfigureAwait(false);
-        return new WalletView(memberId, available, pending, escrow, expiring, tx.Now, version);
+        var tier = await tx.SingleAsync("SELECT tier FROM member_tiers WHERE rrr_member_id = $m;", r => r.GetString(0), ("$m", memberId)).ConfigureAwait(false);
+        return new WalletView(memberId, available, pending, escrow, expiring, tx.Now, version, tier);
     }
 
     /// <returns>The member the XCN user is linked to, or null.</returns>

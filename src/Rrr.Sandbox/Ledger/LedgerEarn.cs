@@ -1,12 +1,17 @@
 namespace Rrr.Sandbox.Ledger;
 
-internal sealed record EarnRequest(string XcnUserId, string OrderNumber, string Product, decimal Amount, string Currency, string PostingMode, long? ExpectedPoints);
+internal sealed record EarnRequest(
+    string XcnUserId, string OrderNumber, string Product, decimal Amount, string Currency, string PostingMode, long? ExpectedPoints,
+    string? MembershipPlan = null, string? Tier = null);
 
 internal sealed record EarnResult(string EarnEventId, string RrrMemberId, long Points, string Status, DateTimeOffset AvailableAt);
 
 internal sealed record EarnReversal(string EarnEventId, string ReversalEntryId, long PointsReversed, string Status);
 
-/// <summary>Earn events (posted or pending, one per order and product) and their reversal.</summary>
+/// <summary>
+/// Earn events (posted or pending, one per order and product) and their reversal. A membership earn with a tier makes
+/// it the member's tier (the latest such earn wins); a reversal leaves the tier as it is.
+/// </summary>
 internal sealed class LedgerEarn(LedgerBook book, LedgerRules rules)
 {
     public Task<EarnResult> EarnAsync(EarnRequest request, CancellationToken cancellationToken) =>
@@ -36,6 +41,17 @@ internal sealed class LedgerEarn(LedgerBook book, LedgerRules rules)
                 ("$id", earnId), ("$m", memberId), ("$x", request.XcnUserId), ("$o", request.OrderNumber), ("$p", request.Product), ("$points", points),
                 ("$expected", request.ExpectedPoints), ("$status", status), ("$entry", entryId), ("$available", availableAt.ToUnixTimeMilliseconds()),
                 ("$now", tx.NowMs)).ConfigureAwait(false);
+            if (request.Tier is { } tier)
+            {
+                // In the same transaction as the earn, whose wallet version bump below covers the tier change too.
+                await tx.ExecAsync(
+                    """
+                    INSERT INTO member_tiers (rrr_member_id, tier, membership_plan, earn_event_id, updated_at) VALUES ($m, $tier, $plan, $id, $now)
+                    ON CONFLICT (rrr_member_id) DO UPDATE SET tier = $tier, membership_plan = $plan, earn_event_id = $id, updated_at = $now;
+                    """,
+                    ("$m", memberId), ("$tier", tier), ("$plan", request.MembershipPlan), ("$id", earnId), ("$now", tx.NowMs)).ConfigureAwait(false);
+            }
+
             // A pending earn changes the wallet too (pending_points): the member's panel hears of it now, and
             // again with status POSTED when the hold ends (ApplyDueAsync).
             await LedgerBook.PublishWalletChangeAsync(tx, "POINTS_POSTED", memberId, status, points, entryId,

@@ -64,6 +64,11 @@ internal sealed class LedgerMembers(LedgerDatabase db, LedgerBook book)
         await SeedLotAsync(tx, "rrr_m_1002", "EARN", 500, TimeSpan.FromDays(100), "seed_order_4").ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_1003", "EARN", 80, TimeSpan.FromDays(10), "seed_order_5").ConfigureAwait(false);
         await SeedLotAsync(tx, "rrr_m_2001", "TOPUP", 10_000, TimeSpan.FromDays(5), "seed_budget").ConfigureAwait(false);
+
+        // Mia holds a yearly membership: her panel shows a tier from the first start.
+        await tx.ExecAsync(
+            "INSERT INTO member_tiers (rrr_member_id, tier, membership_plan, updated_at) VALUES ('rrr_m_1001', 'PREMIUM', 'yearly', $now);",
+            ("$now", tx.NowMs)).ConfigureAwait(false);
     }
 
     private async Task SeedLotAsync(LedgerTx tx, string memberId, string type, long points, TimeSpan age, string reference)

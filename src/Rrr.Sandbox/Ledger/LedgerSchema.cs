@@ -75,6 +75,13 @@ internal static class LedgerSchema
             created_at        INTEGER NOT NULL,
             UNIQUE (order_number, product)
         );
+        CREATE TABLE IF NOT EXISTS member_tiers (
+            rrr_member_id   TEXT NOT NULL PRIMARY KEY,
+            tier            TEXT NOT NULL,
+            membership_plan TEXT,
+            earn_event_id   TEXT,
+            updated_at      INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS redemption_quotes (
             quote_id      TEXT NOT NULL PRIMARY KEY,
             rrr_member_id TEXT NOT NULL,

@@ -2,9 +2,10 @@ namespace Rrr.Sandbox.Ledger;
 
 internal sealed record ExpiringPoints(long Points, DateTimeOffset ExpiresAt);
 
+/// <param name="Tier">The member's tier (the latest membership earn's), null when none.</param>
 internal sealed record WalletView(
     string RrrMemberId, long AvailablePoints, long PendingPoints, long EscrowPoints,
-    IReadOnlyList<ExpiringPoints> ExpiringSoon, DateTimeOffset AsOf, long Version);
+    IReadOnlyList<ExpiringPoints> ExpiringSoon, DateTimeOffset AsOf, long Version, string? Tier);
 
 internal sealed record TransactionItem(
     string EntryId, string Type, long Points, string Status, DateTimeOffset CreatedAt, string? Reference, string? TraceId);

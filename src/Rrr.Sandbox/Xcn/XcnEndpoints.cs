@@ -8,6 +8,9 @@ public static class XcnEndpoints
 {
     internal static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
 
+    /// <summary>XCN's membership plans as this stand-in sells them; the portal's default tier map knows both.</summary>
+    internal static readonly string[] Plans = ["monthly", "yearly"];
+
     public static IServiceCollection AddSandboxXcn(this IServiceCollection services)
     {
         services.AddHttpClient(XcnPayments.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
@@ -25,7 +28,8 @@ public static class XcnEndpoints
         return app;
     }
 
-    internal sealed record PurchaseDto(string? XcnUserId, string? Product, string? Amount, string? OrderNumber);
+    /// <param name="MembershipPlan">For MEMBERSHIP (default monthly); refused for TOKENS.</param>
+    internal sealed record PurchaseDto(string? XcnUserId, string? Product, string? Amount, string? OrderNumber, string? MembershipPlan = null);
 
     internal sealed record RefundDto(string? OrderNumber, string? XcnUserId, string? Product);
 
@@ -50,12 +54,20 @@ public static class XcnEndpoints
             return SandboxProblems.Validation(http, "amount", "amount must be a positive decimal string.");
         }
 
-        var (order, answer) = await payments.PurchaseAsync(dto.XcnUserId!, product, amount, dto.OrderNumber, http.RequestAborted);
+        // Any plan text goes through for MEMBERSHIP, so a test can see the portal refuse one it does not know.
+        var plan = product == "MEMBERSHIP" ? dto.MembershipPlan ?? Plans[0] : null;
+        if (product == "TOKENS" && dto.MembershipPlan is not null)
+        {
+            return SandboxProblems.Validation(http, "membership_plan", "membership_plan is only for MEMBERSHIP.");
+        }
+
+        var (order, answer) = await payments.PurchaseAsync(dto.XcnUserId!, product, amount, dto.OrderNumber, plan, http.RequestAborted);
         return SandboxJson.Ok(new
         {
             order.OrderNumber,
             order.XcnUserId,
             order.Product,
+            order.MembershipPlan,
             order.Amount,
             order.Currency,
             PortalStatus = answer.Status,

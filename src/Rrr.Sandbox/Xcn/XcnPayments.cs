@@ -6,7 +6,7 @@ namespace Rrr.Sandbox.Xcn;
 /// <summary>A simulated purchase and what the portal answered.</summary>
 internal sealed record SimulatedOrder(
     string OrderNumber, string XcnUserId, string Product, string Amount, string Currency, DateTimeOffset PaidAt,
-    int PortalStatus, string? OutboxStatus, bool Refunded);
+    int PortalStatus, string? OutboxStatus, bool Refunded, string? MembershipPlan = null);
 
 /// <summary>What one call to the portal's internal order endpoint came back with.</summary>
 internal sealed record PortalAnswer(int Status, string? OutboxStatus, string? Error);
@@ -31,13 +31,14 @@ internal sealed class XcnPayments(IHttpClientFactory httpFactory, SandboxSetting
 
     public static string NewOrderNumber() => "xcn_o_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
+    /// <param name="membershipPlan">XCN's plan code, sent as <c>membership_plan</c> (memberships only).</param>
     public async Task<(SimulatedOrder Order, PortalAnswer Answer)> PurchaseAsync(
-        string xcnUserId, string product, decimal amount, string? orderNumber, CancellationToken cancellationToken)
+        string xcnUserId, string product, decimal amount, string? orderNumber, string? membershipPlan, CancellationToken cancellationToken)
     {
         var order = orderNumber ?? NewOrderNumber();
         var paidAt = time.GetUtcNow();
         var amountText = amount.ToString("0.00", CultureInfo.InvariantCulture);
-        var answer = await PostAsync("internal/orders/paid", new Dictionary<string, string>
+        var body = new Dictionary<string, string>
         {
             ["order_number"] = order,
             ["xcn_user_id"] = xcnUserId,
@@ -45,8 +46,15 @@ internal sealed class XcnPayments(IHttpClientFactory httpFactory, SandboxSetting
             ["amount"] = amountText,
             ["currency"] = Currency,
             ["paid_at"] = SandboxJson.Timestamp(paidAt),
-        }, cancellationToken);
-        var simulated = new SimulatedOrder(order, xcnUserId, product, amountText, Currency, paidAt, answer.Status, answer.OutboxStatus, false);
+        };
+        if (membershipPlan is not null)
+        {
+            body["membership_plan"] = membershipPlan;
+        }
+
+        var answer = await PostAsync("internal/orders/paid", body, cancellationToken);
+        var simulated = new SimulatedOrder(
+            order, xcnUserId, product, amountText, Currency, paidAt, answer.Status, answer.OutboxStatus, false, membershipPlan);
         if (answer.Status is >= 200 and < 300)
         {
             Remember(simulated);

@@ -111,6 +111,7 @@ public sealed class EarnNoLossTests : IAsyncLifetime
                     order_number = $"{prefix}{i:D3}",
                     xcn_user_id = "xcn_u_1001",
                     product = i % 2 == 0 ? "TOKENS" : "MEMBERSHIP",
+                    membership_plan = i % 2 == 0 ? null : "monthly",
                     amount = "10.00",
                     currency = "USD",
                     paid_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),

@@ -54,8 +54,13 @@ public sealed class OpenApiContractTests
             InternalApiKeyHandler.HeaderName,
             document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty(OpenApiHosting.InternalKeyScheme).GetProperty("name").GetString());
         Assert.Equal(
-            ["200", "202", "400", "401", "409", "413", "415", "429", "503"],
+            ["200", "202", "400", "401", "409", "413", "415", "422", "429", "503"],
             paid.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
+        var paidBody = paid.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var paidSchema = paidBody.TryGetProperty("$ref", out var reference)
+            ? document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : paidBody;
+        Assert.Contains("unknown_plan", paidSchema.GetProperty("properties").GetProperty("membership_plan").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,12 +119,19 @@ public sealed class OpenApiContractTests
         var order = "xcn_o_" + Guid.NewGuid().ToString("N")[..12];
         var paid = new { order_number = order, xcn_user_id = "xcn_u_1001", product = "TOKENS", amount = "12.50", currency = "USD", paid_at = "2025-03-01T12:00:00Z" };
         var refunded = new { order_number = order, xcn_user_id = "xcn_u_1001", product = "TOKENS", refunded_at = "2025-03-02T12:00:00Z" };
+        var membership = new
+        {
+            order_number = order + "_m", xcn_user_id = "xcn_u_1001", product = "MEMBERSHIP", amount = "99.00", currency = "USD",
+            paid_at = "2025-03-01T12:00:00Z", membership_plan = "yearly",
+        };
         var statuses = new List<HttpStatusCode>
         {
             await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), paid, Ct)),
             await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), paid, Ct)),
             await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), paid with { amount = "13.50" }, Ct)),
             await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), new { order_number = "" }, Ct)),
+            await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), membership, Ct)),
+            await StatusAsync(client.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), membership with { order_number = order + "_w", membership_plan = "weekly" }, Ct)),
             await StatusAsync(client.PostAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), new StringContent("{", Encoding.UTF8, "application/json"), Ct)),
             await StatusAsync(client.PostAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), new StringContent("x", Encoding.UTF8, "text/plain"), Ct)),
             await StatusAsync(anonymous.PostAsJsonAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), paid, Ct)),

@@ -177,6 +177,46 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMembershipOrdersPlanAndTier_ReachRrr_AndTheWalletReportsTheTier()
+    {
+        var order = "ord_" + Guid.NewGuid().ToString("N")[..12];
+        var wallets = client.GetRequiredService<Core.Rrr.Wallet.IRrrWalletApi>();
+        Assert.Equal("PREMIUM", (await wallets.GetWalletAsync("rrr_m_1001", Ct)).Tier);
+        await store.TryAddManyAsync(
+            [new EarnOrder(order, OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Membership, new Money(9.99m, "USD"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "monthly", "BASIC")],
+            Ct);
+
+        await DrainAsync(Dispatcher());
+
+        var row = await ((IEarnOutbox)store).GetAsync(new OutboxKey(order, OrderEventKind.Paid), Ct);
+        Assert.Equal(OutboxStatus.Posted, row!.Status);
+        Assert.Equal("BASIC", (await wallets.GetWalletAsync("rrr_m_1001", Ct)).Tier);
+        Assert.Null((await wallets.GetWalletAsync("rrr_m_1003", Ct)).Tier);
+    }
+
+    [Fact]
+    public async Task SandboxMembershipPurchase_SendsThePlanPicked_MonthlyByDefault_AndTokensNone()
+    {
+        foreach (var body in new object[]
+        {
+            new { xcn_user_id = "xcn_u_1001", product = "MEMBERSHIP", amount = "99.00", membership_plan = "yearly" },
+            new { xcn_user_id = "xcn_u_1001", product = "MEMBERSHIP", amount = "9.99" },
+            new { xcn_user_id = "xcn_u_1001", product = "TOKENS", amount = "9.99" },
+        })
+        {
+            using var purchase = await extras.PostAsJsonAsync(new Uri("/sandbox/xcn/purchases", UriKind.Relative), body, Ct);
+            Assert.Equal(HttpStatusCode.OK, purchase.StatusCode);
+        }
+
+        using var mixUp = await extras.PostAsJsonAsync(new Uri("/sandbox/xcn/purchases", UriKind.Relative),
+            new { xcn_user_id = "xcn_u_1001", product = "TOKENS", amount = "9.99", membership_plan = "monthly" }, Ct);
+
+        var plans = portalCalls.Select(c => c.Body.TryGetProperty("membership_plan", out var plan) ? plan.GetString() : null).ToList();
+        Assert.Equal(["yearly", "monthly", null], plans);
+        Assert.Equal(HttpStatusCode.BadRequest, mixUp.StatusCode);
+    }
+
+    [Fact]
     public async Task SandboxPurchaseAndRefund_ReportTheOrderToThePortal_WithTheInternalKey()
     {
         var purchase = await extras.PostAsJsonAsync(new Uri("/sandbox/xcn/purchases", UriKind.Relative),
@@ -191,9 +231,9 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
         Assert.Equal(2, portalCalls.Count);
         var (paidPath, paidKey, paid) = portalCalls[0];
         Assert.Equal(("/internal/orders/paid", "key-for-tests"), (paidPath, paidKey));
-        Assert.Equal((order, "xcn_u_1001", "MEMBERSHIP", "19.99", "USD"), (
+        Assert.Equal((order, "xcn_u_1001", "MEMBERSHIP", "19.99", "USD", "monthly"), (
             paid.GetProperty("order_number").GetString(), paid.GetProperty("xcn_user_id").GetString(), paid.GetProperty("product").GetString(),
-            paid.GetProperty("amount").GetString(), paid.GetProperty("currency").GetString()));
+            paid.GetProperty("amount").GetString(), paid.GetProperty("currency").GetString(), paid.GetProperty("membership_plan").GetString()));
         var (refundPath, refundKey, refunded) = portalCalls[1];
         Assert.Equal(("/internal/orders/refunded", "key-for-tests", order), (refundPath, refundKey, refunded.GetProperty("order_number").GetString()));
         Assert.Equal("MEMBERSHIP", refunded.GetProperty("product").GetString());

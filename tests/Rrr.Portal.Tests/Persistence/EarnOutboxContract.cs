@@ -68,6 +68,21 @@ public abstract class EarnOutboxContract<TAdapter> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryAdd_Membership_KeepsItsPlanAndTier_AndAnOrderWithoutThemReadsWithout()
+    {
+        var store = await ReadyStoreAsync();
+        var membership = new EarnOrder("m1", OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Membership, new Money(99.00m, "USD"), T0, T0, "yearly", "PREMIUM");
+
+        await store.Outbox.TryAddManyAsync([membership, Paid("o1")], Ct);
+
+        Assert.Equal(membership, (await store.Outbox.GetAsync(PaidKey("m1"), Ct))!.Order);
+        var tokens = (await store.Outbox.GetAsync(PaidKey("o1"), Ct))!.Order;
+        Assert.Equal((null, null), (tokens.MembershipPlan, tokens.Tier));
+        var claimed = await store.Outbox.ClaimBatchAsync("i1", 10, T0, T0 + Lease, Ct);
+        Assert.Equal(("yearly", "PREMIUM"), claimed.Where(r => r.Key.OrderNumber == "m1").Select(r => (r.Order.MembershipPlan, r.Order.Tier)).Single());
+    }
+
+    [Fact]
     public async Task TryAdd_SameKeyAgain_KeepsTheFirst_AlsoWithinOneBatch()
     {
         var store = await ReadyStoreAsync();

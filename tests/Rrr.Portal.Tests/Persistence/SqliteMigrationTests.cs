@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Notifications;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
 using Rrr.Persistence.Sqlite;
 
 namespace Rrr.Portal.Tests.Persistence;
@@ -43,6 +46,37 @@ public sealed class SqliteMigrationTests : IDisposable
 
         Assert.True(await HasColumnAsync(path, "earn_outbox", "key_generation"));
         Assert.True(await HasColumnAsync(path, "approval_log", "key_id"));
+    }
+
+    [Fact]
+    public async Task AFileFromBeforeTiers_GetsPlanAndTierColumns_AndItsOrdersReadWithout()
+    {
+        var path = Path.Combine(root, "portal.db");
+        var order = new EarnOrder(
+            "old_1", OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Membership, new Money(9.99m, "USD"), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        using (var first = SqlitePorts.Open(root, "portal.db"))
+        {
+            await first.InitializeAsync(Ct);
+            await first.Outbox.TryAddManyAsync([order], Ct);
+        }
+
+        await using (var old = new SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync(Ct);
+            await using var drop = old.CreateCommand();
+            drop.CommandText = "ALTER TABLE earn_outbox DROP COLUMN membership_plan; ALTER TABLE earn_outbox DROP COLUMN tier;";
+            await drop.ExecuteNonQueryAsync(Ct);
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.False(await HasColumnAsync(path, "earn_outbox", "membership_plan"));
+        using var upgraded = SqlitePorts.Open(root, "portal.db");
+        await upgraded.InitializeAsync(Ct);
+
+        Assert.True(await HasColumnAsync(path, "earn_outbox", "membership_plan"));
+        Assert.True(await HasColumnAsync(path, "earn_outbox", "tier"));
+        var row = await upgraded.Outbox.GetAsync(order.Key, Ct);
+        Assert.Equal(order, row!.Order);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Rrr.Core.Features.Earn;
 
 /// <summary>Earn rules and the outbox dispatcher's tuning. Bound from "Earn", validated at start-up.</summary>
@@ -16,6 +18,17 @@ public sealed class EarnOptions
     {
         [nameof(EarnProduct.Tokens)] = 1,
         [nameof(EarnProduct.Membership)] = 2,
+    };
+
+    /// <summary>
+    /// XCN's membership plan codes and the RRR tier each one earns (sent with the earn event as <c>membership_plan</c> and
+    /// <c>tier</c>). A paid membership with a plan not listed here is refused at the door. Plan codes match ignoring case;
+    /// configuration adds plans to (or re-maps) the defaults.
+    /// </summary>
+    public Dictionary<string, string> MembershipTiers { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["monthly"] = "BASIC",
+        ["yearly"] = "PREMIUM",
     };
 
     public PostingMode PostingMode { get; set; } = PostingMode.Immediate;
@@ -44,6 +57,10 @@ public sealed class EarnOptions
 
     /// <summary>Off in tools and tests that drive <see cref="EarnDispatcher.RunOnceAsync"/> themselves.</summary>
     public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>The tier <paramref name="plan"/> earns; false for a plan the map does not know.</summary>
+    public bool TryTierFor(string plan, [NotNullWhen(true)] out string? tier) =>
+        MembershipTiers.TryGetValue(plan, out tier) && !string.IsNullOrEmpty(tier);
 
     public long PointsFor(EarnProduct product) => PointsPerUnit.TryGetValue(product.ToString(), out var points) ? points : 0;
 
@@ -76,6 +93,25 @@ public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
             foreach (var key in options.PointsPerUnit.Keys.Where(k => !Enum.TryParse<EarnProduct>(k, ignoreCase: true, out _)))
             {
                 failures.Add($"Earn:PointsPerUnit:{key} is not a product (Tokens, Membership).");
+            }
+        }
+
+        if (options.MembershipTiers is null || options.MembershipTiers.Count == 0)
+        {
+            failures.Add("Earn:MembershipTiers must map at least one plan, e.g. Earn:MembershipTiers:monthly = BASIC.");
+        }
+        else
+        {
+            foreach (var (plan, tier) in options.MembershipTiers)
+            {
+                if (!PlanCode().IsMatch(plan))
+                {
+                    failures.Add($"Earn:MembershipTiers:{plan} is not a plan code: 1–64 letters, digits, '_', '-', '.', ':'.");
+                }
+                else if (tier is null || !TierCode().IsMatch(tier))
+                {
+                    failures.Add($"Earn:MembershipTiers:{plan} must be a tier code: 1–32 capital letters, digits or '_', starting with a letter, e.g. PREMIUM.");
+                }
             }
         }
 
@@ -124,4 +160,11 @@ public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
 
     [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex CurrencyCode();
+
+    // The order endpoints' id rule: a plan code travels in the outbox row and RRR's body, never free text.
+    [GeneratedRegex(@"^[A-Za-z0-9_.:-]{1,64}\z")]
+    private static partial Regex PlanCode();
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9_]{0,31}\z")]
+    private static partial Regex TierCode();
 }

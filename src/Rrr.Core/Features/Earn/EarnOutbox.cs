@@ -74,6 +74,10 @@ public sealed record OutboxKey(string OrderNumber, OrderEventKind Kind);
 /// An accepted order event. Ids only: the XCN user id is opaque, and nothing else about the buyer is kept.
 /// <paramref name="Amount"/> is null for refunds (the whole paid order is reversed).
 /// </summary>
+/// <param name="MembershipPlan">XCN's plan code of a paid membership (e.g. <c>monthly</c>); null for tokens, refunds and
+/// rows accepted before plans were carried.</param>
+/// <param name="Tier">What <see cref="EarnOptions.MembershipTiers"/> mapped the plan to when the order was accepted, kept
+/// so the row says what was decided (a later change of the map does not re-tier an order on its way to RRR).</param>
 public sealed record EarnOrder(
     string OrderNumber,
     OrderEventKind Kind,
@@ -81,11 +85,16 @@ public sealed record EarnOrder(
     EarnProduct Product,
     Money? Amount,
     DateTimeOffset OccurredAt,
-    DateTimeOffset AcceptedAt)
+    DateTimeOffset AcceptedAt,
+    string? MembershipPlan = null,
+    string? Tier = null)
 {
     public OutboxKey Key => new(OrderNumber, Kind);
 
-    /// <summary>Same business fact (a repeat of the same call), whatever the time it was accepted.</summary>
+    /// <summary>
+    /// Same business fact (a repeat of the same call), whatever the time it was accepted. The plan is part of the fact
+    /// (XCN said it); the tier is not (the portal derived it, and its map may have changed between two deliveries).
+    /// </summary>
     public bool SameFactAs(EarnOrder other) =>
         other is not null
         && OrderNumber == other.OrderNumber
@@ -94,7 +103,8 @@ public sealed record EarnOrder(
         && Product == other.Product
         && Amount?.Amount == other.Amount?.Amount
         && Amount?.Currency == other.Amount?.Currency
-        && OccurredAt == other.OccurredAt;
+        && OccurredAt == other.OccurredAt
+        && MembershipPlan == other.MembershipPlan;
 }
 
 /// <summary>What RRR answered, as kept on the row.</summary>

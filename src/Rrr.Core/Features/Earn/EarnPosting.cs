@@ -78,7 +78,8 @@ internal sealed class EarnPosting(IEarnOutbox outbox, IRrrEarnApi rrr, TimeProvi
             : generation;
         var key = order.Product == EarnProduct.Tokens ? IdempotencyKeys.EarnTokens(keyPart) : IdempotencyKeys.EarnMembership(keyPart);
         var request = new EarnEventRequest(
-            order.XcnUserId, order.OrderNumber, order.Product, amount, settings.PostingMode, settings.ExpectedPoints(order.Product, amount.Amount));
+            order.XcnUserId, order.OrderNumber, order.Product, amount, settings.PostingMode, settings.ExpectedPoints(order.Product, amount.Amount),
+            order.MembershipPlan, order.Tier);
         try
         {
             var earned = await rrr.PostEarnEventAsync(request, key, cancellationToken);

@@ -20,13 +20,17 @@ public enum EarnStatus
 }
 
 /// <param name="ExpectedPoints">XCN's own expectation, sent for reconciliation; RRR's rules decide.</param>
+/// <param name="MembershipPlan">XCN's plan code of a membership order (e.g. <c>monthly</c>); absent for tokens.</param>
+/// <param name="Tier">The tier the portal's configuration maps the plan to (e.g. <c>PREMIUM</c>); absent for tokens.</param>
 public sealed record EarnEventRequest(
     string XcnUserId,
     string OrderNumber,
     EarnProduct Product,
     Money Amount,
     PostingMode PostingMode,
-    long? ExpectedPoints = null);
+    long? ExpectedPoints = null,
+    string? MembershipPlan = null,
+    string? Tier = null);
 
 public sealed record EarnEvent(
     string EarnEventId,

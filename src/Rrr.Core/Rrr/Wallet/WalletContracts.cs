@@ -1,6 +1,8 @@
 namespace Rrr.Core.Rrr.Wallet;
 
 /// <summary>RRR's word on a member's points at <see cref="AsOf"/>; <see cref="Version"/> rises with every ledger change.</summary>
+/// <param name="Tier">The member's tier code when RRR has one (e.g. <c>PREMIUM</c>), else null. Last: snapshots stored
+/// before tiers have no such property and read as null.</param>
 public sealed record MemberWallet(
     string RrrMemberId,
     long AvailablePoints,
@@ -8,7 +10,8 @@ public sealed record MemberWallet(
     long EscrowPoints,
     IReadOnlyList<ExpiringPoints> ExpiringSoon,
     DateTimeOffset AsOf,
-    long Version);
+    long Version,
+    string? Tier = null);
 
 public sealed record ExpiringPoints(long Points, DateTimeOffset ExpiresAt);
 

@@ -32,11 +32,12 @@ public static partial class OrderEndpoints
     /// <summary>Both order events take the same steps: read the body, validate it, accept the order it stands for.</summary>
     private static RouteHandlerBuilder MapOrder<TRequest>(RouteGroupBuilder orders, string path, Func<TRequest, DateTimeOffset, EarnOrder> toOrder)
         where TRequest : class =>
-        orders.MapPost(path, (Func<HttpContext, IValidator<TRequest>, EarnIntake, TimeProvider, ILoggerFactory, Task<IResult>>)(
-            (http, validator, intake, time, loggers) => ReportAsync(http, validator, toOrder, intake, time, loggers)));
+        orders.MapPost(path, (Func<HttpContext, IValidator<TRequest>, EarnIntake, IOptions<EarnOptions>, TimeProvider, ILoggerFactory, Task<IResult>>)(
+            (http, validator, intake, options, time, loggers) => ReportAsync(http, validator, toOrder, intake, options.Value, time, loggers)));
 
     private static async Task<IResult> ReportAsync<TRequest>(
-        HttpContext http, IValidator<TRequest> validator, Func<TRequest, DateTimeOffset, EarnOrder> toOrder, EarnIntake intake, TimeProvider time, ILoggerFactory loggers)
+        HttpContext http, IValidator<TRequest> validator, Func<TRequest, DateTimeOffset, EarnOrder> toOrder, EarnIntake intake, EarnOptions settings,
+        TimeProvider time, ILoggerFactory loggers)
         where TRequest : class
     {
         var (request, malformed) = await ReadAsync<TRequest>(http);
@@ -46,9 +47,25 @@ public static partial class OrderEndpoints
         }
 
         var validation = await validator.ValidateAsync(request!, http.RequestAborted);
-        return validation.IsValid
-            ? await AcceptAsync(toOrder(request!, time.GetUtcNow()), intake, loggers, http.RequestAborted)
-            : ValidationProblem(validation);
+        if (!validation.IsValid)
+        {
+            return ValidationProblem(validation);
+        }
+
+        // The tier is decided here, once, and stored with the order: the row says what was sent to RRR.
+        var order = toOrder(request!, time.GetUtcNow());
+        if (order.MembershipPlan is { } plan)
+        {
+            if (!settings.TryTierFor(plan, out var tier))
+            {
+                LogUnknownPlan(loggers.CreateLogger(typeof(OrderEndpoints)), order.OrderNumber);
+                return UnknownPlan(settings);
+            }
+
+            order = order with { Tier = tier };
+        }
+
+        return await AcceptAsync(order, intake, loggers, http.RequestAborted);
     }
 
     private static async Task<IResult> AcceptAsync(EarnOrder order, EarnIntake intake, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -69,7 +86,7 @@ public static partial class OrderEndpoints
                 return Results.Problem(
                     statusCode: StatusCodes.Status409Conflict,
                     title: "Order already reported with other details.",
-                    detail: "This order number and event were accepted before with a different user, product, amount or time.",
+                    detail: "This order number and event were accepted before with a different user, product, amount, time or plan.",
                     extensions: new Dictionary<string, object?> { ["code"] = "order_conflict" });
         }
     }
@@ -111,11 +128,29 @@ public static partial class OrderEndpoints
             title: "The order is invalid.",
             extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
 
+    /// <summary>
+    /// A well-formed plan the tier map does not know: 422, nothing stored. The answer lists the known plans (configuration,
+    /// not data) and never echoes the one sent.
+    /// </summary>
+    private static IResult UnknownPlan(EarnOptions settings) =>
+        Results.ValidationProblem(
+            new Dictionary<string, string[]>
+            {
+                ["membership_plan"] = [$"membership_plan must be one of: {string.Join(", ", settings.MembershipTiers.Keys.Order(StringComparer.Ordinal))}."],
+            },
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Unknown membership plan.",
+            detail: "The portal maps each XCN membership plan to an RRR tier (Earn:MembershipTiers); this plan is not one of them.",
+            extensions: new Dictionary<string, object?> { ["code"] = "unknown_plan" });
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} ({Kind}) for {XcnUserId} accepted into the earn outbox")]
     private static partial void LogAccepted(ILogger logger, string orderNumber, OrderEventKind kind, string xcnUserId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} ({Kind}) reported again; answered with its current state")]
     private static partial void LogRepeat(ILogger logger, string orderNumber, OrderEventKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} refused: its membership plan is not in Earn:MembershipTiers")]
+    private static partial void LogUnknownPlan(ILogger logger, string orderNumber);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} ({Kind}) reported again with other details; refused")]
     private static partial void LogConflict(ILogger logger, string orderNumber, OrderEventKind kind);

@@ -13,15 +13,18 @@ public interface IOrderEvent
     string? Product { get; }
 }
 
-/// <summary>XCN's ORDER_PAID: <c>{order_number, xcn_user_id, product, amount, currency, paid_at}</c>.</summary>
+/// <summary>XCN's ORDER_PAID: <c>{order_number, xcn_user_id, product, amount, currency, paid_at, membership_plan?}</c>.</summary>
 /// <param name="Amount">A decimal string ("12.50") or a JSON number; kept as text so nothing rounds it.</param>
+/// <param name="MembershipPlan">XCN's plan code (e.g. "monthly"): required for MEMBERSHIP, absent for TOKENS. The portal maps
+/// it to an RRR tier (Earn:MembershipTiers); a plan it does not know is refused with 422 unknown_plan.</param>
 public sealed record OrderPaidRequest(
     string? OrderNumber,
     string? XcnUserId,
     string? Product,
     [property: JsonConverter(typeof(DecimalTextConverter))] string? Amount,
     string? Currency,
-    string? PaidAt) : IOrderEvent;
+    string? PaidAt,
+    string? MembershipPlan = null) : IOrderEvent;
 
 /// <summary>XCN's ORDER_REFUNDED: the whole paid order is reversed.</summary>
 public sealed record OrderRefundedRequest(
@@ -112,13 +115,29 @@ public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
             .OverridePropertyName("currency")
             .WithMessage($"currency must be {currency}.");
         OrderRules.OccurredAt(this, r => r.PaidAt, "paid_at", time);
+
+        // The plan's shape only; whether the portal knows it is the tier map's answer (OrderEndpoints: 422 unknown_plan).
+        RuleFor(r => r.MembershipPlan).NotEmpty().MaximumLength(OrderRules.MaxIdLength).Matches(OrderRules.Id)
+            .When(r => r.Product == "MEMBERSHIP")
+            .OverridePropertyName("membership_plan")
+            .WithMessage("membership_plan is required for MEMBERSHIP: XCN's plan code (1–64 letters, digits, '_', '-', '.', ':'), e.g. monthly.");
+
+        // Refused rather than ignored: a token pack with a plan is a mix-up on XCN's side worth hearing about.
+        RuleFor(r => r.MembershipPlan).Null()
+            .When(r => r.Product == "TOKENS")
+            .OverridePropertyName("membership_plan")
+            .WithMessage("membership_plan is only for MEMBERSHIP orders; leave it out for TOKENS.");
     }
 
+    /// <summary>The validated request as an order; its tier is set afterwards from the plan (<see cref="OrderEndpoints"/>).</summary>
     public static EarnOrder ToOrder(OrderPaidRequest request, DateTimeOffset acceptedAt)
     {
         ArgumentNullException.ThrowIfNull(request);
         return OrderRules.TryParseAmount(request.Amount, out var amount) && OrderRules.TryParseTime(request.PaidAt, out var paidAt)
-            ? OrderRules.ToOrder(request, OrderEventKind.Paid, new Money(amount, request.Currency!), paidAt, acceptedAt)
+            ? OrderRules.ToOrder(request, OrderEventKind.Paid, new Money(amount, request.Currency!), paidAt, acceptedAt) with
+            {
+                MembershipPlan = request.MembershipPlan,
+            }
             : throw OrderRules.NotValidated(nameof(request));
     }
 }

@@ -111,6 +111,39 @@ public sealed class PointsPanelTests : PortalComponentTest
     }
 
     [Fact]
+    public void ATierFromRrr_IsShownAsAChip()
+    {
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1250, 7, T0) with { Tier = "PREMIUM" };
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal("PREMIUM member", cut.Find("[data-testid=panel-tier]").TextContent.Trim()));
+        Assert.Equal("PREMIUM", cut.Find("[data-testid=panel-tier]").GetAttribute("data-tier"));
+    }
+
+    [Fact]
+    public void NoTierFromRrr_ShowsNoChip()
+    {
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        Assert.Empty(cut.FindAll("[data-testid=panel-tier]"));
+    }
+
+    [Fact]
+    public void AWalletWebhook_BringsTheNewTier_WithoutReload()
+    {
+        var cut = Render<PointsPanel>();
+        cut.WaitForAssertion(() => Assert.Equal(1250, Figure(cut, "points-available")));
+        Assert.Empty(cut.FindAll("[data-testid=panel-tier]"));
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1450, 8, T0) with { Tier = "BASIC" };
+
+        notifier.Publish(WalletEvent("evt_tier", RrrEventTypes.PointsPosted, "rrr_m_1001", points: 200, version: 8));
+
+        cut.WaitForAssertion(() => Assert.Equal("BASIC member", cut.Find("[data-testid=panel-tier]").TextContent.Trim()));
+    }
+
+    [Fact]
     public void ExpiringSoon_IsSoonestFirst_WithAbsoluteAndRelativeDates()
     {
         var cut = Render<PointsPanel>();

@@ -17,6 +17,8 @@ public sealed partial class PurchasesPageTests
 
         Assert.Contains("xcn_u_1001", html, StringComparison.Ordinal);
         Assert.Contains("value=\"MEMBERSHIP\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"Purchase.Plan\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"yearly\"", html, StringComparison.Ordinal);
         Assert.Contains("__RequestVerificationToken", html, StringComparison.Ordinal);
         Assert.Contains("without a portal URL", html, StringComparison.Ordinal);
     }
