@@ -68,7 +68,8 @@ internal static class DispatchBench
             }
 
             var settings = new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency };
-            var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn);
+            var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn,
+                BenchFeatures.Held(store, settings));
             // The hosted loop (RunAsync), as in the portal: it overlaps batches, which RunOnceAsync alone does not.
             var dispatch = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
@@ -152,8 +153,9 @@ internal static class DispatchBench
         }
 
         var before = await store.CountByStatusAsync(CancellationToken.None);
+        var benchSettings = new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency };
         var dispatcher = new EarnDispatcher(store, api, new EarnSignal(), TimeProvider.System,
-            Options.Create(new EarnOptions { BatchSize = batchSize, MaxConcurrency = concurrency }), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn);
+            Options.Create(benchSettings), NullLogger<EarnDispatcher>.Instance, BenchFeatures.AutomaticEarnOn, BenchFeatures.Held(store, benchSettings));
         var watch = Stopwatch.StartNew();
         while (await dispatcher.RunOnceAsync(CancellationToken.None) > 0)
         {

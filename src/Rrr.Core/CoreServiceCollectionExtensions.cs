@@ -36,12 +36,17 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<WalletSync>();
         services.AddHostedService(sp => sp.GetRequiredService<WalletSync>());
 
-        // --- Earn: the outbox intake, the admin service and the hosted dispatcher ---
+        // --- Earn: the outbox intake, the admin service and the hosted dispatcher; orders of buyers not linked yet are
+        // held (HeldEarnings), released when they link (hosted listener) and shown on the member's panel (scoped) ---
         services.AddOptions<EarnOptions>().BindConfiguration(EarnOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarnOptions>, EarnOptionsValidator>());
         services.TryAddSingleton<EarnSignal>();
         services.TryAddSingleton<EarnIntake>();
         services.TryAddSingleton<EarnAdmin>();
+        services.TryAddSingleton<HeldEarnings>();
+        services.TryAddSingleton<HeldEarnRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeldEarnRelease>());
+        services.TryAddScoped<MemberHeldPoints>();
         // Resolvable on its own too, so tests and tools can run a pass (RunOnceAsync) deterministically.
         services.TryAddSingleton<EarnDispatcher>();
         services.AddHostedService<EarnDispatcherHost>();

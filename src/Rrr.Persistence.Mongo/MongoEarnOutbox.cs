@@ -4,7 +4,7 @@ namespace Rrr.Persistence.Mongo;
 /// The earn outbox. Uniqueness rides on <c>_id</c> (order number + kind). A claim and a batch of completions
 /// are each one transaction, as in SQLite: two instances never lease the same row, and a batch costs a few
 /// calls, not one per row. While a row is CLAIMED its next_attempt_at is the lease end, so one index serves
-/// fresh rows and rows of a crashed instance.
+/// fresh rows and rows of a crashed instance. HELD rows (buyer not linked yet) are never due; they wait for a release or expiry.
 /// </summary>
 public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
 {
@@ -15,6 +15,7 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
             index.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt).Ascending(d => d.AcceptedAt).Named("ix_status_next_attempt_at"),
             index.Ascending(d => d.Status).Descending(d => d.UpdatedAt).Ascending(d => d.Id).Named("ix_status_updated_at_id"),
             index.Ascending(d => d.Status).Ascending(d => d.AcceptedAt).Named("ix_status_accepted_at"),
+            index.Ascending(d => d.XcnUserId).Ascending(d => d.Status).Named("ix_xcn_user_id_status"),
         ],
         "ix_status_updated_at");
 
@@ -110,6 +111,7 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
                 var results = new bool[completions.Count];
                 var writes = new List<WriteModel<OutboxDocument>>();
                 var reopen = new List<OutboxKeyDocument>();
+                var cancels = new List<string>();
                 for (var i = 0; i < completions.Count; i++)
                 {
                     // Remove: a second completion of the same row finds it no longer leased, as SQLite's second UPDATE does.
@@ -124,6 +126,11 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
                     {
                         reopen.Add(OutboxKeyDocument.From(completions[i].Key with { Kind = OrderEventKind.Refunded }));
                     }
+
+                    if (completions[i].CancelsHeldPaid)
+                    {
+                        cancels.Add(completions[i].Key.OrderNumber);
+                    }
                 }
 
                 if (writes.Count > 0)
@@ -135,6 +142,11 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
                 {
                     // Conditional on the stored state, like SQLite's.
                     await Outbox.UpdateManyAsync(session, Filter.In(d => d.Id, reopen) & OutboxUpdates.Retryable, OutboxUpdates.ReopenRefund(now), cancellationToken: ct);
+                }
+
+                foreach (var order in cancels)
+                {
+                    await CancelHeldPaidAsync(session, order, now, ct);
                 }
 
                 return results;
@@ -194,5 +206,70 @@ public sealed class MongoEarnOutbox(MongoDatabaseContext context) : IEarnOutbox
         var result = await Outbox.UpdateManyAsync(
             Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead)), OutboxUpdates.Retry(now), cancellationToken: cancellationToken);
         return result.ModifiedCount;
+    }
+
+    public async Task<long> ReleaseHeldAsync(string xcnUserId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xcnUserId);
+        var paidOfUser = Filter.Eq(d => d.XcnUserId, xcnUserId) & Filter.Eq(d => d.Id.Kind, OutboxCodes.KindText(OrderEventKind.Paid));
+
+        // As SQLite: the CLAIMED rows' new generation first, then the HELD rows, in one transaction.
+        return await context.InTransactionAsync(
+            async (session, ct) =>
+            {
+                await Outbox.UpdateManyAsync(
+                    session, paidOfUser & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Claimed)),
+                    Builders<OutboxDocument>.Update.Inc(d => d.KeyGeneration, 1), cancellationToken: ct);
+                var released = await Outbox.UpdateManyAsync(
+                    session, paidOfUser & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Held)), OutboxUpdates.Release(now), cancellationToken: ct);
+                return released.ModifiedCount;
+            },
+            cancellationToken);
+    }
+
+    public async Task<long> ExpireHeldAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = await Outbox.UpdateManyAsync(
+            Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Held)) & Filter.Lte(d => d.HeldUntil, BsonTime.From(now)),
+            OutboxUpdates.Expire(now),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount;
+    }
+
+    public async Task<IReadOnlyList<OutboxRow>> ListHeldAsync(string xcnUserId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xcnUserId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        var documents = await Outbox.Find(Filter.Eq(d => d.XcnUserId, xcnUserId) & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Held)))
+            .Sort(Builders<OutboxDocument>.Sort.Ascending(d => d.AcceptedAt).Ascending(d => d.Id))
+            .Limit(take)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(d => d.ToRow());
+    }
+
+    public Task<long> CountDeadAsync(string errorCode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+        return Outbox.CountDocumentsAsync(
+            Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead)) & Filter.Eq(d => d.LastError, errorCode), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// The held paid order a refund overtook is closed; if it is no longer HELD (released or expired meanwhile), the
+    /// refund goes round again instead, as in SQLite.
+    /// </summary>
+    private async Task CancelHeldPaidAsync(IClientSessionHandle session, string orderNumber, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var paid = OutboxKeyDocument.From(new OutboxKey(orderNumber, OrderEventKind.Paid));
+        var cancelled = await Outbox.UpdateOneAsync(
+            session, Filter.Eq(d => d.Id, paid) & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Held)), OutboxUpdates.CancelHeld(now),
+            cancellationToken: cancellationToken);
+        if (cancelled.ModifiedCount == 0)
+        {
+            var refund = OutboxKeyDocument.From(new OutboxKey(orderNumber, OrderEventKind.Refunded));
+            await Outbox.UpdateOneAsync(
+                session, Filter.Eq(d => d.Id, refund) & Filter.Eq(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Posted)), OutboxUpdates.RefundAgain(now),
+                cancellationToken: cancellationToken);
+        }
     }
 }

@@ -61,6 +61,9 @@ internal sealed class OutboxDocument
 
     public string? Tier { get; set; }
 
+    /// <summary>Set from RRR's first not_linked on; absent on every row that was never held.</summary>
+    public DateTime? HeldUntil { get; set; }
+
     public static OutboxDocument From(EarnOrder order) => new()
     {
         Id = OutboxKeyDocument.From(order.Key),
@@ -96,5 +99,6 @@ internal sealed class OutboxDocument
         ResultStatus is null ? null : new EarnPostResult(EarnEventId, Points, ResultStatus),
         LastError,
         BsonTime.Utc(UpdatedAt),
-        KeyGeneration);
+        KeyGeneration,
+        BsonTime.Utc(HeldUntil));
 }

@@ -21,6 +21,11 @@ internal static class OutboxUpdates
     /// <summary>What a completion writes: the new status, and the result or the error; the lease ends.</summary>
     public static UpdateDefinition<OutboxDocument> Complete(OutboxCompletion completion, DateTimeOffset now)
     {
+        if (completion.Kind == CompletionKind.Held)
+        {
+            return Hold(completion, now);
+        }
+
         var update = Builders<OutboxDocument>.Update
             .Set(d => d.Status, OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind)))
             .Set(d => d.UpdatedAt, BsonTime.From(now))
@@ -71,6 +76,79 @@ internal static class OutboxUpdates
         ];
         return Builders<OutboxDocument>.Update.Pipeline(new BsonDocumentStagePipelineDefinition<OutboxDocument, OutboxDocument>(stages));
     }
+
+    /// <summary>
+    /// A hold, decided on the stored row like SQLite's CASE: HELD until the hold's end if the row is still in the generation
+    /// it was refused in; PENDING and due now if a release gave it a new one while RRR was asked. No attempt is counted.
+    /// </summary>
+    private static UpdateDefinition<OutboxDocument> Hold(OutboxCompletion completion, DateTimeOffset now)
+    {
+        var until = new BsonDateTime(BsonTime.From(completion.HeldUntil ?? throw new ArgumentException("A held completion needs the end of its hold.", nameof(completion))));
+        var at = new BsonDateTime(BsonTime.From(now));
+        var sameGeneration = new BsonDocument("$eq", new BsonArray
+        {
+            new BsonDocument("$ifNull", new BsonArray { "$key_generation", 0 }),
+            completion.KeyGeneration,
+        });
+        BsonDocument[] stages =
+        [
+            new("$set", new BsonDocument
+            {
+                ["status"] = new BsonDocument("$cond", new BsonArray
+                {
+                    sameGeneration, OutboxCodes.StatusText(OutboxStatus.Held), OutboxCodes.StatusText(OutboxStatus.Pending),
+                }),
+                ["next_attempt_at"] = new BsonDocument("$cond", new BsonArray { sameGeneration, until, at }),
+                ["held_until"] = until,
+                ["last_error"] = completion.ErrorCode ?? RrrErrorCodes.NotLinked,
+                ["updated_at"] = at,
+            }),
+            new("$unset", new BsonArray { "lease_owner", "lease_until" }),
+        ];
+        return Builders<OutboxDocument>.Update.Pipeline(new BsonDocumentStagePipelineDefinition<OutboxDocument, OutboxDocument>(stages));
+    }
+
+    /// <summary>A held order released because its buyer linked: due now, attempts reset, in a new key generation.</summary>
+    public static UpdateDefinition<OutboxDocument> Release(DateTimeOffset now) =>
+        Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Pending))
+            .Set(d => d.Attempts, 0)
+            .Inc(d => d.KeyGeneration, 1)
+            .Set(d => d.NextAttemptAt, BsonTime.From(now))
+            .Set(d => d.UpdatedAt, BsonTime.From(now))
+            .Unset(d => d.LeaseOwner)
+            .Unset(d => d.LeaseUntil);
+
+    /// <summary>A hold past its end: a dead letter that says so (held_until is kept, so a refused retry dies at once).</summary>
+    public static UpdateDefinition<OutboxDocument> Expire(DateTimeOffset now) =>
+        Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Dead))
+            .Set(d => d.LastError, OutboxCodes.HoldExpired)
+            .Inc(d => d.Attempts, 1)
+            .Set(d => d.UpdatedAt, BsonTime.From(now));
+
+    /// <summary>A held paid order its refund overtook: closed, it never posts.</summary>
+    public static UpdateDefinition<OutboxDocument> CancelHeld(DateTimeOffset now) =>
+        Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Posted))
+            .Set(d => d.ResultStatus, EarnPostResult.Cancelled)
+            .Set(d => d.UpdatedAt, BsonTime.From(now))
+            .Unset(d => d.EarnEventId)
+            .Unset(d => d.Points)
+            .Unset(d => d.LastError)
+            .Unset(d => d.LeaseOwner)
+            .Unset(d => d.LeaseUntil);
+
+    /// <summary>A refund whose held paid order was released before the refund settled: round again, due now.</summary>
+    public static UpdateDefinition<OutboxDocument> RefundAgain(DateTimeOffset now) =>
+        Builders<OutboxDocument>.Update
+            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Pending))
+            .Set(d => d.NextAttemptAt, BsonTime.From(now))
+            .Set(d => d.LastError, "waiting_for_paid")
+            .Set(d => d.UpdatedAt, BsonTime.From(now))
+            .Unset(d => d.EarnEventId)
+            .Unset(d => d.Points)
+            .Unset(d => d.ResultStatus);
 
     /// <summary>An operator's retry: a new key generation, since RRR would replay its stored refusal for the old key.</summary>
     public static UpdateDefinition<OutboxDocument> Retry(DateTimeOffset now) =>

@@ -3,7 +3,8 @@ namespace Rrr.Persistence.Sqlite;
 /// <summary>
 /// The earn outbox. A claim is one UPDATE … RETURNING, which SQLite runs under its write lock, so two
 /// instances never lease the same row. While a row is CLAIMED its next_attempt_at is the lease end, so
-/// "due" is one condition for fresh rows and for rows of a crashed instance alike.
+/// "due" is one condition for fresh rows and for rows of a crashed instance alike. HELD rows are never due (their
+/// next_attempt_at is the end of the hold); <see cref="SqliteOutboxHolds"/> has their rules.
 /// </summary>
 public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
 {
@@ -94,8 +95,12 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
             Durability.Normal,
             """
             UPDATE earn_outbox SET
-                status = @status,
-                next_attempt_at = COALESCE(@retryAt, next_attempt_at),
+                status = CASE WHEN @status = 'HELD' AND key_generation <> @generation THEN 'PENDING' ELSE @status END,
+                next_attempt_at = CASE
+                    WHEN @status <> 'HELD' THEN COALESCE(@retryAt, next_attempt_at)
+                    WHEN key_generation <> @generation THEN @now
+                    ELSE @heldUntil END,
+                held_until = COALESCE(@heldUntil, held_until),
                 attempts = attempts + @increment,
                 earn_event_id = CASE WHEN @status = 'POSTED' THEN @earnEventId ELSE earn_event_id END,
                 points = CASE WHEN @status = 'POSTED' THEN @points ELSE points END,
@@ -112,6 +117,8 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
                 p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
                 p.AddWithValue("@status", OutboxCodes.StatusText(OutboxCodes.StatusAfter(completion.Kind)));
                 p.AddWithValue("@retryAt", completion.Kind == CompletionKind.Retry && completion.RetryAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+                p.AddWithValue("@heldUntil", completion.Kind == CompletionKind.Held ? HeldUntil(completion).ToUnixTimeMilliseconds() : DBNull.Value);
+                p.AddWithValue("@generation", completion.KeyGeneration);
                 p.AddWithValue("@increment", completion.Kind != CompletionKind.Posted && completion.CountsAsAttempt ? 1 : 0);
                 p.AddWithValue("@earnEventId", (completion.Result?.EarnEventId).OrNull());
                 p.AddWithValue("@points", (completion.Result?.Points).OrNull());
@@ -129,6 +136,11 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
                         p.AddWithValue("@now", now.ToUnixTimeMilliseconds());
                         p.AddWithValue("@order", completion.Key.OrderNumber);
                     });
+                }
+
+                if (changed == 1 && completion.CancelsHeldPaid)
+                {
+                    await SqliteOutboxHolds.CancelHeldPaidAsync(connection, transaction, completion.Key.OrderNumber, now, cancellationToken);
                 }
 
                 return changed == 1;
@@ -196,6 +208,31 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
     public Task<long> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         RetryWhereAsync("status = 'DEAD'", now, [], cancellationToken);
 
+    public Task<long> ReleaseHeldAsync(string xcnUserId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xcnUserId);
+        return SqliteOutboxHolds.ReleaseAsync(database, xcnUserId, now, cancellationToken);
+    }
+
+    public Task<long> ExpireHeldAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        SqliteOutboxHolds.ExpireAsync(database, now, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> ListHeldAsync(string xcnUserId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xcnUserId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        return SqliteOutboxHolds.ListAsync(database, xcnUserId, take, cancellationToken);
+    }
+
+    public Task<long> CountDeadAsync(string errorCode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+        return SqliteOutboxHolds.CountDeadAsync(database, errorCode, cancellationToken);
+    }
+
+    private static DateTimeOffset HeldUntil(OutboxCompletion completion) =>
+        completion.HeldUntil ?? throw new ArgumentException("A held completion needs the end of its hold.", nameof(completion));
+
     // A retry is an operator's decision: it gets the durable connection. It opens a new key generation, since
     // RRR keeps answering the old key with the refusal it stored (24 h); RRR's one-earn-per-order and
     // one-reversal-per-event rules keep a new key from earning or reversing twice.
@@ -218,6 +255,7 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
 
     // Key generations came later: every row of an older file is generation 0, so its keys stay what they were.
     // Plans and tiers came later too: an older row has neither, so it posts to RRR exactly as it was accepted.
+    // Holds came later still: an older file's rows were never held.
     internal static SqliteSchema Schema { get; } = new(
         """
         CREATE TABLE IF NOT EXISTS earn_outbox (
@@ -242,12 +280,15 @@ public sealed class SqliteEarnOutbox(SqliteDatabase database) : IEarnOutbox
             key_generation  INTEGER NOT NULL DEFAULT 0,
             membership_plan TEXT NULL,
             tier            TEXT NULL,
+            held_until      INTEGER NULL,
             PRIMARY KEY (order_number, kind)
         );
         CREATE INDEX IF NOT EXISTS ix_earn_outbox_due ON earn_outbox (status, next_attempt_at);
         CREATE INDEX IF NOT EXISTS ix_earn_outbox_status_updated ON earn_outbox (status, updated_at);
+        CREATE INDEX IF NOT EXISTS ix_earn_outbox_user ON earn_outbox (xcn_user_id, status);
         """,
         new ColumnAddition("earn_outbox", "key_generation", "INTEGER NOT NULL DEFAULT 0"),
         new ColumnAddition("earn_outbox", "membership_plan", "TEXT NULL"),
-        new ColumnAddition("earn_outbox", "tier", "TEXT NULL"));
+        new ColumnAddition("earn_outbox", "tier", "TEXT NULL"),
+        new ColumnAddition("earn_outbox", "held_until", "INTEGER NULL"));
 }

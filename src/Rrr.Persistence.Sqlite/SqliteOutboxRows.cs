@@ -6,7 +6,7 @@ internal static class SqliteOutboxRows
     public const string Columns =
         "order_number, kind, xcn_user_id, product, amount, currency, occurred_at, accepted_at, status, attempts, "
         + "next_attempt_at, lease_owner, lease_until, earn_event_id, points, result_status, last_error, updated_at, key_generation, "
-        + "membership_plan, tier";
+        + "membership_plan, tier, held_until";
 
     public static async Task<OutboxRow?> ReadAsync(
         SqliteConnection connection, SqliteTransaction? transaction, OutboxKey key, CancellationToken cancellationToken)
@@ -52,6 +52,7 @@ internal static class SqliteOutboxRows
             result,
             reader.GetStringOrNull(16),
             reader.GetTime(17),
-            reader.GetInt32(18));
+            reader.GetInt32(18),
+            reader.GetTimeOrNull(21));
     }
 }

@@ -104,7 +104,8 @@ internal sealed class RrrHealthCheck(RrrCircuitState circuit) : IHealthCheck
 
 /// <summary>
 /// The earn outbox as operations see it: Degraded (still serving, orders still accepted) when the oldest
-/// order waiting for RRR is older than Earn:HealthMaxBacklogAge, or when dead letters wait for an admin.
+/// order waiting for RRR is older than Earn:HealthMaxBacklogAge, or when dead letters wait for an admin. Orders held
+/// for buyers not linked yet, and the holds that expired (the buyer never linked), are expected: counted, never degrading.
 /// </summary>
 internal sealed class EarnOutboxHealthCheck(IEarnOutbox outbox, TimeProvider time, IOptions<EarnOptions> options) : IHealthCheck
 {
@@ -115,13 +116,16 @@ internal sealed class EarnOutboxHealthCheck(IEarnOutbox outbox, TimeProvider tim
             var counts = await outbox.CountByStatusAsync(cancellationToken);
             var oldest = await outbox.OldestWaitingAcceptedAtAsync(cancellationToken);
             var backlog = counts[OutboxStatus.Pending] + counts[OutboxStatus.Claimed];
-            var dead = counts[OutboxStatus.Dead];
+            var holdExpired = counts[OutboxStatus.Dead] > 0 ? await outbox.CountDeadAsync(OutboxCodes.HoldExpired, cancellationToken) : 0;
+            var dead = counts[OutboxStatus.Dead] - holdExpired;
             var age = oldest is { } accepted ? time.GetUtcNow() - accepted : TimeSpan.Zero;
             var data = new Dictionary<string, object>
             {
                 ["backlog"] = backlog,
                 ["oldest_age_seconds"] = (long)Math.Max(0, age.TotalSeconds),
                 ["dead_letters"] = dead,
+                ["held"] = counts[OutboxStatus.Held],
+                ["hold_expired"] = holdExpired,
             };
             var limit = options.Value.HealthMaxBacklogAge;
             var problems = new List<string>();

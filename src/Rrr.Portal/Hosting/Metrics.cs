@@ -152,6 +152,9 @@ internal sealed partial class OperationsSnapshot(
     {
         var counts = await outbox.CountByStatusAsync(ct);
         var oldest = await outbox.OldestWaitingAcceptedAtAsync(ct);
+
+        // As /health/ready: an expired hold (the buyer never linked) is a dead letter no admin has to act on.
+        var holdExpired = counts.GetValueOrDefault(OutboxStatus.Dead) > 0 ? await outbox.CountDeadAsync(OutboxCodes.HoldExpired, ct) : 0;
         var pending = await inbox.CountAsync(InboxStatus.Pending, ct);
         var oldestEvent = await inbox.OldestPendingReceivedAtAsync(ct);
         var failed = await inbox.CountAsync(InboxStatus.Failed, ct);
@@ -168,7 +171,7 @@ internal sealed partial class OperationsSnapshot(
         return new OperationsFigures(
             counts.GetValueOrDefault(OutboxStatus.Pending) + counts.GetValueOrDefault(OutboxStatus.Claimed),
             oldest is { } accepted ? Math.Max(0, (now - accepted).TotalSeconds) : 0,
-            counts.GetValueOrDefault(OutboxStatus.Dead),
+            counts.GetValueOrDefault(OutboxStatus.Dead) - holdExpired,
             pending,
             oldestEvent is { } received ? Math.Max(0, (now - received).TotalSeconds) : 0,
             failed,

@@ -88,6 +88,28 @@ public sealed class EarnOutboxHealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HeldOrders_AndHoldsThatExpired_AreExpected_AndNeverDegrade()
+    {
+        await store.TryAddManyAsync([Paid("held"), Paid("expired")], Ct);
+        await store.ClaimBatchAsync("a", 10, T0, T0.AddMinutes(1), Ct);
+        await store.CompleteManyAsync(
+            "a",
+            [
+                OutboxCompletion.Held(new OutboxKey("held", OrderEventKind.Paid), T0.AddDays(30), 0),
+                OutboxCompletion.Held(new OutboxKey("expired", OrderEventKind.Paid), T0.AddMinutes(30), 0),
+            ],
+            T0,
+            Ct);
+        time.Advance(TimeSpan.FromHours(1));
+        await store.ExpireHeldAsync(time.GetUtcNow(), Ct);
+
+        var result = await CheckAsync();
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Equal((0L, 0L, 1L, 1L), ((long)result.Data["backlog"], (long)result.Data["dead_letters"], (long)result.Data["held"], (long)result.Data["hold_expired"]));
+    }
+
+    [Fact]
     public async Task ReadyDetailsEndpoint_ReportsTheOutboxAsJson_ToAnAdmin()
     {
         using var factory = new PortalFactory();

@@ -11,9 +11,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Earn;
+using Rrr.Core.Rrr.Http;
+using Rrr.Core.Rrr.Links;
 using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Tests.Rrr;
 using Rrr.Sandbox;
@@ -107,7 +110,10 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
 
     private EarnDispatcher Dispatcher() => new(
         store, client.GetRequiredService<IRrrEarnApi>(), new EarnSignal(), TimeProvider.System, Options.Create(settings), NullLogger<EarnDispatcher>.Instance,
-        Features.Earn.FeatureSwitch.AutomaticEarnOn());
+        Features.Earn.FeatureSwitch.AutomaticEarnOn(), Held());
+
+    private HeldEarnings Held() => new(
+        store, new EarnSignal(), new PortalEvents(NullLogger<PortalEvents>.Instance), TimeProvider.System, Options.Create(settings), NullLogger<HeldEarnings>.Instance);
 
     private static EarnOrder Paid(string order, string user = "xcn_u_1001") =>
         new(order, OrderEventKind.Paid, user, EarnProduct.Tokens, new Money(10.99m, "USD"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
@@ -165,15 +171,35 @@ public sealed class EarnSandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnlinkedUsersOrder_IsDeadLettered_WithRrrsCode()
+    public async Task AnUnlinkedBuyersOrder_IsHeld_AndEarnsOnceAfterTheyLink_ThoughRrrReplaysItsNotLinkedForTheFirstKey()
     {
+        const string noah = "xcn_u_1002";
         var order = "ord_" + Guid.NewGuid().ToString("N")[..12];
-        await store.TryAddManyAsync([Paid(order, user: "xcn_u_1004")], Ct);
+        await store.TryAddManyAsync([Paid(order, user: noah)], Ct);
 
         await DrainAsync(Dispatcher());
 
         var row = await ((IEarnOutbox)store).GetAsync(new OutboxKey(order, OrderEventKind.Paid), Ct);
-        Assert.Equal((OutboxStatus.Dead, "not_linked"), (row!.Status, row.LastError));
+        Assert.Equal((OutboxStatus.Held, "not_linked"), (row!.Status, row.LastError));
+        Assert.Equal(0, (await EarnEventsAsync(order)).GetProperty("total").GetInt32());
+
+        // Noah links (intent, the code from the RRR inbox, confirm), and the portal hears of it.
+        var links = client.GetRequiredService<IRrrLinksApi>();
+        var intent = await links.CreateIntentAsync(new CreateLinkIntentRequest(noah, null), IdempotencyKeys.LinkIntent(noah, "held"), Ct);
+        var inbox = await extras.GetFromJsonAsync<JsonElement>(new Uri("/sandbox/inbox", UriKind.Relative), Ct);
+        var code = inbox.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("intent_id").GetString() == intent.IntentId).GetProperty("code").GetString()!;
+        await links.ConfirmAsync(new ConfirmLinkRequest(intent.IntentId, code), IdempotencyKeys.LinkConfirm(intent.IntentId, 1), Ct);
+        Assert.Equal(1, await Held().ReleaseAsync(noah, Ct));
+        await DrainAsync(Dispatcher());
+
+        // The sandbox stores 4xx answers per key (24 h): posted under the first key, this would be held again.
+        row = await ((IEarnOutbox)store).GetAsync(new OutboxKey(order, OrderEventKind.Paid), Ct);
+        Assert.Equal((OutboxStatus.Posted, 1), (row!.Status, row.KeyGeneration));
+        Assert.Equal(0, await Held().ReleaseAsync(noah, Ct));
+        await DrainAsync(Dispatcher());
+        var earned = await EarnEventsAsync(order);
+        Assert.Equal((1, 1L), (earned.GetProperty("total").GetInt32(), earned.GetProperty("earn_entries").GetInt64()));
+        Assert.Equal(10, earned.GetProperty("items")[0].GetProperty("points").GetInt64());
     }
 
     [Fact]

@@ -48,6 +48,18 @@ public abstract class EarnOutboxContract<TAdapter> : IAsyncLifetime
 
     private static OutboxKey PaidKey(string order) => new(order, OrderEventKind.Paid);
 
+    private static OutboxKey RefundKey(string order) => new(order, OrderEventKind.Refunded);
+
+    private static EarnOrder PaidBy(string order, string user) => Paid(order) with { XcnUserId = user };
+
+    /// <summary>Adds the orders, claims every due row as "a" and holds the paid orders named until <paramref name="until"/>.</summary>
+    private static async Task HoldAsync(PortalStores store, DateTimeOffset until, params EarnOrder[] orders)
+    {
+        await store.Outbox.TryAddManyAsync(orders, Ct);
+        await store.Outbox.ClaimBatchAsync("a", 100, T0, T0 + Lease, Ct);
+        await store.Outbox.CompleteManyAsync("a", [.. orders.Select(o => OutboxCompletion.Held(o.Key, until, 0))], T0, Ct);
+    }
+
     [Fact]
     public async Task TryAdd_NewOrder_IsStoredPendingAndDue_WithTheAmountsScale()
     {
@@ -299,5 +311,103 @@ public abstract class EarnOutboxContract<TAdapter> : IAsyncLifetime
         Assert.Equal((OutboxStatus.Posted, EarnPostResult.Reversed), (e.Status, e.Result!.Status));
         Assert.Equal(["a", "b", "c"], (await store.Outbox.ClaimBatchAsync("c", 10, settledAt, settledAt + Lease, Ct))
             .Where(r => r.Order.Kind == OrderEventKind.Refunded).Select(r => r.Order.OrderNumber).Order());
+    }
+
+    [Fact]
+    public async Task Complete_Held_KeepsTheRowOutOfEveryClaim_WithoutAnAttempt_AndListsItForItsBuyer()
+    {
+        var store = await ReadyStoreAsync();
+        var until = T0.AddDays(30);
+
+        await HoldAsync(store, until, PaidBy("o2", "noah"), PaidBy("o1", "noah"), PaidBy("m1", "mia"));
+
+        var row = (await store.Outbox.GetAsync(PaidKey("o1"), Ct))!;
+        Assert.Equal((OutboxStatus.Held, 0, "not_linked", until, until, (string?)null), (row.Status, row.Attempts, row.LastError, row.HeldUntil, row.NextAttemptAt, row.LeaseOwner));
+        Assert.Empty(await OpenStore().Outbox.ClaimBatchAsync("b", 10, until.AddDays(1), until.AddDays(1) + Lease, Ct));
+        Assert.Equal(["o1", "o2"], (await store.Outbox.ListHeldAsync("noah", 10, Ct)).Select(r => r.Order.OrderNumber).Order());
+        Assert.Single(await store.Outbox.ListHeldAsync("noah", 1, Ct));
+        Assert.Empty(await store.Outbox.ListHeldAsync("pia", 10, Ct));
+        Assert.Equal(3, (await store.Outbox.CountByStatusAsync(Ct))[OutboxStatus.Held]);
+        Assert.Equal(3, (await store.Outbox.ListAsync(OutboxStatus.Held, 10, Ct)).Count);
+        Assert.Null(await store.Outbox.OldestWaitingAcceptedAtAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ReleaseHeld_SendsTheBuyersHeldOrdersBackInANewGeneration_AndMarksTheirClaimedOnes_SoAStaleHoldSettlesPending()
+    {
+        var store = await ReadyStoreAsync();
+        var until = T0.AddDays(30);
+        await HoldAsync(store, until, PaidBy("h1", "noah"), PaidBy("h2", "mia"));
+        await store.Outbox.TryAddManyAsync([PaidBy("c1", "noah"), PaidBy("p1", "noah")], Ct);
+        Assert.Equal(["c1", "p1"], (await store.Outbox.ClaimBatchAsync("a", 2, T0, T0 + Lease, Ct)).Select(r => r.Order.OrderNumber).Order());
+        await store.Outbox.CompleteManyAsync("a", [new OutboxCompletion(PaidKey("p1"), CompletionKind.Retry, ErrorCode: "request_in_progress", RetryAt: T0.AddHours(1))], T0, Ct);
+        var now = T0.AddMinutes(5);
+
+        Assert.Equal(1, await OpenStore().Outbox.ReleaseHeldAsync("noah", now, Ct));
+
+        var h1 = (await store.Outbox.GetAsync(PaidKey("h1"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 0, now, 1, until, (string?)null), (h1.Status, h1.Attempts, h1.NextAttemptAt, h1.KeyGeneration, h1.HeldUntil, h1.LeaseOwner));
+        Assert.Equal((OutboxStatus.Held, 0), ((await store.Outbox.GetAsync(PaidKey("h2"), Ct))!.Status, (await store.Outbox.GetAsync(PaidKey("h2"), Ct))!.KeyGeneration));
+        var c1 = (await store.Outbox.GetAsync(PaidKey("c1"), Ct))!;
+        Assert.Equal((OutboxStatus.Claimed, 1, "a"), (c1.Status, c1.KeyGeneration, c1.LeaseOwner));
+        Assert.Equal((OutboxStatus.Pending, 0), ((await store.Outbox.GetAsync(PaidKey("p1"), Ct))!.Status, (await store.Outbox.GetAsync(PaidKey("p1"), Ct))!.KeyGeneration));
+
+        // c1's not_linked was asked in generation 0, before the link: it is due again at once, not held.
+        Assert.Equal([true], await store.Outbox.CompleteManyAsync("a", [OutboxCompletion.Held(PaidKey("c1"), until, 0)], now, Ct));
+        c1 = (await store.Outbox.GetAsync(PaidKey("c1"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, now, 0, until), (c1.Status, c1.NextAttemptAt, c1.Attempts, c1.HeldUntil));
+        Assert.Equal(0, await store.Outbox.ReleaseHeldAsync("noah", now, Ct));
+        Assert.Equal(["c1", "h1"], (await store.Outbox.ClaimBatchAsync("b", 10, now, now + Lease, Ct)).Select(r => r.Order.OrderNumber).Order());
+    }
+
+    [Fact]
+    public async Task ExpireHeld_DeadLettersTheHoldsPastTheirEnd_AndARetryKeepsTheirEnd()
+    {
+        var store = await ReadyStoreAsync();
+        await HoldAsync(store, T0.AddDays(1), PaidBy("soon", "noah"));
+        await HoldAsync(store, T0.AddDays(3), PaidBy("later", "noah"));
+
+        Assert.Equal(1, await store.Outbox.ExpireHeldAsync(T0.AddDays(2), Ct));
+        Assert.Equal(0, await OpenStore().Outbox.ExpireHeldAsync(T0.AddDays(2), Ct));
+
+        var expired = (await store.Outbox.GetAsync(PaidKey("soon"), Ct))!;
+        Assert.Equal((OutboxStatus.Dead, OutboxCodes.HoldExpired, T0.AddDays(2)), (expired.Status, expired.LastError, expired.UpdatedAt));
+        Assert.Equal(OutboxStatus.Held, (await store.Outbox.GetAsync(PaidKey("later"), Ct))!.Status);
+        Assert.Equal(1, await store.Outbox.CountDeadAsync(OutboxCodes.HoldExpired, Ct));
+        Assert.Equal(0, await store.Outbox.CountDeadAsync("not_linked", Ct));
+        Assert.True(await store.Outbox.RetryAsync(PaidKey("soon"), T0.AddDays(2), Ct));
+        var retried = (await store.Outbox.GetAsync(PaidKey("soon"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, 1, T0.AddDays(1)), (retried.Status, retried.KeyGeneration, retried.HeldUntil));
+    }
+
+    [Fact]
+    public async Task Complete_ARefundCancellingItsHeldPaidOrder_ClosesIt_OrGoesRoundAgainIfItWasReleasedMeanwhile()
+    {
+        var store = await ReadyStoreAsync();
+        await HoldAsync(store, T0.AddDays(30), PaidBy("a", "noah"), PaidBy("b", "mia"));
+        await store.Outbox.TryAddManyAsync([Refunded("a") with { XcnUserId = "noah" }, Refunded("b") with { XcnUserId = "mia" }], Ct);
+        Assert.Equal(2, (await store.Outbox.ClaimBatchAsync("r", 10, T0, T0 + Lease, Ct)).Count);
+        await store.Outbox.ReleaseHeldAsync("mia", T0, Ct);
+        var nothing = new EarnPostResult(null, null, EarnPostResult.NothingToReverse);
+        var settledAt = T0.AddSeconds(1);
+
+        var marked = await store.Outbox.CompleteManyAsync(
+            "r",
+            [
+                new OutboxCompletion(RefundKey("a"), CompletionKind.Posted, nothing, CancelsHeldPaid: true),
+                new OutboxCompletion(RefundKey("b"), CompletionKind.Posted, nothing, CancelsHeldPaid: true),
+            ],
+            settledAt,
+            Ct);
+
+        Assert.Equal([true, true], marked);
+        var paidA = (await store.Outbox.GetAsync(PaidKey("a"), Ct))!;
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.Cancelled, (string?)null), (paidA.Status, paidA.Result!.Status, paidA.Result.EarnEventId));
+        var refundA = (await store.Outbox.GetAsync(RefundKey("a"), Ct))!;
+        Assert.Equal((OutboxStatus.Posted, EarnPostResult.NothingToReverse), (refundA.Status, refundA.Result!.Status));
+        Assert.Equal(OutboxStatus.Pending, (await store.Outbox.GetAsync(PaidKey("b"), Ct))!.Status);
+        var refundB = (await store.Outbox.GetAsync(RefundKey("b"), Ct))!;
+        Assert.Equal((OutboxStatus.Pending, settledAt, (EarnPostResult?)null, "waiting_for_paid"), (refundB.Status, refundB.NextAttemptAt, refundB.Result, refundB.LastError));
+        Assert.Equal(0, await store.Outbox.ReleaseHeldAsync("noah", settledAt, Ct));
     }
 }

@@ -15,7 +15,7 @@ public sealed class MongoDocumentShapeTests
     {
         // document type, element names when every member is set, element names of a new (empty) document
         { "OutboxKeyDocument", "order_number kind", "order_number kind" },
-        { "OutboxDocument", "_id(order_number kind) xcn_user_id product amount currency occurred_at accepted_at status attempts next_attempt_at lease_owner lease_until earn_event_id points result_status last_error updated_at key_generation membership_plan tier", "_id(order_number kind) xcn_user_id product occurred_at accepted_at status attempts next_attempt_at updated_at" },
+        { "OutboxDocument", "_id(order_number kind) xcn_user_id product amount currency occurred_at accepted_at status attempts next_attempt_at lease_owner lease_until earn_event_id points result_status last_error updated_at key_generation membership_plan tier held_until", "_id(order_number kind) xcn_user_id product occurred_at accepted_at status attempts next_attempt_at updated_at" },
         { "CheckoutOrderDocument", "_id xcn_user_id status version body created_at updated_at", "_id xcn_user_id status version body created_at updated_at" },
         { "KeyDocument", "_id friendly_name xml created_at", "_id friendly_name xml created_at" },
         { "AuditDocument", "_id occurred_at actor_id kind subject_id trace_id idempotency_key outcome", "_id occurred_at actor_id kind" },

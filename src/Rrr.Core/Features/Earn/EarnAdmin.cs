@@ -1,6 +1,6 @@
 namespace Rrr.Core.Features.Earn;
 
-/// <summary>What the admin page shows and does: backlog, dead letters, retries.</summary>
+/// <summary>What the admin page shows and does: backlog, held orders, dead letters, retries.</summary>
 public sealed class EarnAdmin(IEarnOutbox outbox, EarnSignal signal, TimeProvider time)
 {
     public Task<IReadOnlyDictionary<OutboxStatus, long>> GetBacklogAsync(CancellationToken cancellationToken) =>
@@ -8,6 +8,14 @@ public sealed class EarnAdmin(IEarnOutbox outbox, EarnSignal signal, TimeProvide
 
     public Task<IReadOnlyList<OutboxRow>> ListDeadAsync(int take, CancellationToken cancellationToken) =>
         outbox.ListAsync(OutboxStatus.Dead, take, cancellationToken);
+
+    /// <summary>Paid orders waiting for their buyer to link (each with the end of its hold), most recently held first.</summary>
+    public Task<IReadOnlyList<OutboxRow>> ListHeldAsync(int take, CancellationToken cancellationToken) =>
+        outbox.ListAsync(OutboxStatus.Held, take, cancellationToken);
+
+    /// <summary>Dead letters that are expired holds: the buyer never linked (a retry helps only once they have).</summary>
+    public Task<long> CountHoldExpiredAsync(CancellationToken cancellationToken) =>
+        outbox.CountDeadAsync(OutboxCodes.HoldExpired, cancellationToken);
 
     /// <summary>Orders that reached RRR, most recently settled first: what RRR answered for each.</summary>
     public Task<IReadOnlyList<OutboxRow>> ListRecentlyPostedAsync(int take, CancellationToken cancellationToken) =>

@@ -8,7 +8,8 @@ namespace Rrr.Core.Features.Earn;
 /// post and the write, or two instances overlapping after a lease expiry all end in a second post with
 /// the same key, which RRR answers with a replay: never a second earn event.
 /// <para>
-/// Failures: RRR refusing the row for good (not_linked, validation_failed, …) dead-letters it at once.
+/// Failures: RRR refusing the row for good (validation_failed, …) dead-letters it at once; not_linked for a paid
+/// order holds it for the buyer to link (<see cref="HeldEarnings"/>; every pass also sweeps the expired holds).
 /// RRR being unavailable (outage, timeout, open circuit, 5xx) is not the row's fault, so it costs no
 /// attempt: the batch stops calling, its rows wait out a backoff that grows per consecutive outage
 /// (capped by <see cref="EarnOptions.MaxRetryDelay"/>), and nothing dead-letters however long RRR is down.
@@ -28,7 +29,8 @@ public sealed partial class EarnDispatcher(
     TimeProvider time,
     IOptions<EarnOptions> options,
     ILogger<EarnDispatcher> logger,
-    IFeatureManager features)
+    IFeatureManager features,
+    HeldEarnings held)
 #pragma warning restore CA1001
 {
     private readonly EarnPosting posting = new(outbox, rrr, time);
@@ -118,6 +120,7 @@ public sealed partial class EarnDispatcher(
             return 0;
         }
 
+        await held.ExpireDueAsync(cancellationToken);
         var now = time.GetUtcNow();
         var claimed = await outbox.ClaimBatchAsync(owner, settings.BatchSize, now, now + settings.Lease, cancellationToken);
         if (claimed.Count == 0)
@@ -176,12 +179,24 @@ public sealed partial class EarnDispatcher(
 
         // Not cancellable: what RRR already has must be written down, or it is posted (and replayed) again.
         var marked = await outbox.CompleteManyAsync(owner, completions, settledAt, CancellationToken.None);
+        List<string>? heldChanged = null;
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
             if (!marked[i])
             {
                 LogLeaseLost(logger, completion.Key.OrderNumber, completion.Key.Kind);
+                continue;
+            }
+
+            if (completion.Kind == CompletionKind.Held || completion.CancelsHeldPaid)
+            {
+                (heldChanged ??= []).Add(claimed[i].Order.XcnUserId);
+            }
+
+            if (completion.Kind == CompletionKind.Held)
+            {
+                LogHeld(logger, completion.Key.OrderNumber, completion.HeldUntil);
             }
             else if (completion.Kind == CompletionKind.Posted)
             {
@@ -191,6 +206,11 @@ public sealed partial class EarnDispatcher(
             {
                 LogDead(logger, completion.Key.OrderNumber, completion.Key.Kind, completion.ErrorCode);
             }
+        }
+
+        if (heldChanged is not null)
+        {
+            held.Announce(heldChanged);
         }
 
         return claimed.Count;
@@ -237,6 +257,9 @@ public sealed partial class EarnDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderNumber} ({Kind}) dead-lettered: {ErrorCode}")]
     private static partial void LogDead(ILogger logger, string orderNumber, OrderEventKind kind, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} held until {HeldUntil}: its buyer is not linked to RRR yet")]
+    private static partial void LogHeld(ILogger logger, string orderNumber, DateTimeOffset? heldUntil);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} ({Kind}): lease lost before it was settled")]
     private static partial void LogLeaseLost(ILogger logger, string orderNumber, OrderEventKind kind);

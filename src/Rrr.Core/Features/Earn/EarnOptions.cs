@@ -55,6 +55,13 @@ public sealed class EarnOptions
     /// <summary>/health/ready turns Degraded when the oldest order still waiting for RRR was accepted longer ago than this.</summary>
     public TimeSpan HealthMaxBacklogAge { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a paid order of a buyer RRR does not know as linked is held (status HELD, from RRR's first not_linked)
+    /// for the buyer to link and claim the points; then it dead-letters as hold_expired. Zero: no hold, not_linked
+    /// dead-letters at once.
+    /// </summary>
+    public TimeSpan HoldUnlinkedFor { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Off in tools and tests that drive <see cref="EarnDispatcher.RunOnceAsync"/> themselves.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
@@ -71,6 +78,9 @@ public sealed class EarnOptions
 /// <summary>Names every bad setting by its path.</summary>
 public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
 {
+    /// <summary>A year: longer than any refund window XCN has, and bounded so held rows never pile up for ever.</summary>
+    private static readonly TimeSpan MaxHold = TimeSpan.FromDays(365);
+
     public ValidateOptionsResult Validate(string? name, EarnOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -148,6 +158,11 @@ public sealed partial class EarnOptionsValidator : IValidateOptions<EarnOptions>
         if (options.HealthMaxBacklogAge <= TimeSpan.Zero)
         {
             failures.Add("Earn:HealthMaxBacklogAge must be above 0.");
+        }
+
+        if (options.HoldUnlinkedFor < TimeSpan.Zero || options.HoldUnlinkedFor > MaxHold)
+        {
+            failures.Add("Earn:HoldUnlinkedFor must be between 0 (no hold) and 365 days.");
         }
 
         if (options.PollInterval <= TimeSpan.Zero)

@@ -49,6 +49,23 @@ public interface IEarnOutbox
 
     /// <summary><see cref="RetryAsync"/> for every DEAD row; returns how many.</summary>
     Task<long> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The XCN user is linked now: their HELD paid orders go back to PENDING, due at <paramref name="now"/>, attempts
+    /// reset, in a new key generation (RRR replays the not_linked it stored for the old key for 24 h). Their CLAIMED paid
+    /// orders get the new generation too, so a not_linked answer still in flight settles PENDING instead of HELD
+    /// (<see cref="CompletionKind.Held"/>). Returns how many HELD rows were released.
+    /// </summary>
+    Task<long> ReleaseHeldAsync(string xcnUserId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>HELD rows whose hold ended at or before <paramref name="now"/> become DEAD with <see cref="OutboxCodes.HoldExpired"/>; returns how many.</summary>
+    Task<long> ExpireHeldAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The HELD rows of one XCN user, oldest accepted first, at most <paramref name="take"/>.</summary>
+    Task<IReadOnlyList<OutboxRow>> ListHeldAsync(string xcnUserId, int take, CancellationToken cancellationToken);
+
+    /// <summary>DEAD rows whose last error is <paramref name="errorCode"/> (e.g. expired holds, which need no admin).</summary>
+    Task<long> CountDeadAsync(string errorCode, CancellationToken cancellationToken);
 }
 
 public enum OrderEventKind
@@ -66,6 +83,12 @@ public enum OutboxStatus
     Claimed,
     Posted,
     Dead,
+
+    /// <summary>
+    /// A paid order RRR refused as not_linked: kept, not claimed, until the buyer links (released to PENDING) or
+    /// <see cref="OutboxRow.HeldUntil"/> passes (DEAD, <see cref="OutboxCodes.HoldExpired"/>).
+    /// </summary>
+    Held,
 }
 
 public sealed record OutboxKey(string OrderNumber, OrderEventKind Kind);
@@ -109,17 +132,22 @@ public sealed record EarnOrder(
 
 /// <summary>What RRR answered, as kept on the row.</summary>
 /// <param name="Status">POSTED | PENDING (earn), REVERSED (refund), DUPLICATE (RRR already had the order),
-/// NOTHING_TO_REVERSE (a refund of an order that never earned).</param>
+/// NOTHING_TO_REVERSE (a refund of an order that never earned), CANCELLED (a held paid order that was refunded).</param>
 public sealed record EarnPostResult(string? EarnEventId, long? Points, string Status)
 {
     public const string NothingToReverse = "NOTHING_TO_REVERSE";
     public const string Duplicate = "DUPLICATE";
     public const string Reversed = "REVERSED";
+
+    /// <summary>A paid order refunded while it was held (its buyer never linked in between): it never reaches RRR.</summary>
+    public const string Cancelled = "CANCELLED";
 }
 
 /// <param name="KeyGeneration">Raised by every admin retry (and by reopening a refused refund): the idempotency key
 /// carries it from generation 1 on, so RRR sees a new request instead of replaying the refusal it stored for the old
 /// key. Generation 0 keys are the plain order keys, so automatic retries within a generation still share one key.</param>
+/// <param name="HeldUntil">Set when RRR first answered not_linked: first refusal + Earn:HoldUnlinkedFor. Kept after a
+/// release, so a later not_linked (a link revoked again) does not start a new window. While HELD, NextAttemptAt is it too.</param>
 public sealed record OutboxRow(
     EarnOrder Order,
     OutboxStatus Status,
@@ -130,7 +158,8 @@ public sealed record OutboxRow(
     EarnPostResult? Result,
     string? LastError,
     DateTimeOffset UpdatedAt,
-    int KeyGeneration = 0)
+    int KeyGeneration = 0,
+    DateTimeOffset? HeldUntil = null)
 {
     public OutboxKey Key => Order.Key;
 }
@@ -147,18 +176,35 @@ public enum CompletionKind
 
     /// <summary>Dead letter: waits for an admin.</summary>
     Dead,
+
+    /// <summary>
+    /// HELD until <see cref="OutboxCompletion.HeldUntil"/>: the buyer is not linked yet. If the row's key generation is
+    /// no longer <see cref="OutboxCompletion.KeyGeneration"/> (a release came while RRR was asked), PENDING and due now instead.
+    /// </summary>
+    Held,
 }
 
 /// <param name="ErrorCode">An RRR problem code or an exception type name; never a message (no PII).</param>
 /// <param name="CountsAsAttempt">False for waits that say nothing about the row (RRR down, refund waiting for its paid order).</param>
+/// <param name="HeldUntil">For <see cref="CompletionKind.Held"/>: when the hold ends.</param>
+/// <param name="KeyGeneration">For <see cref="CompletionKind.Held"/>: the generation the row was claimed (and refused) in.</param>
+/// <param name="CancelsHeldPaid">A refund settled as nothing-to-reverse because its paid order is HELD: in the same write the
+/// paid order is closed as <see cref="EarnPostResult.Cancelled"/>; if it is no longer HELD then, the refund goes PENDING again.</param>
 public sealed record OutboxCompletion(
     OutboxKey Key,
     CompletionKind Kind,
     EarnPostResult? Result = null,
     string? ErrorCode = null,
     DateTimeOffset? RetryAt = null,
-    bool CountsAsAttempt = true)
+    bool CountsAsAttempt = true,
+    DateTimeOffset? HeldUntil = null,
+    int KeyGeneration = 0,
+    bool CancelsHeldPaid = false)
 {
+    /// <summary>A paid order the buyer has not linked yet: held until <paramref name="until"/> (no attempt counted).</summary>
+    public static OutboxCompletion Held(OutboxKey key, DateTimeOffset until, int keyGeneration) =>
+        new(key, CompletionKind.Held, ErrorCode: RrrErrorCodes.NotLinked, CountsAsAttempt: false, HeldUntil: until, KeyGeneration: keyGeneration);
+
     /// <summary>
     /// A paid order posting with its earn event: its refund, if it waited in vain (dead-lettered or resolved as
     /// nothing-to-reverse before the payment arrived), is reopened in the same write (<see cref="IEarnOutbox.CompleteManyAsync"/>).
@@ -172,8 +218,12 @@ public static class OutboxCodes
     /// <summary>A refund's error while its paid order is not in the outbox: nothing was sent to RRR for it.</summary>
     public const string PaidOrderUnknown = "paid_order_unknown";
 
+    /// <summary>A DEAD paid order's error when its buyer did not link within Earn:HoldUnlinkedFor.</summary>
+    public const string HoldExpired = "hold_expired";
+
     private static readonly CodeTable<OutboxStatus> Statuses = new(
-        fallback: (OutboxStatus.Dead, "DEAD"), (OutboxStatus.Pending, "PENDING"), (OutboxStatus.Claimed, "CLAIMED"), (OutboxStatus.Posted, "POSTED"));
+        fallback: (OutboxStatus.Dead, "DEAD"), (OutboxStatus.Pending, "PENDING"), (OutboxStatus.Claimed, "CLAIMED"), (OutboxStatus.Posted, "POSTED"),
+        (OutboxStatus.Held, "HELD"));
 
     public static string KindText(OrderEventKind kind) => kind == OrderEventKind.Paid ? "PAID" : "REFUNDED";
 
@@ -191,6 +241,7 @@ public static class OutboxCodes
     {
         CompletionKind.Posted => OutboxStatus.Posted,
         CompletionKind.Retry => OutboxStatus.Pending,
+        CompletionKind.Held => OutboxStatus.Held,
         _ => OutboxStatus.Dead,
     };
 }

@@ -2,7 +2,7 @@ namespace Rrr.Core.Features.Earn;
 
 /// <summary>
 /// One outbox row's call to RRR and what it ends in: the earn (or its reversal) with the order's idempotency key,
-/// RRR's refusals sorted into dead-letter now, retry with backoff, or an outage that costs no attempt. The
+/// RRR's refusals sorted into dead-letter now, retry with backoff, hold (a buyer not linked yet), or an outage that costs no attempt. The
 /// <see cref="EarnDispatcher"/> claims, runs and settles the batches around it.
 /// </summary>
 internal sealed class EarnPosting(IEarnOutbox outbox, IRrrEarnApi rrr, TimeProvider time)
@@ -42,6 +42,10 @@ internal sealed class EarnPosting(IEarnOutbox outbox, IRrrEarnApi rrr, TimeProvi
         {
             batch.ReportOutage(ex.RetryAfter);
             return EarnOutcome.Outage(row.Key);
+        }
+        catch (RrrProblemException ex) when (ex.Is(RrrErrorCodes.NotLinked) && row.Order.Kind == OrderEventKind.Paid && settings.HoldUnlinkedFor > TimeSpan.Zero)
+        {
+            return Hold(row, settings);
         }
         catch (RrrProblemException ex) when (PermanentCodes.Contains(ex.Code))
         {
@@ -101,7 +105,13 @@ internal sealed class EarnPosting(IEarnOutbox outbox, IRrrEarnApi rrr, TimeProvi
                 // A refund ahead of its payment (or of an order we never saw): wait a while, then dead-letter.
                 return Failed(row, OutboxCodes.PaidOrderUnknown, settings);
             case { Status: OutboxStatus.Dead }:
+            case { Status: OutboxStatus.Posted, Result.EarnEventId: null }:
+                // Dead, or a held order cancelled by this refund before: nothing reached RRR.
                 return Posted(row.Key, new EarnPostResult(null, null, EarnPostResult.NothingToReverse));
+            case { Status: OutboxStatus.Held }:
+                // Refunded before its buyer linked: the paid order must never post, so the same write closes it.
+                return new EarnOutcome(new OutboxCompletion(
+                    row.Key, CompletionKind.Posted, new EarnPostResult(null, null, EarnPostResult.NothingToReverse), CancelsHeldPaid: true));
             case { Status: OutboxStatus.Posted, Result.EarnEventId: { } earnEventId }:
                 try
                 {
@@ -129,6 +139,19 @@ internal sealed class EarnPosting(IEarnOutbox outbox, IRrrEarnApi rrr, TimeProvi
     /// </summary>
     internal static string GenerationPart(string id, int generation) =>
         generation <= 0 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}_g{generation}");
+
+    /// <summary>
+    /// not_linked for a paid order: held for the buyer to link, the window counted from RRR's first such answer (kept on
+    /// the row across releases); once it has passed, a dead letter saying so.
+    /// </summary>
+    private EarnOutcome Hold(OutboxRow row, EarnOptions settings)
+    {
+        var now = time.GetUtcNow();
+        var until = row.HeldUntil ?? now + settings.HoldUnlinkedFor;
+        return now >= until
+            ? new EarnOutcome(new OutboxCompletion(row.Key, CompletionKind.Dead, ErrorCode: OutboxCodes.HoldExpired))
+            : new EarnOutcome(OutboxCompletion.Held(row.Key, until, row.KeyGeneration));
+    }
 
     private EarnOutcome Failed(OutboxRow row, string code, EarnOptions settings)
     {

@@ -5,7 +5,8 @@ namespace Rrr.Core.Features.Links;
 /// RRR inbox, revoke. Takes no user id (identity comes from <see cref="IMemberIdentity"/>) and no intent id
 /// (the open intent is kept per XCN user in <see cref="IOpenLinkIntentStore"/>, so a page refresh resumes at
 /// the code step). After every step it re-reads the link through <see cref="LinkStatusService"/>, so the
-/// points panel, the app bar chip and the wizard all show the same status.
+/// points panel, the app bar chip and the wizard all show the same status. A confirmed link goes on the bus
+/// (<see cref="MemberLinked"/>): orders paid before linking are released at once, not only when RRR's webhook comes.
 /// </summary>
 public sealed partial class LinkWizardService(
     IMemberIdentity identity,
@@ -13,6 +14,7 @@ public sealed partial class LinkWizardService(
     IOpenLinkIntentStore intents,
     LinkStatusService links,
     MemberActionLimiter limiter,
+    IPortalEvents events,
     TimeProvider time,
     ILogger<LinkWizardService> logger)
 {
@@ -160,6 +162,7 @@ public sealed partial class LinkWizardService(
 
         await ForgetAsync(open, cancellationToken);
         LogLinked(logger, xcnUserId, confirmed.RrrMemberId, confirmed.LinkId);
+        events.Publish(new MemberLinked(xcnUserId));
         var link = await links.GetAsync(refresh: true, cancellationToken);
         if (!link.IsLinked)
         {

@@ -10,6 +10,8 @@ public sealed partial class EarnAdminPage
     private IReadOnlyDictionary<OutboxStatus, long> _counts = new Dictionary<OutboxStatus, long>();
     private IReadOnlyList<OutboxRow> _dead = [];
     private IReadOnlyList<OutboxRow> _posted = [];
+    private IReadOnlyList<OutboxRow> _held = [];
+    private long _holdExpired;
     private DateTimeOffset? _refreshedAt;
     private string? _error;
     private bool _loading = true;
@@ -54,6 +56,8 @@ public sealed partial class EarnAdminPage
             _counts = await Admin.GetBacklogAsync(_stop.Token);
             _dead = await Admin.ListDeadAsync(MaxRows, _stop.Token);
             _posted = await Admin.ListRecentlyPostedAsync(RecentRows, _stop.Token);
+            _held = await Admin.ListHeldAsync(MaxRows, _stop.Token);
+            _holdExpired = await Admin.CountHoldExpiredAsync(_stop.Token);
             _refreshedAt = Time.GetUtcNow();
             _error = null;
         }
@@ -106,6 +110,7 @@ public sealed partial class EarnAdminPage
         OutboxStatus.Pending => "Waiting",
         OutboxStatus.Claimed => "Being posted",
         OutboxStatus.Posted => "Posted",
+        OutboxStatus.Held => "Held (not linked)",
         _ => "Dead letters",
     };
 

@@ -29,6 +29,7 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
         store = sqlite.Outbox;
         Services.AddSingleton<TimeProvider>(time);
         Services.AddSingleton(new EarnAdmin(store, new EarnSignal(), time));
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new EarnOptions()));
         SignInAs("Ada", PortalRoles.Admin);
 
         await store.TryAddManyAsync(
@@ -112,5 +113,33 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=no-dead-letters]")));
         Assert.Equal(0, (await store.CountByStatusAsync(Ct))[OutboxStatus.Dead]);
+    }
+
+    [Fact]
+    public async Task ShowsHeldOrders_WithTheirEndInUtc_AndCountsTheExpiredHoldsAmongTheDeadLetters()
+    {
+        // Accepted before the others, so this claim takes only them.
+        await store.TryAddManyAsync([Paid("o-held") with { AcceptedAt = T0.AddHours(-1) }, Paid("o-expired") with { AcceptedAt = T0.AddHours(-1) }], Ct);
+        await store.ClaimBatchAsync("t", 2, T0, T0.AddMinutes(1), Ct);
+        await store.CompleteManyAsync(
+            "t",
+            [
+                OutboxCompletion.Held(new OutboxKey("o-held", OrderEventKind.Paid), T0.AddDays(30), 0),
+                OutboxCompletion.Held(new OutboxKey("o-expired", OrderEventKind.Paid), T0.AddHours(1), 0),
+            ],
+            T0,
+            Ct);
+        Assert.Equal(1, await store.ExpireHeldAsync(T0.AddHours(2), Ct));
+
+        var cut = Render<EarnAdminPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("o-held", cut.Find("[data-testid=held-order]").TextContent));
+        Assert.Equal("2025-03-31 12:00", cut.Find("[data-testid=held-until]").TextContent);
+        Assert.Contains("1", cut.Find("[data-testid=backlog-held]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Held (not linked)", cut.Find("[data-testid=backlog-held]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("1", cut.Find("[data-testid=held-count]").TextContent.Trim());
+        Assert.Contains("1 of them hold_expired", cut.Find("[data-testid=hold-expired-count]").TextContent, StringComparison.Ordinal);
+        Assert.Contains(cut.FindAll("[data-testid=dead-error]"), e => e.TextContent.Contains("hold_expired", StringComparison.Ordinal));
+        Assert.Contains("Holds last 30 days", cut.Markup, StringComparison.Ordinal);
     }
 }

@@ -66,7 +66,9 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     }
 
     private EarnDispatcher Dispatcher(IEarnOutbox? outbox = null) =>
-        new(outbox ?? store, rrr, new EarnSignal(), time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, features);
+        new(outbox ?? store, rrr, new EarnSignal(), time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance, features,
+            new HeldEarnings(outbox ?? store, new EarnSignal(), new PortalEvents(NullLogger<PortalEvents>.Instance), time, Options.Create(settings),
+                NullLogger<HeldEarnings>.Instance));
 
     private async Task AddAsync(params EarnOrder[] orders) => await store.TryAddManyAsync(orders, Ct);
 
@@ -169,6 +171,8 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     [Fact]
     public async Task PermanentRefusal_DeadLettersAtOnce_AndAnAdminRetryPostsIt()
     {
+        // Holds off (Earn:HoldUnlinkedFor = 0): not_linked is refused for good, as before holds (HeldEarnTests has them on).
+        settings.HoldUnlinkedFor = TimeSpan.Zero;
         await AddAsync(Paid("o1"));
         rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
 
@@ -189,6 +193,8 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     [Fact]
     public async Task AdminRetryOfADeadLetter_PostsUnderANewKeyGeneration_SoRrrsStoredRefusalIsNotReplayed()
     {
+        // Holds off (Earn:HoldUnlinkedFor = 0): not_linked is refused for good, as before holds (HeldEarnTests has them on).
+        settings.HoldUnlinkedFor = TimeSpan.Zero;
         rrr.ReplaysRefusals = true;
         await AddAsync(Paid("o1"));
         rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
@@ -359,6 +365,8 @@ public sealed class EarnDispatcherTests : IAsyncLifetime
     [Fact]
     public async Task Refund_OfADeadPaidOrder_ResolvesAsNothingToReverse_AndReopensWhenThePaidOrderIsRetried()
     {
+        // Holds off (Earn:HoldUnlinkedFor = 0): not_linked is refused for good, as before holds (HeldEarnTests has them on).
+        settings.HoldUnlinkedFor = TimeSpan.Zero;
         await AddAsync(Paid("o1"));
         rrr.Behaviour = (_, _) => throw FakeEarnApi.Problem(RrrErrorCodes.NotLinked);
         await Dispatcher().RunOnceAsync(Ct);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Rrr;
@@ -115,9 +116,12 @@ public sealed class MembershipTierTests : IAsyncLifetime
         var settings = new EarnOptions { MembershipTiers = new(StringComparer.OrdinalIgnoreCase) { ["yearly"] = "GOLD" } };
         await sqlite.Outbox.TryAddManyAsync(
             [Membership("o1"), new EarnOrder("o2", OrderEventKind.Paid, "xcn_u_1001", EarnProduct.Tokens, new Money(5m, "USD"), T0, T0)], Ct);
+        var time = new FakeTimeProvider(T0);
+        var signal = new EarnSignal();
         var dispatcher = new EarnDispatcher(
-            sqlite.Outbox, rrr, new EarnSignal(), new FakeTimeProvider(T0), Options.Create(settings), NullLogger<EarnDispatcher>.Instance,
-            FeatureSwitch.AutomaticEarnOn());
+            sqlite.Outbox, rrr, signal, time, Options.Create(settings), NullLogger<EarnDispatcher>.Instance,
+            FeatureSwitch.AutomaticEarnOn(),
+            new HeldEarnings(sqlite.Outbox, signal, new PortalEvents(NullLogger<PortalEvents>.Instance), time, Options.Create(settings), NullLogger<HeldEarnings>.Instance));
 
         Assert.Equal(2, await dispatcher.RunOnceAsync(Ct));
 

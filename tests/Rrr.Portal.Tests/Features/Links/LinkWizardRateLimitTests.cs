@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Portal.Features.Links;
@@ -47,7 +48,7 @@ public sealed class LinkWizardRateLimitTests : IDisposable
         var identity = new FixedIdentity(xcnUserId);
         var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return new LinkWizardService(identity, api, db.Store.Intents, status, limiter, time, NullLogger<LinkWizardService>.Instance);
+        return new LinkWizardService(identity, api, db.Store.Intents, status, limiter, new PortalEvents(NullLogger<PortalEvents>.Instance), time, NullLogger<LinkWizardService>.Instance);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Rrr.Links;
@@ -19,6 +20,7 @@ public sealed class LinkWizardServiceTests : IDisposable
     private readonly FixedIdentity identity = new(Noah);
     private readonly List<LinkStatusService> statuses = [];
     private readonly MemberActionLimiter limiter = new(Microsoft.Extensions.Options.Options.Create(new MemberActionLimits()));
+    private readonly PortalEvents events = new(NullLogger<PortalEvents>.Instance);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -27,7 +29,7 @@ public sealed class LinkWizardServiceTests : IDisposable
     {
         var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return (new LinkWizardService(identity, api, db.Store.Intents, status, limiter, time, NullLogger<LinkWizardService>.Instance), status);
+        return (new LinkWizardService(identity, api, db.Store.Intents, status, limiter, events, time, NullLogger<LinkWizardService>.Instance), status);
     }
 
     [Fact]
@@ -51,6 +53,20 @@ public sealed class LinkWizardServiceTests : IDisposable
             [("intent", $"link_intent_{Noah}_run1"), ("confirm", "link_confirm_li_1_1")],
             api.Keys.ToArray());
         Assert.Null(await db.Store.Intents.GetOpenLinkIntentAsync(Noah, Ct));
+    }
+
+    [Fact]
+    public async Task Confirm_AnnouncesTheLinkOnTheBus_SoHeldOrdersAreReleasedWithoutWaitingForTheWebhook()
+    {
+        var (wizard, _) = NewCircuit();
+        var heard = new List<string>();
+        using var subscription = events.Subscribe(MemberLinked.Any, m => heard.Add(m.XcnUserId));
+
+        await wizard.StartAsync("run1", "rrr_m_1002", Ct);
+        Assert.Empty(heard);
+        await wizard.ConfirmAsync(api.Last.Code, Ct);
+
+        Assert.Equal([Noah], heard);
     }
 
     [Fact]

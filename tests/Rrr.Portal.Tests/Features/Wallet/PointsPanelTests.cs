@@ -8,10 +8,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Rrr.Core.Features;
+using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Features.Webhooks;
+using Rrr.Core.Rrr;
+using Rrr.Core.Rrr.Earn;
 using Rrr.Core.Rrr.Http;
 using Rrr.Core.Rrr.Links;
 using Rrr.Core.Rrr.Wallet;
@@ -56,6 +59,11 @@ public sealed class PointsPanelTests : PortalComponentTest
         Services.AddSingleton<ILinkSnapshotStore>(db.Store.Links);
         Services.AddSingleton<IOpenLinkIntentStore>(db.Store.Intents);
         Services.AddSingleton<IPortalEvents>(notifier);
+        Services.AddSingleton<IEarnOutbox>(db.Store.Outbox);
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new EarnOptions()));
+        Services.AddSingleton<EarnSignal>();
+        Services.AddSingleton<HeldEarnings>();
+        Services.AddScoped<MemberHeldPoints>();
         Services.AddLogging();
         Services.AddPortalMembers().AddRrrMembers();
         Services.AddSingleton<WalletSync>();
@@ -406,6 +414,51 @@ public sealed class PointsPanelTests : PortalComponentTest
         Assert.Equal("member/link", link.GetAttribute("href"));
         Assert.DoesNotContain("Coming soon", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(wallets.Asked);
+    }
+
+    /// <summary>Paid orders of <paramref name="user"/> that RRR refused as not linked, held as the dispatcher holds them.</summary>
+    private async Task HoldAsync(string user, params (string Order, decimal Amount, EarnProduct Product)[] orders)
+    {
+        var outbox = db.Store.Outbox;
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await outbox.TryAddManyAsync([.. orders.Select(o => new EarnOrder(o.Order, OrderEventKind.Paid, user, o.Product, new Money(o.Amount, "USD"), T0, T0))], ct);
+        var claimed = await outbox.ClaimBatchAsync("test", 100, T0, T0.AddMinutes(1), ct);
+        await outbox.CompleteManyAsync("test", [.. claimed.Select(r => OutboxCompletion.Held(r.Key, T0.AddDays(30), 0))], T0, ct);
+    }
+
+    private static string Text(AngleSharp.Dom.IElement element) => System.Text.RegularExpressions.Regex.Replace(element.TextContent, @"\s+", " ").Trim();
+
+    [Fact]
+    public async Task UnlinkedMember_WithPurchasesHeld_SeesThePointsWaiting_WithALinkToTheWizard()
+    {
+        // 19.99 in tokens (1 a unit) and 5.00 of membership (2 a unit): 19 + 10 expected points.
+        await HoldAsync("xcn_u_1002", ("o1", 19.99m, EarnProduct.Tokens), ("o2", 5.00m, EarnProduct.Membership));
+        await HoldAsync("xcn_u_1004", ("someone-else", 100m, EarnProduct.Tokens));
+        SignInMember("xcn_u_1002");
+
+        var cut = Render<PointsPanel>();
+
+        cut.WaitForElement("[data-testid=panel-held]");
+        Assert.Equal("29 points waiting — link your account to claim them", Text(cut.Find("[data-testid=panel-held-text]")));
+        Assert.Equal("29", cut.Find("[data-testid=panel-held]").GetAttribute("data-points"));
+        Assert.Equal("member/link", cut.Find("[data-testid=panel-held-link]").GetAttribute("href"));
+        Assert.Contains("From 2 purchases before your account was linked", Text(cut.Find("[data-testid=panel-held-detail]")), StringComparison.Ordinal);
+        Assert.Contains("31 Mar 2026 (UTC)", Text(cut.Find("[data-testid=panel-held-detail]")), StringComparison.Ordinal);
+        Assert.NotNull(cut.Find("[data-testid=not-linked]"));
+    }
+
+    [Fact]
+    public async Task UnlinkedMember_WithNothingHeld_SeesNoWaitingLine_UntilAnOrderIsHeldWhileThePanelIsOpen()
+    {
+        SignInMember("xcn_u_1002");
+        var cut = Render<PointsPanel>();
+        cut.WaitForElement("[data-testid=not-linked]");
+        Assert.Empty(cut.FindAll("[data-testid=panel-held]"));
+
+        await HoldAsync("xcn_u_1002", ("o1", 1.50m, EarnProduct.Tokens));
+        notifier.Publish(new HeldOrdersChanged("xcn_u_1002"));
+
+        cut.WaitForAssertion(() => Assert.Equal("1 point waiting — link your account to claim them", Text(cut.Find("[data-testid=panel-held-text]"))));
     }
 
     [Fact]
