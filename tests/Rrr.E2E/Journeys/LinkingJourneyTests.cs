@@ -176,6 +176,69 @@ public sealed class LinkingJourneyTests(PortalFixture fixture) : PortalTestBase(
         }
     }
 
+    [Fact]
+    public async Task Noah_BuysBeforeLinking_SeesThePointsWaiting_LinksAndTheHeldOrderPostsExactlyOnce()
+    {
+        await RevokeInSandboxAsync(Noah);
+        var available = (await Fixture.SandboxWalletAsync("rrr_m_1002")).Available;
+        var order = "e2e_held_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            await SignInAsync("Noah Newcomer");
+            await Expect(Page.GetByTestId("not-linked")).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+
+            // XCN's payment system reports noah's purchase while he is not linked: RRR says not_linked, the portal holds it.
+            using (var http = Sandbox())
+            {
+                using var bought = await http.PostAsJsonAsync(
+                    "sandbox/xcn/purchases", new { xcn_user_id = Noah, product = "TOKENS", amount = "19.99", order_number = order }, TestContext.Current.CancellationToken);
+                bought.EnsureSuccessStatusCode();
+            }
+
+            var held = Page.GetByTestId("panel-held");
+            await Expect(held).ToHaveAttributeAsync("data-points", "19", new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("panel-held-text")).ToHaveTextAsync("19 points waiting — link your account to claim them");
+            await Accessibility.AssertNoSeriousViolationsAsync(Page, "the held points line");
+            await SaveScreenshotAsync("member-held-points-desktop");
+            Assert.Equal(0, (await SandboxJsonAsync("sandbox/earn-events?order_prefix=" + order)).GetProperty("total").GetInt32());
+
+            // He links through the wizard: the held order posts once, under a key of its own order.
+            await Page.GetByTestId("panel-held-link").ClickAsync();
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Start", new() { Timeout = RrrTimeoutMs });
+            await Page.GetByLabel("RRR member number").FillAsync("rrr_m_1002");
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Send me a code" }).ClickAsync();
+            await Expect(Page.GetByTestId("code-step")).ToBeVisibleAsync(new() { Timeout = RrrTimeoutMs });
+            await EnterCodeAsync(await InboxCodeAsync(Noah));
+            await Expect(Wizard()).ToHaveAttributeAsync("data-step", "Linked", new() { Timeout = RrrTimeoutMs });
+
+            JsonElement earned = default;
+            for (var i = 0; i < 60; i++)
+            {
+                earned = await SandboxJsonAsync("sandbox/earn-events?order_prefix=" + order);
+                if (earned.GetProperty("total").GetInt32() > 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal((1, 1, 1), (earned.GetProperty("total").GetInt32(), earned.GetProperty("distinct_orders").GetInt32(), earned.GetProperty("earn_entries").GetInt32()));
+            await Page.GetByRole(AriaRole.Link, new() { Name = "Back to my points" }).ClickAsync();
+            await Expect(Page.GetByTestId("points-available"))
+                .ToHaveAttributeAsync("data-value", (available + 19).ToString(CultureInfo.InvariantCulture), new() { Timeout = RrrTimeoutMs });
+            await Expect(Page.GetByTestId("panel-held")).ToHaveCountAsync(0);
+
+            // Still one a while later: nothing posts it a second time.
+            await Task.Delay(3_000, TestContext.Current.CancellationToken);
+            Assert.Equal(1, (await SandboxJsonAsync("sandbox/earn-events?order_prefix=" + order)).GetProperty("earn_entries").GetInt32());
+        }
+        finally
+        {
+            await RevokeInSandboxAsync(Noah);
+        }
+    }
+
     private async Task SetOutageAsync(bool outage)
     {
         using var http = Sandbox();
