@@ -117,6 +117,7 @@ public static class PortalHostingExtensions
         app.MapEarnEndpoints();
         app.MapSsoEndpoints();
         app.MapAuditEndpoints();
+        app.MapHistoryExport();
         app.MapPortalMetrics();
         app.MapPortalOpenApi();
         app.MapStaticAssets().AllowAnonymous();
