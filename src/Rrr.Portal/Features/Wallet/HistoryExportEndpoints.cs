@@ -30,7 +30,8 @@ public static partial class HistoryExportEndpoints
         // The history is part of the points panel: with its flag off there is nothing to export.
         if (!await features.IsEnabledAsync(PortalFeatures.PointsPanel))
         {
-            return TypedResults.NotFound();
+            // A problem rather than the HTML not-found page: this URL is a download, often fetched by a script.
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The points history is not available.", extensions: Code("feature_off"));
         }
 
         var q = http.Request.Query;

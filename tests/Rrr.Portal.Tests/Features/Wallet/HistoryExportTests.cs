@@ -203,11 +203,16 @@ public sealed class HistoryExportTests : IClassFixture<PortalFactory>
         await using var portal = Portal();
         using var mia = Client(portal, Mia, PortalRoles.Member);
 
-        using var response = await mia.GetAsync(new Uri(HistoryExportEndpoints.ExportPath, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
-        var broken = await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync(Ct));
+        // Where the break shows depends on buffering on the way (headers already read, or not yet): never as a whole file.
+        var broken = await Record.ExceptionAsync(async () =>
+        {
+            using var response = await mia.GetAsync(new Uri(HistoryExportEndpoints.ExportPath, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the rows had started
+            await response.Content.ReadAsStringAsync(Ct);
+        });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the rows had started
-        Assert.True(broken is HttpRequestException or IOException, broken.GetType().Name + ": " + broken.Message);
+        Assert.True(broken is HttpRequestException or IOException or OperationCanceledException, broken?.GetType().Name + ": " + broken?.Message);
+        Assert.False(Ct.IsCancellationRequested);
         Assert.Equal(3, wallets.Asked.Count(a => a == "tx:rrr_m_1001"));
     }
 
@@ -252,6 +257,7 @@ public sealed class HistoryExportTests : IClassFixture<PortalFactory>
         using var response = await ExportAsync(mia);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("feature_off", await ProblemCodeAsync(response));
         Assert.Empty(wallets.Asked);
     }
 
