@@ -89,6 +89,27 @@ public sealed class HistoryFilterBarTests : PortalComponentTest
     }
 
     [Fact]
+    public void Kinds_AreChosenFromTheList_SeveralAtOnce()
+    {
+        var cut = Render(b =>
+        {
+            b.OpenComponent<MudBlazor.MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<HistoryFilterBar>(1);
+            b.AddComponentParameter(2, nameof(HistoryFilterBar.OnApply), EventCallback.Factory.Create<HistoryFilter>(this, f => applied.Add(f)));
+            b.CloseComponent();
+        });
+
+        cut.Find(".mud-select .mud-input-control:has(input[data-testid=history-filter-kind])").MouseDown(); // MudSelect opens on mouse down
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=history-kind-earned]")));
+        cut.Find("[data-testid=history-kind-earned]").Click();
+        cut.Find("[data-testid=history-kind-awards]").Click();
+        cut.Find("[data-testid=history-filter-apply]").Click();
+
+        Assert.Equal([HistoryKind.Earned, HistoryKind.Awards], Assert.Single(applied).Kinds);
+    }
+
+    [Fact]
     public void WithoutALedger_ThereIsNoExport()
     {
         var cut = Render<HistoryFilterBar>(p => p.Add(b => b.ExportEnabled, false));
