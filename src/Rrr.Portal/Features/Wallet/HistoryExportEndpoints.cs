@@ -71,7 +71,8 @@ public static partial class HistoryExportEndpoints
         }
         catch (HistoryWalkInterruptedException ex)
         {
-            // The status line is sent: the only honest end left is a broken download, not a file that looks complete.
+            // 200 and rows may be on the wire already: the one honest end left is a broken download, never a file
+            // that looks complete. (Before the first flush a 503 would be possible, but a browser fails either way.)
             LogInterrupted(logger, ex.Code, walk.PagesRead);
             http.Abort();
             return TypedResults.Empty;
