@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Rrr.Core.Features;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Persistence;
 using Rrr.Persistence.Sqlite;
@@ -58,10 +59,10 @@ internal static class ExportBench
             using var buffer = new MemoryStream();
             await using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), leaveOpen: true))
             {
-                await AuditCsv.WriteRowAsync(writer, AuditCsv.Header);
+                await Csv.WriteRowAsync(writer, AuditCsv.Header);
                 foreach (var e in all)
                 {
-                    await AuditCsv.WriteRowAsync(writer, AuditCsv.Cells(e));
+                    await Csv.WriteRowAsync(writer, AuditCsv.Cells(e));
                 }
             }
 

@@ -118,6 +118,7 @@ public static class PortalHostingExtensions
         app.MapNotificationEndpoints();
         app.MapSsoEndpoints();
         app.MapAuditEndpoints();
+        app.MapHistoryExport();
         app.MapPortalMetrics();
         app.MapPortalOpenApi();
         app.MapStaticAssets().AllowAnonymous();

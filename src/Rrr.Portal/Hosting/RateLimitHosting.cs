@@ -6,7 +6,7 @@ namespace Rrr.Portal.Hosting;
 
 /// <summary>
 /// Every rate limit of the portal, bound from "RateLimits" (each a fixed window: <c>PermitLimit</c> per <c>Window</c>).
-/// Per signed-in user (the <c>sub</c>): link starts, link code tries, SSO tickets. Per client address: webhooks
+/// Per signed-in user (the <c>sub</c>): link starts, link code tries, SSO tickets, history exports. Per client address: webhooks
 /// that fail verification, internal calls without a valid key, health probes.
 /// </summary>
 public sealed class RateLimitOptions
@@ -19,6 +19,9 @@ public sealed class RateLimitOptions
 
     public RateLimitRule SsoTickets { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(5) };
 
+    /// <summary>Each export walks the member's ledger at RRR page by page; a few a minute is plenty for a person.</summary>
+    public RateLimitRule HistoryExports { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
+
     /// <summary>Only failed deliveries count: a delivery that verifies is never limited.</summary>
     public RateLimitRule WebhookFailures { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
@@ -30,7 +33,7 @@ public sealed class RateLimitOptions
 
     internal IEnumerable<(string Name, RateLimitRule? Rule)> Rules() =>
     [
-        (nameof(LinkIntents), LinkIntents), (nameof(LinkCodes), LinkCodes), (nameof(SsoTickets), SsoTickets),
+        (nameof(LinkIntents), LinkIntents), (nameof(LinkCodes), LinkCodes), (nameof(SsoTickets), SsoTickets), (nameof(HistoryExports), HistoryExports),
         (nameof(WebhookFailures), WebhookFailures), (nameof(InternalKeyFailures), InternalKeyFailures), (nameof(Health), Health),
     ];
 }
@@ -52,6 +55,7 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
 public static class RateLimitPolicies
 {
     public const string SsoTickets = "sso-tickets";
+    public const string HistoryExports = "history-exports";
     public const string Health = "health";
 }
 
@@ -99,12 +103,15 @@ public static class RateLimitHosting
             var value = settings.Value;
 
             // After authentication and authorization (see UsePortal), so the user is known and only authorized calls count.
-            o.AddPolicy(RateLimitPolicies.SsoTickets, http => value.SsoTickets.Partition(
-                http.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "sub:" + sub : "ip:" + ClientAddress(http)));
+            o.AddPolicy(RateLimitPolicies.SsoTickets, http => value.SsoTickets.Partition(PerMember(http)));
+            o.AddPolicy(RateLimitPolicies.HistoryExports, http => value.HistoryExports.Partition(PerMember(http)));
             o.AddPolicy(RateLimitPolicies.Health, http => value.Health.Partition(ClientAddress(http)));
         });
         return services;
     }
+
+    private static string PerMember(HttpContext http) =>
+        http.User.FindFirst("sub")?.Value is { Length: > 0 } sub ? "sub:" + sub : "ip:" + ClientAddress(http);
 
     /// <summary>
     /// The remote address as the forwarded-headers middleware left it (the proxy's client, once trusted). IPv4 seen

@@ -37,6 +37,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/member/checkout/{OrderNumber}"] = ("GET", "/member/checkout/xcn_co_0000000000000000", PortalRoles.Member),
         ["/member/rrr/unavailable"] = ("GET", "/member/rrr/unavailable", PortalRoles.Member),
         ["/member/rrr/open"] = ("POST", "/member/rrr/open", PortalRoles.Member),
+        ["/member/history.csv"] = ("GET", "/member/history.csv", PortalRoles.Member),
         ["/notifications"] = ("GET", "/notifications", Inbox),
         ["/model"] = ("GET", "/model", PortalRoles.Model),
         ["/model/room"] = ("GET", "/model/room", PortalRoles.Model),

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Rrr.Portal.Features.Earn;
 using Rrr.Portal.Features.Notifications;
+using Rrr.Portal.Features.Wallet;
 using Rrr.Portal.Features.Webhooks;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Webhooks;
@@ -42,7 +43,7 @@ public sealed class OpenApiContractTests
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var paths = document.RootElement.GetProperty("paths");
         Assert.Equal(
-            ["/health/live", "/health/ready", "/health/ready/details", NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path],
+            ["/health/live", "/health/ready", "/health/ready/details", NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, HistoryExportEndpoints.ExportPath, RrrWebhookEndpoints.Path],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var webhook = paths.GetProperty(RrrWebhookEndpoints.Path).GetProperty("post");
         Assert.Equal(
@@ -61,6 +62,10 @@ public sealed class OpenApiContractTests
             ? document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
             : paidBody;
         Assert.Contains("unknown_plan", paidSchema.GetProperty("properties").GetProperty("membership_plan").GetProperty("description").GetString(), StringComparison.Ordinal);
+        var history = paths.GetProperty(HistoryExportEndpoints.ExportPath).GetProperty("get");
+        Assert.True(history.GetProperty("security")[0].TryGetProperty(OpenApiHosting.SessionScheme, out _));
+        Assert.Equal(["from", "kind", "to"], history.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.True(history.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/csv", out _));
     }
 
     [Fact]
@@ -81,7 +86,7 @@ public sealed class OpenApiContractTests
         var violations = exchanges.SelectMany(contract.Violations).Distinct().ToList();
 
         Assert.True(violations.Count == 0, $"{violations.Count} of {exchanges.Count} recorded exchanges break the OpenAPI document:\n" + string.Join('\n', violations.Take(40)));
-        foreach (var path in new[] { NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path, "/health/live", "/health/ready" })
+        foreach (var path in new[] { NotificationEndpoints.ExpiryRemindersPath, OrderEndpoints.PaidPath, OrderEndpoints.RefundedPath, RrrWebhookEndpoints.Path, "/health/live", "/health/ready", HistoryExportEndpoints.ExportPath })
         {
             Assert.Contains(exchanges, e => e.Path == path);
         }
@@ -141,10 +146,13 @@ public sealed class OpenApiContractTests
             await StatusAsync(anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct)),
             await StatusAsync(client.PostAsync(new Uri(NotificationEndpoints.ExpiryRemindersPath, UriKind.Relative), null, Ct)),
             await StatusAsync(anonymous.PostAsync(new Uri(NotificationEndpoints.ExpiryRemindersPath, UriKind.Relative), null, Ct)),
+            await StatusAsync(anonymous.GetAsync(new Uri(HistoryExportEndpoints.ExportPath, UriKind.Relative), Ct)),
         };
 
-        // Sanity: the sample reached the endpoints (not a 404 or a sign-in redirect).
-        Assert.DoesNotContain(statuses, s => s is HttpStatusCode.NotFound or HttpStatusCode.Redirect or HttpStatusCode.InternalServerError);
+        // Sanity: the sample reached the endpoints (not a 404 or a sign-in redirect), except the member export, which an
+        // anonymous caller is sent to sign in from (its signed-in answers come from HistoryExportTests).
+        Assert.DoesNotContain(statuses[..^1], s => s is HttpStatusCode.NotFound or HttpStatusCode.Redirect or HttpStatusCode.InternalServerError);
+        Assert.Equal(HttpStatusCode.Redirect, statuses[^1]);
         using var signed = new HttpRequestMessage(HttpMethod.Post, RrrWebhookEndpoints.Path);
         var id = "evt_contract_" + Guid.NewGuid().ToString("N")[..8];
         var body = "{\"id\":\"" + id + "\",\"type\":\"LINK_REVOKED\",\"created_at\":\"2026-01-01T00:00:00Z\",\"data\":{\"resource_type\":\"link\",\"resource_id\":\"rrr_m_1\",\"version\":1}}";

@@ -18,7 +18,7 @@ public sealed record ApiExchange(
     string Source);
 
 /// <summary>
-/// Every exchange with the machine-facing API (<c>/internal/</c>, <c>/webhooks/</c>, <c>/health/</c>) made by any
+/// Every exchange with the described API (<c>/internal/</c>, <c>/webhooks/</c>, <c>/health/</c>, the member's history export) made by any
 /// test through <see cref="PortalFactory"/>, process-wide, so <c>OpenApiContractTests</c> can check all of them
 /// against the generated OpenAPI document.
 /// </summary>
@@ -33,7 +33,8 @@ public static class ApiTraffic
     public static bool IsDescribedApi(PathString path) =>
         path.StartsWithSegments("/internal", StringComparison.Ordinal)
         || path.StartsWithSegments("/webhooks", StringComparison.Ordinal)
-        || path.StartsWithSegments("/health", StringComparison.Ordinal);
+        || path.StartsWithSegments("/health", StringComparison.Ordinal)
+        || path.Equals("/member/history.csv", StringComparison.Ordinal);
 
     /// <summary>First in the pipeline (before routing, so short-circuit endpoints are seen too).</summary>
     internal sealed class StartupFilter : IStartupFilter

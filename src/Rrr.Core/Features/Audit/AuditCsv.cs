@@ -1,9 +1,9 @@
 namespace Rrr.Core.Features.Audit;
 
 /// <summary>
-/// Writes the audit trail as RFC 4180 CSV, keyset page by keyset page from the store, so an export of any size holds one page
-/// in memory. Cells that a spreadsheet would run as a formula get a leading apostrophe: actor and subject ids
-/// come from outside and must never execute when an admin opens the file.
+/// Writes the audit trail as CSV (<see cref="Csv"/>: RFC 4180, formula prefixes neutralised), keyset page by keyset page
+/// from the store, so an export of any size holds one page in memory. Every cell is text: actor and subject ids come
+/// from outside and must never execute when an admin opens the file.
 /// </summary>
 public static class AuditCsv
 {
@@ -22,7 +22,7 @@ public static class AuditCsv
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(writer);
 
-        await WriteRowAsync(writer, Header).ConfigureAwait(false);
+        await Csv.WriteRowAsync(writer, Header).ConfigureAwait(false);
         // Keyset pages without a count: each page costs the same however deep the export is (an offset re-reads
         // every earlier row, and a count per page re-reads them all).
         var query = filter with { To = filter.To ?? asOf, Skip = 0, Take = PageSize, Before = null, CountTotal = false };
@@ -32,7 +32,7 @@ public static class AuditCsv
             var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
             foreach (var e in page.Items)
             {
-                await WriteRowAsync(writer, Cells(e)).ConfigureAwait(false);
+                await Csv.WriteRowAsync(writer, Cells(e)).ConfigureAwait(false);
                 written++;
             }
 
@@ -51,27 +51,8 @@ public static class AuditCsv
         ArgumentNullException.ThrowIfNull(e);
         return
         [
-            e.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            Csv.Timestamp(e.OccurredAt),
             e.ActorId, e.Kind, e.SubjectId ?? "", e.Outcome ?? "", e.TraceId ?? "", e.IdempotencyKey ?? "", e.Id,
         ];
-    }
-
-    public static Task WriteRowAsync(TextWriter writer, IReadOnlyList<string> cells)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(cells);
-        return writer.WriteAsync(string.Join(',', cells.Select(Escape)) + "\r\n");
-    }
-
-    /// <summary>Neutralises formula prefixes, then quotes when the cell holds a comma, quote or line break.</summary>
-    public static string Escape(string? cell)
-    {
-        var value = cell ?? "";
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }

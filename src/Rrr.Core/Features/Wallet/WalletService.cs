@@ -88,6 +88,13 @@ public sealed partial class WalletService(
         return page is { IsOk: true, Value.Standing: HistoryStanding.LinkUnknown } ? RrrResult.Unavailable<TransactionsPage>() : page;
     }
 
+    /// <summary>
+    /// A walk of the signed-in member's ledger through <paramref name="filter"/>, <paramref name="pageSize"/> entries per
+    /// RRR page. Every page goes through <see cref="GetTransactionsAsync"/>, so a walk can only ever see the signed-in
+    /// member's own ledger.
+    /// </summary>
+    public HistoryWalk WalkHistory(HistoryFilter filter, int pageSize) => new(filter, GetTransactionsAsync, pageSize);
+
     private async Task<TransactionsPage> ReadTransactionsAsync(string? cursor, int limit, CancellationToken cancellationToken)
     {
         var member = await members.GetAsync(refreshLink: false, cancellationToken);

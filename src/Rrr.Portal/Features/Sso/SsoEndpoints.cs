@@ -37,11 +37,7 @@ public static class SsoEndpoints
             return TypedResults.BadRequest();
         }
 
-        // The member services read "who" through the Blazor authentication state; outside a circuit it comes from this request.
-        if (http.RequestServices.GetService<AuthenticationStateProvider>() is IHostEnvironmentAuthenticationStateProvider host)
-        {
-            host.SetAuthenticationState(Task.FromResult(new AuthenticationState(http.User)));
-        }
+        http.UseRequestUserForMemberServices();
 
         SsoLaunch launch;
         try

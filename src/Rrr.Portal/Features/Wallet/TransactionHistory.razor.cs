@@ -1,6 +1,11 @@
 namespace Rrr.Portal.Features.Wallet;
 
-/// <summary>The signed-in member's RRR ledger, newest first, a page at a time; says so when RRR is down or there is no link.</summary>
+/// <summary>
+/// The signed-in member's RRR ledger, newest first, a page at a time, through the filter bar's kinds and UTC dates
+/// (<see cref="HistoryWalk"/>: RRR has no filters, so the portal walks RRR's pages and keeps what matches). A step reads
+/// at most <see cref="HistoryWalk.ScreenPageBound"/> RRR pages: when that finds fewer matches than a page, the table
+/// says how far back it searched and offers to search further. Says so when RRR is down or there is no link.
+/// </summary>
 public sealed partial class TransactionHistory : IDisposable
 {
     [Inject] private WalletService Wallet { get; set; } = default!;
@@ -8,10 +13,14 @@ public sealed partial class TransactionHistory : IDisposable
     [Inject] private ILogger<TransactionHistory> Logger { get; set; } = default!;
 
     private const int PageSize = 10;
-    private HistoryStanding _standing;
     private readonly CancellationTokenSource _cts = new();
+    private HistoryFilter _filter = HistoryFilter.Everything;
+    private HistoryWalk? _walk;
+    private HistoryStanding _standing;
     private List<LedgerEntry>? _items;
-    private string? _nextCursor;
+    private bool _hasMore;
+    private bool _bounded;
+    private DateTimeOffset? _searchedBackTo;
     private bool _loading;
     private bool _unavailable;
 
@@ -19,31 +28,55 @@ public sealed partial class TransactionHistory : IDisposable
     {
         if (RendererInfo.IsInteractive)
         {
-            await LoadPageAsync(cursor: null);
+            await StartAsync();
         }
     }
 
-    /// <summary>Starts again from the newest entry (after the wallet changed).</summary>
+    /// <summary>Starts again from the newest entry, keeping the filter (after the wallet changed).</summary>
     public async Task ReloadAsync()
     {
-        await LoadPageAsync(cursor: null);
+        await StartAsync();
         StateHasChanged();
     }
 
-    // After a failed first page there is no cursor: "Try again" loads the first page again.
-    private Task LoadMoreAsync() => LoadPageAsync(_items is null ? null : _nextCursor);
-
-    private async Task LoadPageAsync(string? cursor)
+    private Task ApplyAsync(HistoryFilter filter)
     {
+        _filter = filter;
+        return StartAsync();
+    }
+
+    private Task StartAsync()
+    {
+        // Unfiltered, every entry is shown: RRR pages of one screen page. Filtered, most may not match: RRR's largest pages.
+        _walk = Wallet.WalkHistory(_filter, _filter.IsEverything ? PageSize : WalletService.MaxPageSize);
+        _items = null;
+        return LoadMoreAsync();
+    }
+
+    // After a failure the walk is where it was: "Try again" continues from there (from the start if nothing came yet).
+    private async Task LoadMoreAsync()
+    {
+        if (_walk is not { } walk)
+        {
+            return;
+        }
+
         _loading = true;
         try
         {
-            var result = await Wallet.GetTransactionsAsync(cursor, PageSize, _cts.Token);
+            var result = await walk.NextAsync(PageSize, HistoryWalk.ScreenPageBound, _cts.Token);
+            if (!ReferenceEquals(walk, _walk))
+            {
+                return; // another filter was applied meanwhile
+            }
+
             if (result.IsOk)
             {
-                _items = cursor is null ? [.. result.Value.Items] : [.. _items ?? [], .. result.Value.Items];
-                _nextCursor = result.Value.NextCursor;
+                _items = [.. _items ?? [], .. result.Value.Items];
                 _standing = result.Value.Standing;
+                _hasMore = result.Value.HasMore;
+                _bounded = result.Value.Bounded;
+                _searchedBackTo = result.Value.SearchedBackTo;
                 _unavailable = false;
             }
             else
@@ -61,20 +94,7 @@ public sealed partial class TransactionHistory : IDisposable
         }
     }
 
-    private static string TypeLabel(LedgerEntryType type) => type switch
-    {
-        LedgerEntryType.Earn => "Points earned",
-        LedgerEntryType.EarnReversal => "Earn reversed",
-        LedgerEntryType.RedemptionHold => "Held for checkout",
-        LedgerEntryType.RedemptionRelease => "Released from escrow",
-        LedgerEntryType.RedemptionCommit => "Redeemed",
-        LedgerEntryType.Topup => "Top-up",
-        LedgerEntryType.AwardDebit => "Award sent",
-        LedgerEntryType.AwardCredit => "Award received",
-        LedgerEntryType.Adjustment => "Adjustment",
-        LedgerEntryType.Expiry => "Expired",
-        _ => type.ToString(),
-    };
+    private string MoreLabel => _unavailable ? "Try again" : _bounded ? "Search further back" : "Load more";
 
     public void Dispose()
     {

@@ -9,27 +9,6 @@ public sealed class AuditCsvTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Theory]
-    [InlineData("plain", "plain")]
-    [InlineData("", "")]
-    [InlineData(null, "")]
-    [InlineData("a,b", "\"a,b\"")]
-    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
-    [InlineData("line1\nline2", "\"line1\nline2\"")]
-    [InlineData("line1\r\nline2", "\"line1\r\nline2\"")]
-    [InlineData("mid=dle", "mid=dle")]
-    public void Escape_QuotesOnlyWhenNeeded(string? cell, string expected) => Assert.Equal(expected, AuditCsv.Escape(cell));
-
-    [Theory]
-    [InlineData("=SUM(A1:A2)", "'=SUM(A1:A2)")]
-    [InlineData("+1", "'+1")]
-    [InlineData("-1", "'-1")]
-    [InlineData("@cmd", "'@cmd")]
-    [InlineData("\tx", "'\tx")]
-    [InlineData("\rx", "\"'\rx\"")]
-    [InlineData("=HYPERLINK(\"http://e.test\",\"a\")", "\"'=HYPERLINK(\"\"http://e.test\"\",\"\"a\"\")\"")]
-    public void Escape_NeutralisesFormulaPrefixes(string cell, string expected) => Assert.Equal(expected, AuditCsv.Escape(cell));
-
     [Fact]
     public async Task Write_StreamsEveryPageByCursorWithoutCounting_AndPinsTheOpenEndAtExportTime()
     {

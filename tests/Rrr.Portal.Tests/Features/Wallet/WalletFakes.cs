@@ -86,10 +86,13 @@ public sealed class FakeWalletApi : IRrrWalletApi
             : throw new InvalidOperationException($"No wallet for {rrrMemberId} in the fake.");
     }
 
+    /// <summary>Transaction pages answered before RRR goes down (an outage in the middle of a long read); null: no such outage.</summary>
+    public int? TransactionPagesBeforeDown { get; set; }
+
     public Task<LedgerPage> GetTransactionsAsync(string rrrMemberId, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         Asked.Enqueue("tx:" + rrrMemberId);
-        if (Down)
+        if (Down || TransactionPagesBeforeDown-- <= 0)
         {
             throw new RrrUnavailableException(RrrUnavailableReason.ServerError, "IRrrWalletApi.GetTransactionsAsync", null);
         }
