@@ -67,6 +67,7 @@ public static class PortalHostingExtensions
         // --- UI ---
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPortalLocalization(); // English and Spanish, see LocalizationHosting
         services.AddPortalSessions(); // after the UI: its revalidating provider replaces the plain one
         services.AddProblemDetails();
 
@@ -108,11 +109,14 @@ public static class PortalHostingExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
+        // Before any endpoint runs (pages, the circuit's hub): the circuit keeps the culture of its request.
+        app.UsePortalLocalization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapPortalHealth();
         app.MapAccountEndpoints();
+        app.MapCultureEndpoints();
         app.MapRrrWebhooks();
         app.MapEarnEndpoints();
         app.MapNotificationEndpoints();

@@ -26,6 +26,7 @@ public sealed class AuthorizationMatrixTests(PortalFactory factory) : IClassFixt
         ["/health/live"] = ("GET", "/health/live", "public"),
         ["/health/ready"] = ("GET", "/health/ready", "public"),
         ["/health/ready/details"] = ("GET", "/health/ready/details", PortalRoles.Admin),
+        ["/culture/set"] = ("GET", "/culture/set?culture=es&redirectUri=%2F", "public"),
         ["/account/signin"] = ("GET", "/account/signin", "signin"),
         ["/account/home"] = ("GET", "/account/home", "signed-in"),
         ["/forbidden"] = ("GET", "/forbidden", "forbidden-page"),

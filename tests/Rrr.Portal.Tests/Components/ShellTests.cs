@@ -29,6 +29,8 @@ public sealed class ShellTests : PortalComponentTest
     public void UserBar_SignedIn_ShowsNameRoleAndSignOutForm()
     {
         SignInAs("Ada Admin", PortalRoles.Admin);
+        // UserBar asks whether it is interactive (the bell and the link chip need a circuit): a static render here.
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
 
         var cut = Render<UserBar>();
 

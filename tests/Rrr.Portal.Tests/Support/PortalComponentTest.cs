@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
@@ -26,10 +27,22 @@ public abstract class PortalComponentTest : BunitContext
             o.SnackbarConfiguration.HideTransitionDuration = 0;
             o.PopoverOptions.CheckForPopoverProvider = false;
         });
+        // English unless a test says otherwise, whatever the machine's culture: the texts and "1,250" tests expect.
+        // The culture is an async-local, so this holds for this test's flow only (other tests are untouched).
+        UseCulture("en");
+        // The portal's texts come from resources (IStringLocalizer<T>), as in the app.
+        Services.AddLocalization();
         Services.AddPortalAuthorization();
         // bUnit registers a placeholder that throws; use the real evaluator over the real policies instead.
         Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
         Services.AddSingleton<AuthenticationStateProvider>(_auth);
+    }
+
+    /// <summary>Renders in <paramref name="name"/> from here on (formats and texts), as a circuit opened in it would.</summary>
+    protected static void UseCulture(string name)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(name);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
     }
 
     protected void SignInAs(string name, params string[] roles)

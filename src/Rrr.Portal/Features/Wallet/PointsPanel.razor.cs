@@ -105,7 +105,7 @@ public sealed partial class PointsPanel : IDisposable
             {
                 // RRR refused the read (e.g. unknown member): nothing to retry into, say so.
                 Logger.LogWarning("RRR refused the wallet read: {Code}", result.Code);
-                _error = "RedRoomRewards could not show your points right now. Please try again later.";
+                _error = L["RrrRefused"];
             }
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
