@@ -84,13 +84,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context; closed when the test's <see cref="BrowserTestBase"/> is disposed, or at the latest with the fixture.</summary>
-    public async Task<IBrowserContext> NewContextAsync(string? baseUrl = null)
+    /// <param name="locale">The browser's language (its Accept-Language), e.g. <c>es-ES</c> for a Spanish browser.</param>
+    public async Task<IBrowserContext> NewContextAsync(string? baseUrl = null, string locale = "en-GB")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
-            Locale = "en-GB",
+            Locale = locale,
             TimezoneId = "UTC",
         });
 

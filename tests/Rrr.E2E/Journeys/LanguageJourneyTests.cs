@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Rrr.E2E.Infrastructure;
+
+namespace Rrr.E2E.Journeys;
+
+/// <summary>
+/// A Spanish browser gets the points panel, the app bar and the menu in Spanish with Spanish numbers; the member
+/// switches to English and back, and the choice outlives a reload. (First slice: the other pages are still English.)
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class LanguageJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
+{
+    [Fact]
+    public async Task ASpanishBrowser_SeesTheSpanishPanel_SwitchesToEnglishAndBack()
+    {
+        await using var context = await Fixture.Browser.NewContextAsync(Fixture.BaseUrl, locale: "es-ES");
+        var mia = await context.NewPageAsync();
+        mia.SetDefaultTimeout(60_000);
+        await SandboxSignIn.SignInThroughPortalAsync(mia, "Mia Member", "/member");
+        await BrowserFixture.WaitForInteractiveAsync(mia);
+
+        var available = mia.GetByTestId("points-available");
+        await Expect(mia.Locator("html")).ToHaveAttributeAsync("lang", "es");
+        await Expect(available).ToContainTextAsync("Puntos disponibles");
+        var points = long.Parse(await available.GetAttributeAsync("data-value") ?? "0", CultureInfo.InvariantCulture);
+        await Expect(available).ToContainTextAsync(points.ToString("N0", CultureInfo.GetCultureInfo("es-ES")));
+        await Expect(mia.GetByTestId("points-pending")).ToContainTextAsync("Pendientes");
+        await Expect(mia.GetByRole(AriaRole.Link, new() { Name = "Mis puntos" })).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(mia, "the Spanish points panel");
+        await BrowserFixture.SaveScreenshotAsync(mia, "member-es-desktop");
+        await BrowserFixture.ResizeToPhoneAsync(mia);
+        await PhoneLayout.AssertNoHorizontalOverflowAsync(mia);
+        var bar = await mia.Locator("header.mud-appbar").BoundingBoxAsync();
+        Assert.True(bar is { Height: <= 64 }, $"the app bar is {bar?.Height} px high at 375 px");
+        await BrowserFixture.SaveScreenshotAsync(mia, "member-es-375px");
+        await mia.SetViewportSizeAsync(1366, 900);
+
+        await mia.GetByTestId("language-menu").ClickAsync();
+        await mia.GetByTestId("language-en").ClickAsync();
+        await Expect(mia.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await BrowserFixture.WaitForInteractiveAsync(mia);
+        await Expect(mia.GetByTestId("points-available")).ToContainTextAsync(points.ToString("N0", CultureInfo.GetCultureInfo("en-GB")));
+        await Expect(mia.GetByTestId("points-available")).ToContainTextAsync(new Regex("Available"));
+        await BrowserFixture.SaveScreenshotAsync(mia, "member-en-desktop");
+
+        await mia.GetByTestId("language-menu").ClickAsync();
+        await mia.GetByTestId("language-es").ClickAsync();
+        await Expect(mia.Locator("html")).ToHaveAttributeAsync("lang", "es");
+        await mia.ReloadAsync();
+        await Expect(mia.GetByTestId("points-available")).ToContainTextAsync("Puntos disponibles");
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
