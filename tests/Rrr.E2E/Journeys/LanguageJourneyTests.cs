@@ -34,6 +34,10 @@ public sealed class LanguageJourneyTests(PortalFixture fixture) : PortalTestBase
         await PhoneLayout.AssertNoHorizontalOverflowAsync(mia);
         var bar = await mia.Locator("header.mud-appbar").BoundingBoxAsync();
         Assert.True(bar is { Height: <= 64 }, $"the app bar is {bar?.Height} px high at 375 px");
+
+        // Everything in the bar is on the screen, sign-out included (the bar clips what does not fit, so overflow checks miss it).
+        var signOut = await mia.GetByRole(AriaRole.Button, new() { Name = "Cerrar sesión" }).BoundingBoxAsync();
+        Assert.True(signOut is { } box && box.X >= 0 && box.X + box.Width <= BrowserFixture.PhoneWidth, $"sign-out is at {signOut?.X}+{signOut?.Width} on a 375 px screen");
         await BrowserFixture.SaveScreenshotAsync(mia, "member-es-375px");
         await mia.SetViewportSizeAsync(1366, 900);
 

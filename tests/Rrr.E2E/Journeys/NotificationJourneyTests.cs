@@ -78,6 +78,8 @@ public sealed class NotificationJourneyTests(PortalFixture fixture) : PortalTest
         // At 375 px the app bar (title, theme, bell, link chip, sign out) stays on one line: nothing wraps.
         var bar = await oli.Locator("header.mud-appbar").BoundingBoxAsync();
         Assert.True(bar is { Height: <= 64 }, $"the app bar is {bar?.Height} px high at 375 px");
+        var signOut = await oli.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).BoundingBoxAsync();
+        Assert.True(signOut is { } box && box.X + box.Width <= BrowserFixture.PhoneWidth, $"sign-out is at {signOut?.X}+{signOut?.Width} on a 375 px screen");
         await BrowserFixture.SaveScreenshotAsync(oli, "notifications-375px");
     }
 
