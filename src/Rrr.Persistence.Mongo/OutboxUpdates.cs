@@ -150,17 +150,13 @@ internal static class OutboxUpdates
             .Unset(d => d.Points)
             .Unset(d => d.ResultStatus);
 
-    /// <summary>An operator's retry: a new key generation, since RRR would replay its stored refusal for the old key.</summary>
+    /// <summary>
+    /// An operator's retry: a release (new key generation, since RRR would replay its stored refusal for the old key)
+    /// that also forgets the dead row's result.
+    /// </summary>
     public static UpdateDefinition<OutboxDocument> Retry(DateTimeOffset now) =>
-        Builders<OutboxDocument>.Update
-            .Set(d => d.Status, OutboxCodes.StatusText(OutboxStatus.Pending))
-            .Set(d => d.Attempts, 0)
-            .Inc(d => d.KeyGeneration, 1)
-            .Set(d => d.NextAttemptAt, BsonTime.From(now))
-            .Set(d => d.UpdatedAt, BsonTime.From(now))
+        Release(now)
             .Unset(d => d.EarnEventId)
             .Unset(d => d.Points)
-            .Unset(d => d.ResultStatus)
-            .Unset(d => d.LeaseOwner)
-            .Unset(d => d.LeaseUntil);
+            .Unset(d => d.ResultStatus);
 }
