@@ -3,8 +3,8 @@ using Microsoft.Extensions.Localization;
 namespace Rrr.Portal.Components;
 
 /// <summary>
-/// How the portal writes times: absolute in UTC (the circuit does not know the browser's zone) next to a
-/// relative phrase ("in 5 days", "2 min ago"), so both skimmers and careful readers are served.
+/// How admin pages write times: absolute in UTC, stated (admins compare times across members and with RRR's
+/// records), next to a relative phrase ("in 5 days", "2 min ago"). Member and model pages use <see cref="ReaderTime"/>.
 /// </summary>
 public static class TimeText
 {
@@ -32,14 +32,6 @@ public static class TimeText
             : Count((long)size.TotalDays, "day", "days");
         return future ? "in " + span : span + " ago";
     }
-
-    /// <summary>The date in the current culture ("6 Mar 2026", "6 mar 2026"): for pages that speak the member's language.</summary>
-    /// CLDR's Spanish abbreviations end with a dot ("dic."); the portal writes them without, as in "21 dic 2026".
-    public static string LocalDate(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("d MMM yyyy", CultureInfo.CurrentCulture).Replace(".", "", StringComparison.Ordinal);
-
-    /// <summary><see cref="LocalDate"/> and the UTC clock.</summary>
-    public static string LocalDateTime(DateTimeOffset value) => LocalDate(value) + ", " + Clock(value);
 
     /// <summary><see cref="Relative(DateTimeOffset, DateTimeOffset)"/> in the current UI culture's words, numbers in its format.</summary>
     public static string Relative(DateTimeOffset when, DateTimeOffset now, IStringLocalizer<TimeWords> words)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
+using Rrr.Portal.Components;
 
 namespace Rrr.Portal.Hosting;
 
@@ -23,6 +24,7 @@ public static class LocalizationHosting
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.AddScoped<ReaderTime>(); // the reader's zone, per circuit
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(English).AddSupportedCultures([.. Cultures]).AddSupportedUICultures([.. Cultures]);

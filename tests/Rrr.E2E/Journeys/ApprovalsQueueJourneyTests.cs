@@ -47,6 +47,7 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
 
         // Leave nothing pending: grace rejects it (no RRR call, no points move). First, her inbox told her it waits.
         var adaBell = Page.GetByTestId("notification-count");
+        await Expect(adaBell).ToHaveAttributeAsync("data-counted", "true");
         var adaUnread = int.Parse(await adaBell.GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var grace = await (await Browser.NewContextAsync(Fixture.BaseUrl)).NewPageAsync();
         grace.SetDefaultTimeout(60_000);

@@ -29,7 +29,7 @@ public sealed class MemberPointsJourneyTests(PortalFixture fixture) : PortalTest
         await Expect(Available()).ToHaveAttributeAsync("data-value", wallet.Available.ToString(CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("points-pending")).ToHaveAttributeAsync("data-value", wallet.Pending.ToString(CultureInfo.InvariantCulture));
         await Expect(Page.GetByTestId("points-escrow")).ToHaveAttributeAsync("data-value", wallet.Escrow.ToString(CultureInfo.InvariantCulture));
-        await Expect(Page.GetByTestId("as-of")).ToContainTextAsync(new Regex(@"As of \d\d:\d\d UTC \("));
+        await Expect(Page.GetByTestId("as-of")).ToContainTextAsync(new Regex(@"As of \d{1,2}:\d\d(\s[AP]M)? \("));
         // Panel and app bar read the same service: both say "linked".
         await Expect(Page.GetByTestId("link-status")).ToHaveCountAsync(2);
         foreach (var chip in await Page.GetByTestId("link-status").AllAsync())

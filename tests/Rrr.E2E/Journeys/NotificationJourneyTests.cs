@@ -26,6 +26,8 @@ public sealed class NotificationJourneyTests(PortalFixture fixture) : PortalTest
         await BrowserFixture.WaitForInteractiveAsync(oli);
         var bell = oli.GetByTestId("notification-count");
         await Expect(oli.GetByTestId("notification-bell")).ToBeVisibleAsync();
+        // The stored count first: read before it arrives, "before" would be 0 and the check below off by oli's older rows.
+        await Expect(bell).ToHaveAttributeAsync("data-counted", "true");
         var before = int.Parse(await bell.GetAttributeAsync("data-value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var navigations = 0;
         oli.FrameNavigated += (_, frame) => navigations += frame == oli.MainFrame ? 1 : 0;

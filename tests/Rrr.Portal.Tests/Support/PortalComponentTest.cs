@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using Rrr.Portal.Auth;
+using Rrr.Portal.Components;
 
 namespace Rrr.Portal.Tests.Support;
 
@@ -32,6 +33,8 @@ public abstract class PortalComponentTest : BunitContext
         UseCulture("en");
         // The portal's texts come from resources (IStringLocalizer<T>), as in the app.
         Services.AddLocalization();
+        // The reader's zone: UTC (stated) until a test gives one, as before the browser has said.
+        Services.AddScoped<ReaderTime>();
         Services.AddPortalAuthorization();
         // bUnit registers a placeholder that throws; use the real evaluator over the real policies instead.
         Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();

@@ -27,6 +27,9 @@ public sealed partial class NotificationBell : IDisposable
 
     [Inject] private ILogger<NotificationBell> Logger { get; set; } = default!;
 
+    // Whether the stored count has been read: before that the badge's 0 means "not yet", not "none".
+    private bool _counted;
+
     private string Label => _unread switch
     {
         0 => "Notifications",
@@ -69,6 +72,7 @@ public sealed partial class NotificationBell : IDisposable
             _subscriptions.AddRange(recipients.Select(r => Events.Subscribe(NotificationAdded.For(r), OnAdded)));
             _followedMember = recipients.Count > 1 ? recipients[1].Key : null;
             _unread = await Notifications.CountUnreadAsync(_cts.Token);
+            _counted = true;
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {

@@ -114,7 +114,7 @@ public sealed class PointsPanelTests : PortalComponentTest
         Assert.Equal(15, Figure(cut, "points-escrow"));
         Assert.Contains("1,250", cut.Find("[data-testid=points-available]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Linked", cut.Find("[data-testid=link-status]").GetAttribute("data-status"));
-        Assert.Equal("As of 12:00 UTC (just now)", cut.Find("[data-testid=as-of]").TextContent.Trim());
+        Assert.Equal("As of 12:00 PM UTC (just now)", cut.Find("[data-testid=as-of]").TextContent.Trim().Replace('\u202F', ' '));
         Assert.Empty(cut.FindAll("[data-testid=rrr-unavailable]"));
     }
 
