@@ -21,13 +21,22 @@ public static class LocalizationHosting
     /// <summary>Supported cultures, the default first.</summary>
     public static readonly IReadOnlyList<string> Cultures = [English, Spanish];
 
+    /// <summary>Every culture of the supported languages, neutral and regional, for number and date formats.</summary>
+    internal static readonly IReadOnlyList<string> FormatCultures =
+        [.. Cultures, .. CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+            .Where(c => Cultures.Contains(c.TwoLetterISOLanguageName))
+            .Select(c => c.Name)
+            .Order(StringComparer.Ordinal)];
+
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
     {
         services.AddLocalization();
         services.AddScoped<ReaderTime>(); // the reader's zone, per circuit
         services.Configure<RequestLocalizationOptions>(o =>
         {
-            o.SetDefaultCulture(English).AddSupportedCultures([.. Cultures]).AddSupportedUICultures([.. Cultures]);
+            // Texts in English or Spanish; formats in the browser's own variant of them (en-GB writes 14:05 and
+            // 21/12/2026, es-MX 1,250.5 where es-ES writes 1.250,5), so numbers and dates read as the member expects.
+            o.SetDefaultCulture(English).AddSupportedCultures([.. FormatCultures]).AddSupportedUICultures([.. Cultures]);
             // The cookie (an explicit choice) wins over the browser's list; the query string provider is not wanted.
             o.RequestCultureProviders =
             [
@@ -51,6 +60,16 @@ public static class LocalizationHosting
         return app;
     }
 
+    /// <summary>The browser's own variant of <paramref name="language"/> (es-MX for a Mexican browser choosing Spanish), else the language.</summary>
+    private static string FormatCultureFor(string language, HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage
+            .OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value)
+            .FirstOrDefault(tag => tag is not null
+                && tag.StartsWith(language + "-", StringComparison.OrdinalIgnoreCase)
+                && FormatCultures.Contains(tag, StringComparer.OrdinalIgnoreCase))
+        ?? language;
+
     /// <summary>Remembers the member's language for a year and goes back to the page, never to another site.</summary>
     internal static Results<RedirectHttpResult, ProblemHttpResult> SetCulture(string? culture, string? redirectUri, HttpContext context)
     {
@@ -65,7 +84,7 @@ public static class LocalizationHosting
         var name = culture.ToLowerInvariant();
         context.Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(name)),
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(FormatCultureFor(name, context.Request), name)),
             new CookieOptions
             {
                 // Max-Age alone: no clock needed, and every current browser honours it.

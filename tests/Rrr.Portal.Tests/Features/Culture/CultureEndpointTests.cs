@@ -34,6 +34,17 @@ public sealed class CultureEndpointTests(PortalFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AMexicanBrowserChoosingSpanish_KeepsMexicanFormats_WithSpanishTexts()
+    {
+        using var client = factory.CreateClientAs("member");
+        client.DefaultRequestHeaders.Add("Accept-Language", "en-US,es-MX;q=0.8");
+
+        using var response = await client.GetAsync(new Uri("/culture/set?culture=es&redirectUri=%2F", UriKind.Relative), Ct);
+
+        Assert.Contains("c%3Des-MX%7Cuic%3Des", CultureCookie(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Anonymous_MaySwitch()
     {
         using var response = await GetAsync("/culture/set?culture=en&redirectUri=%2F");
