@@ -85,14 +85,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>A fresh browser context; closed when the test's <see cref="BrowserTestBase"/> is disposed, or at the latest with the fixture.</summary>
     /// <param name="locale">The browser's language (its Accept-Language), e.g. <c>es-ES</c> for a Spanish browser.</param>
-    public async Task<IBrowserContext> NewContextAsync(string? baseUrl = null, string locale = "en-GB")
+    /// <param name="timezoneId">The browser's time zone (an IANA id); member pages show times in it.</param>
+    public async Task<IBrowserContext> NewContextAsync(string? baseUrl = null, string locale = "en-GB", string timezoneId = "UTC")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = locale,
-            TimezoneId = "UTC",
+            TimezoneId = timezoneId,
         });
 
         // Generous on purpose: a 2-core CI box running the whole suite can take tens of seconds for a

@@ -56,5 +56,22 @@ public sealed class LanguageJourneyTests(PortalFixture fixture) : PortalTestBase
         await Expect(mia.GetByTestId("points-available")).ToContainTextAsync("Puntos disponibles");
     }
 
+    [Fact]
+    public async Task ABrowserInMadrid_SeesMadridTime_WhereAUtcBrowserSeesUtc()
+    {
+        await using var context = await Fixture.Browser.NewContextAsync(Fixture.BaseUrl, locale: "es-ES", timezoneId: "Europe/Madrid");
+        var mia = await context.NewPageAsync();
+        mia.SetDefaultTimeout(60_000);
+        await SandboxSignIn.SignInThroughPortalAsync(mia, "Mia Member", "/member");
+        await BrowserFixture.WaitForInteractiveAsync(mia);
+
+        // The panel's "as of" is the moment RRR answered: now, on Madrid's clock (the minute may turn meanwhile).
+        var madrid = TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid");
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, madrid);
+        var clocks = new[] { now.AddMinutes(-1), now, now.AddMinutes(1) }
+            .Select(t => Regex.Escape(t.ToString("H:mm", CultureInfo.GetCultureInfo("es-ES"))));
+        await Expect(mia.GetByTestId("as-of")).ToContainTextAsync(new Regex("Actualizado a las (" + string.Join("|", clocks) + ") \\("));
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }
