@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>RRR's promotion rule (docs/rrr-wire.md, Promotions), recorded on each local approval round.</summary>
@@ -65,34 +67,38 @@ public sealed class PromotionFormValidator : AbstractValidator<PromotionForm>
     /// <summary>A start typed a minute ago is still "now": the form has no seconds, and the admin needs time to click.</summary>
     public static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(5);
 
-    public PromotionFormValidator(TimeProvider time)
+    public PromotionFormValidator(TimeProvider time, IStringLocalizer<PromotionFormText> text)
     {
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Messages are looked up when a rule fails, so each reads in the language of the admin who typed the value.
+        static string N(decimal n) => n.ToString("N0", CultureInfo.CurrentCulture);
 
         // One message per field at a time: the first rule that fails is the one to fix.
         RuleLevelCascadeMode = CascadeMode.Stop;
-        RuleFor(f => f.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Enter a name.")
-            .Must(n => n is null || n.Trim().Length is >= 3 and <= 80).WithMessage("A name has 3 to 80 characters.");
-        RuleFor(f => f.Kind).NotNull().WithMessage("Choose a kind.").IsInEnum();
-        RuleFor(f => f.Value).NotNull().WithMessage("Enter a value.");
+        RuleFor(f => f.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => text["NameRequired"])
+            .Must(n => n is null || n.Trim().Length is >= 3 and <= 80).WithMessage(_ => text["NameLength"]);
+        RuleFor(f => f.Kind).NotNull().WithMessage(_ => text["KindRequired"]).IsInEnum();
+        RuleFor(f => f.Value).NotNull().WithMessage(_ => text["ValueRequired"]);
         When(f => f.Kind == PromotionKind.Multiplier && f.Value is not null, () =>
             RuleFor(f => f.Value!.Value)
-                .Must(v => v > 1m && v <= MaxMultiplier).WithMessage("A multiplier is above 1 and at most 10.")
-                .Must(v => decimal.Round(v, 2) == v).WithMessage("A multiplier has at most 2 decimals.")
+                .Must(v => v > 1m && v <= MaxMultiplier).WithMessage(_ => text["MultiplierRange"])
+                .Must(v => decimal.Round(v, 2) == v).WithMessage(_ => text["MultiplierDecimals"])
                 .OverridePropertyName(nameof(PromotionForm.Value)));
         When(f => f.Kind == PromotionKind.BonusPoints && f.Value is not null, () =>
             RuleFor(f => f.Value!.Value)
-                .Must(v => decimal.Truncate(v) == v).WithMessage("Bonus points are a whole number.")
-                .InclusiveBetween(1m, MaxBonusPoints).WithMessage("Bonus points are 1 to 100,000.")
+                .Must(v => decimal.Truncate(v) == v).WithMessage(_ => text["BonusWhole"])
+                .InclusiveBetween(1m, MaxBonusPoints).WithMessage(_ => text["BonusRange", N(MaxBonusPoints)])
                 .OverridePropertyName(nameof(PromotionForm.Value)));
-        RuleFor(f => f.StartsAtUtc).NotNull().WithMessage("Choose when it starts.")
-            .Must(s => PromotionForm.AsUtc(s) >= time.GetUtcNow() - StartGrace).WithMessage("The start must not be in the past.");
-        RuleFor(f => f.EndsAtUtc).NotNull().WithMessage("Choose when it ends.")
-            .Must((f, e) => f.StartsAtUtc is null || e > f.StartsAtUtc).WithMessage("The end must be after the start.")
-            .Must(e => PromotionForm.AsUtc(e) <= time.GetUtcNow() + MaxAhead).WithMessage("The end must be within 365 days from now.");
-        RuleFor(f => f.Audience).NotNull().WithMessage("Choose an audience.").IsInEnum();
-        RuleFor(f => f.BudgetCapPoints).NotNull().WithMessage("Enter a budget cap.")
-            .InclusiveBetween(1, MaxBudgetCapPoints).WithMessage("The budget cap is 1 to 10,000,000 points.");
+        RuleFor(f => f.StartsAtUtc).NotNull().WithMessage(_ => text["StartRequired"])
+            .Must(s => PromotionForm.AsUtc(s) >= time.GetUtcNow() - StartGrace).WithMessage(_ => text["StartPast"]);
+        RuleFor(f => f.EndsAtUtc).NotNull().WithMessage(_ => text["EndRequired"])
+            .Must((f, e) => f.StartsAtUtc is null || e > f.StartsAtUtc).WithMessage(_ => text["EndAfterStart"])
+            .Must(e => PromotionForm.AsUtc(e) <= time.GetUtcNow() + MaxAhead).WithMessage(_ => text["EndWithin", N((decimal)MaxAhead.TotalDays)]);
+        RuleFor(f => f.Audience).NotNull().WithMessage(_ => text["AudienceRequired"]).IsInEnum();
+        RuleFor(f => f.BudgetCapPoints).NotNull().WithMessage(_ => text["BudgetRequired"])
+            .InclusiveBetween(1, MaxBudgetCapPoints).WithMessage(_ => text["BudgetRange", N(MaxBudgetCapPoints)]);
     }
 
     /// <summary>The messages for one field, for a form that validates field by field.</summary>
@@ -194,7 +200,7 @@ public sealed record PromotionDetail(Promotion Promotion, IReadOnlyList<Approval
             .ToList();
 }
 
-/// <summary>The wire spelling of a status, for chips, filters and stored outcomes.</summary>
+/// <summary>The wire spelling of a status, for chips, filters and stored outcomes (the words people read are the portal's resources).</summary>
 public static class PromotionStatusText
 {
     public static string Code(PromotionStatus status) => status switch
@@ -204,26 +210,5 @@ public static class PromotionStatusText
         PromotionStatus.Active => "ACTIVE",
         PromotionStatus.Rejected => "REJECTED",
         _ => "ENDED",
-    };
-
-    public static string Label(PromotionStatus status) => status switch
-    {
-        PromotionStatus.Draft => "Draft",
-        PromotionStatus.PendingApproval => "Pending approval",
-        PromotionStatus.Active => "Active",
-        PromotionStatus.Rejected => "Rejected",
-        _ => "Ended",
-    };
-
-    /// <summary>"2× points" or "+500 points".</summary>
-    public static string KindAndValue(PromotionKind kind, decimal value) => kind == PromotionKind.Multiplier
-        ? value.ToString("0.##", CultureInfo.InvariantCulture) + "× points"
-        : "+" + value.ToString("#,0", CultureInfo.InvariantCulture) + " bonus points";
-
-    public static string Audience(PromotionAudience audience) => audience switch
-    {
-        PromotionAudience.AllMembers => "All members",
-        PromotionAudience.NewMembers => "New members",
-        _ => "Models",
     };
 }

@@ -66,7 +66,7 @@ public sealed partial class EarnAdminPage
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _error = "The outbox could not be read just now; showing the last values.";
+            _error = L["LoadFailed"];
         }
     }
 
@@ -76,7 +76,7 @@ public sealed partial class EarnAdminPage
         try
         {
             var retried = await Admin.RetryAsync(row.Key, _stop.Token);
-            Snackbar.Add(retried ? $"{row.Order.OrderNumber} queued again." : $"{row.Order.OrderNumber} was no longer a dead letter.",
+            Snackbar.Add(retried ? L["Requeued", row.Order.OrderNumber] : L["NoLongerDead", row.Order.OrderNumber],
                 retried ? Severity.Success : Severity.Info);
             await RefreshAsync();
         }
@@ -92,7 +92,7 @@ public sealed partial class EarnAdminPage
         try
         {
             var count = await Admin.RetryAllDeadAsync(_stop.Token);
-            Snackbar.Add($"{count} dead letter(s) queued again.", Severity.Success);
+            Snackbar.Add(L[count == 1 ? "RequeuedAllOne" : "RequeuedAllMany", count.ToString("N0", CultureInfo.CurrentCulture)], Severity.Success);
             await RefreshAsync();
         }
         finally
@@ -105,13 +105,13 @@ public sealed partial class EarnAdminPage
 
     private static string Code(OutboxStatus status) => OutboxCodes.StatusText(status).ToLowerInvariant();
 
-    private static string Label(OutboxStatus status) => status switch
+    private string Label(OutboxStatus status) => status switch
     {
-        OutboxStatus.Pending => "Waiting",
-        OutboxStatus.Claimed => "Being posted",
-        OutboxStatus.Posted => "Posted",
-        OutboxStatus.Held => "Held (not linked)",
-        _ => "Dead letters",
+        OutboxStatus.Pending => L["StatusPending"],
+        OutboxStatus.Claimed => L["StatusClaimed"],
+        OutboxStatus.Posted => L["StatusPosted"],
+        OutboxStatus.Held => L["StatusHeld"],
+        _ => L["StatusDead"],
     };
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 using System.Text.Json.Serialization;
 
 namespace Rrr.Portal.Features.Earn;
@@ -67,23 +68,23 @@ internal static class OrderRules
 
     public static readonly string[] Products = ["TOKENS", "MEMBERSHIP"];
 
-    public static void Ids<T>(AbstractValidator<T> validator)
+    public static void Ids<T>(AbstractValidator<T> validator, IStringLocalizer<OrderText> text)
         where T : IOrderEvent
     {
         validator.RuleFor(r => r.OrderNumber).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
-            .OverridePropertyName("order_number").WithMessage("order_number is required: 1–64 letters, digits, '_', '-', '.', ':'.");
+            .OverridePropertyName("order_number").WithMessage(_ => text["OrderNumber"]);
         validator.RuleFor(r => r.XcnUserId).NotEmpty().MaximumLength(MaxIdLength).Matches(Id)
-            .OverridePropertyName("xcn_user_id").WithMessage("xcn_user_id is required: 1–64 letters, digits, '_', '-', '.', ':'.");
+            .OverridePropertyName("xcn_user_id").WithMessage(_ => text["XcnUserId"]);
         validator.RuleFor(r => r.Product).Must(p => Products.Contains(p))
-            .OverridePropertyName("product").WithMessage("product must be TOKENS or MEMBERSHIP.");
+            .OverridePropertyName("product").WithMessage(_ => text["Product"]);
     }
 
     /// <summary>When the event happened: a timestamp, at most 5 minutes ahead of our clock.</summary>
-    public static void OccurredAt<T>(AbstractValidator<T> validator, Func<T, string?> at, string name, TimeProvider time) =>
+    public static void OccurredAt<T>(AbstractValidator<T> validator, Func<T, string?> at, string name, TimeProvider time, IStringLocalizer<OrderText> text) =>
         validator.RuleFor(r => at(r))
             .Must(t => TryParseTime(t, out var occurred) && occurred <= time.GetUtcNow().AddMinutes(5))
             .OverridePropertyName(name)
-            .WithMessage($"{name} must be an ISO 8601 timestamp (e.g. 2026-11-25T13:00:00Z), not in the future.");
+            .WithMessage(_ => text["OccurredAt", name]);
 
     public static EarnOrder ToOrder(IOrderEvent request, OrderEventKind kind, Money? amount, DateTimeOffset occurredAt, DateTimeOffset acceptedAt) =>
         new(request.OrderNumber!, kind, request.XcnUserId!, ProductOf(request.Product!), amount, occurredAt, acceptedAt);
@@ -102,31 +103,32 @@ internal static class OrderRules
 
 public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
 {
-    public OrderPaidValidator(IOptions<EarnOptions> options, TimeProvider time)
+    public OrderPaidValidator(IOptions<EarnOptions> options, TimeProvider time, IStringLocalizer<OrderText> text)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(text);
         var currency = options.Value.Currency;
-        OrderRules.Ids(this);
+        OrderRules.Ids(this, text);
         RuleFor(r => r.Amount)
             .Must(a => OrderRules.TryParseAmount(a, out var amount) && amount > 0 && amount <= OrderRules.MaxAmount && amount.Scale <= 2)
             .OverridePropertyName("amount")
-            .WithMessage("amount must be a decimal above 0 (at most 1,000,000) with at most 2 decimal places, e.g. \"12.50\".");
+            .WithMessage(_ => text["Amount"]);
         RuleFor(r => r.Currency).Equal(currency)
             .OverridePropertyName("currency")
-            .WithMessage($"currency must be {currency}.");
-        OrderRules.OccurredAt(this, r => r.PaidAt, "paid_at", time);
+            .WithMessage(_ => text["Currency", currency]);
+        OrderRules.OccurredAt(this, r => r.PaidAt, "paid_at", time, text);
 
         // The plan's shape only; whether the portal knows it is the tier map's answer (OrderEndpoints: 422 unknown_plan).
         RuleFor(r => r.MembershipPlan).NotEmpty().MaximumLength(OrderRules.MaxIdLength).Matches(OrderRules.Id)
             .When(r => r.Product == "MEMBERSHIP")
             .OverridePropertyName("membership_plan")
-            .WithMessage("membership_plan is required for MEMBERSHIP: XCN's plan code (1–64 letters, digits, '_', '-', '.', ':'), e.g. monthly.");
+            .WithMessage(_ => text["PlanRequired"]);
 
         // Refused rather than ignored: a token pack with a plan is a mix-up on XCN's side worth hearing about.
         RuleFor(r => r.MembershipPlan).Null()
             .When(r => r.Product == "TOKENS")
             .OverridePropertyName("membership_plan")
-            .WithMessage("membership_plan is only for MEMBERSHIP orders; leave it out for TOKENS.");
+            .WithMessage(_ => text["PlanOnlyMembership"]);
     }
 
     /// <summary>The validated request as an order; its tier is set afterwards from the plan (<see cref="OrderEndpoints"/>).</summary>
@@ -144,10 +146,10 @@ public sealed class OrderPaidValidator : AbstractValidator<OrderPaidRequest>
 
 public sealed class OrderRefundedValidator : AbstractValidator<OrderRefundedRequest>
 {
-    public OrderRefundedValidator(TimeProvider time)
+    public OrderRefundedValidator(TimeProvider time, IStringLocalizer<OrderText> text)
     {
-        OrderRules.Ids(this);
-        OrderRules.OccurredAt(this, r => r.RefundedAt, "refunded_at", time);
+        OrderRules.Ids(this, text);
+        OrderRules.OccurredAt(this, r => r.RefundedAt, "refunded_at", time, text);
     }
 
     public static EarnOrder ToOrder(OrderRefundedRequest request, DateTimeOffset acceptedAt)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Promotions;
 
 /// <summary>
@@ -25,6 +27,8 @@ public sealed partial class PromotionDetailPage
 
     [Inject] private TimeProvider Time { get; set; } = default!;
 
+    [Inject] private IStringLocalizer<PromotionText> L { get; set; } = default!;
+
     private bool IsMaker => _detail is not null && _adminId is not null && _detail.Promotion.CreatedBy == _adminId;
 
     private ApprovalView? Round => _detail?.CurrentRound;
@@ -36,9 +40,9 @@ public sealed partial class PromotionDetailPage
         && Round.Request.StatusAt(Time.GetUtcNow()) == ApprovalStatus.Pending;
 
     private string? Note => _detail?.Promotion.Status != PromotionStatus.PendingApproval ? null
-        : IsMaker ? "You created this promotion: two other XCN admins approve it, then an RRR admin."
-        : AlreadyDecided ? "You have decided on this round; a person counts once."
-        : Round?.Request.Status == ApprovalStatus.Approved ? "Both XCN approvals are in; waiting for the RRR admin."
+        : IsMaker ? L["NoteMaker"].Value
+        : AlreadyDecided ? L["NoteDecided"].Value
+        : Round?.Request.Status == ApprovalStatus.Approved ? L["NoteXcnDone"].Value
         : null;
 
     protected override PortalTopic<PromotionChanged> Topic => PromotionChanged.Any;
@@ -77,12 +81,12 @@ public sealed partial class PromotionDetailPage
         _ =>
         {
             _editing = false;
-            Snackbar.Add("Saved. Earlier approvals no longer count; submit it for a new approval round.", Severity.Normal);
+            Snackbar.Add(L["Saved"], Severity.Normal);
         });
 
     private Task SubmitAsync() => RunAsync(
         () => Promotions.SubmitAsync(PromotionId, _detail!.Promotion.Version, Stop.Token),
-        _ => Snackbar.Add("Submitted: it needs 2 other XCN admins and 1 RRR admin.", Severity.Normal));
+        _ => Snackbar.Add(L["Submitted"], Severity.Normal));
 
     /// <summary>The round and version on screen now: a decision is about what the admin read, not what is current by the time it lands.</summary>
     private (string RoundId, long Version)? Shown =>
@@ -93,7 +97,7 @@ public sealed partial class PromotionDetailPage
         var shown = Shown;
         return shown is not { } seen ? Task.CompletedTask : RunAsync(
             () => Promotions.ApproveAsync(PromotionId, seen.RoundId, seen.Version, Stop.Token),
-            after => Snackbar.Add($"Approved. {after.Progress.Text}.", Severity.Normal));
+            after => Snackbar.Add(L["Approved", after.Progress.Text], Severity.Normal));
     }
 
     private async Task RejectAsync()
@@ -105,7 +109,7 @@ public sealed partial class PromotionDetailPage
         }
 
         var dialog = await Dialogs.ShowAsync<RejectPromotionDialog>(
-            "Reject promotion",
+            L["RejectTitle"],
             new DialogParameters<RejectPromotionDialog> { { d => d.Name, _detail!.Promotion.Name } },
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         var result = await dialog.Result;
@@ -116,17 +120,17 @@ public sealed partial class PromotionDetailPage
 
         await RunAsync(
             () => Promotions.RejectAsync(PromotionId, seen.RoundId, seen.Version, reason, Stop.Token),
-            _ => Snackbar.Add("Rejected. The creator can edit it and submit it again.", Severity.Normal));
+            _ => Snackbar.Add(L["Rejected"], Severity.Normal));
     }
 
     private Task ResendAsync() => RunAsync(
         () => Promotions.ResendDecisionAsync(PromotionId, Stop.Token),
-        _ => Snackbar.Add("Sent to RRR.", Severity.Normal));
+        _ => Snackbar.Add(L["SentToRrr"], Severity.Normal));
 
     /// <summary>One action; a refusal shows the service's words, an RRR failure it passed on as it came a general line.</summary>
     private Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done)
     {
         _error = null;
-        return RunAsync(action, done, refused => _error = refused.Message ?? "RRR temporarily unavailable; nothing was changed there. Try again shortly.");
+        return RunAsync(action, done, refused => _error = refused.Message ?? L["ActionUnavailable"]);
     }
 }

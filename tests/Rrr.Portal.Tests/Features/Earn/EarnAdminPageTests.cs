@@ -142,4 +142,24 @@ public sealed class EarnAdminPageTests : PortalComponentTest, IAsyncLifetime
         Assert.Contains(cut.FindAll("[data-testid=dead-error]"), e => e.TextContent.Contains("hold_expired", StringComparison.Ordinal));
         Assert.Contains("Holds last 30 days", cut.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void InSpanish_TheTextsAreSpanish_NumbersSpanish_AndTimesStayUtc()
+    {
+        UseCulture("es");
+
+        var cut = Render<EarnAdminPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("o-dead-1", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal("Ganancia automática", cut.Find("h1").TextContent.Trim());
+        Assert.Contains("Envíos fallidos", cut.Find("[data-testid=backlog-dead]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Actualizado a las 12:00:00 UTC, cada 5 s", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("Desde (UTC)", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("12,50 USD", cut.Find("[aria-label='Envíos fallidos']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("2025-03-01 12:00", cut.Find("[aria-label='Envíos fallidos']").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(cut.Find("button[aria-label='Reintentar o-dead-1 PAID']"));
+        Assert.Contains("Enviados recientemente", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("Las retenciones duran 30 días.", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("Retry all dead letters", cut.Markup, StringComparison.Ordinal);
+    }
 }

@@ -197,6 +197,27 @@ public sealed class OrderEndpointTests : IClassFixture<PortalFactory>, IDisposab
         Assert.True(errors.TryGetProperty(field, out _), $"errors has no '{field}': {errors}");
     }
 
+    [Theory]
+    [InlineData(null, "currency must be USD.")]
+    [InlineData("es-ES,es;q=0.9", "currency debe ser USD.")]
+    public async Task Paid_ValidationMessages_FollowTheRequestsLanguage_EnglishByDefault(string? acceptLanguage, string message)
+    {
+        using var content = new StringContent(
+            """{"order_number":"o1","xcn_user_id":"xcn_u_1001","product":"TOKENS","amount":"1.00","currency":"EUR","paid_at":"2025-03-01T12:00:00Z"}""",
+            Encoding.UTF8,
+            "application/json");
+        using var client = Client();
+        if (acceptLanguage is not null)
+        {
+            client.DefaultRequestHeaders.Add("Accept-Language", acceptLanguage);
+        }
+
+        var response = await client.PostAsync(new Uri(OrderEndpoints.PaidPath, UriKind.Relative), content, Ct);
+
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(message, problem.RootElement.GetProperty("errors").GetProperty("currency")[0].GetString());
+    }
+
     [Fact]
     public async Task Paid_WithMalformedJson_Is400_WithoutEchoingTheBody()
     {

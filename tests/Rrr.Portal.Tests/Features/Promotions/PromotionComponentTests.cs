@@ -16,7 +16,7 @@ public sealed class PromotionComponentTests : PortalComponentTest
 
     public PromotionComponentTests()
     {
-        Services.AddSingleton(new PromotionFormValidator(new FakeTimeProvider(Now)));
+        Services.AddSingleton(new PromotionFormValidator(new FakeTimeProvider(Now), TestLocalizer.For<PromotionFormText>()));
     }
 
     [Fact]

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Time.Testing;
 using Rrr.Core.Features.Promotions;
 using Rrr.Core.Rrr.Promotions;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Promotions;
 
 public sealed class PromotionFormValidatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
-    private readonly PromotionFormValidator validator = new(new FakeTimeProvider(Now));
+    private readonly PromotionFormValidator validator = new(new FakeTimeProvider(Now), TestLocalizer.For<PromotionFormText>());
 
     [Fact]
     public void AGoodForm_IsValid()

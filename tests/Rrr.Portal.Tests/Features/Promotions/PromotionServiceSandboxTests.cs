@@ -45,7 +45,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         sync = new PromotionSync(store.Approvals, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
-            engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
+            engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System);
     }
 
     public ValueTask DisposeAsync()
@@ -263,7 +263,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
             new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance)),
-            sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System), updates, TimeProvider.System);
+            sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System);
         admin.Id = Grace;
 
         var refused = await flakyService.ApproveAsync(id, Ct).Refused();
