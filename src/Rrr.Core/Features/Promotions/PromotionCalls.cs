@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Rrr.Core.Features.Promotions;
 /// <see cref="CallAsync"/>, so each one leaves an audit event with its trace id and key, and RRR's refusals
 /// become the admin's words before they leave Core.
 /// </summary>
-internal sealed class PromotionCalls(IAuditStore audit, TimeProvider time)
+internal sealed class PromotionCalls(IAuditStore audit, TimeProvider time, IStringLocalizer<PromotionServiceText> text)
 {
     /// <summary>
     /// One RRR call with its audit event: the trace id is the one the call carried (so /admin/audit links the
@@ -33,8 +35,8 @@ internal sealed class PromotionCalls(IAuditStore audit, TimeProvider time)
             throw new PromotionRefusedException(
                 PromotionRefusedException.RrrUnavailable,
                 auditKind is "promotion.approved" or "promotion.rejected"
-                    ? "Your decision is recorded here, but RRR could not be reached; send it again shortly (the same request, never counted twice)."
-                    : "RRR is temporarily unavailable; nothing was changed. Try again shortly.");
+                    ? text["DecisionKeptRrrDown"]
+                    : text["RrrDown"]);
         }
     }
 
@@ -42,17 +44,17 @@ internal sealed class PromotionCalls(IAuditStore audit, TimeProvider time)
     public Task RefusedAsync(string adminId, string auditKind, string? promotionId, string code, CancellationToken cancellationToken) =>
         AuditAsync(adminId, auditKind, promotionId, null, null, "REFUSED:" + code, cancellationToken);
 
-    public static PromotionRefusedException Translate(RrrProblemException ex) => ex.Code switch
+    public PromotionRefusedException Translate(RrrProblemException ex) => ex.Code switch
     {
-        RrrErrorCodes.ApprovalNotAllowed => new(PromotionRefusedException.MakerCannotApprove, "RRR refused: the creator of a promotion cannot approve or reject it."),
-        RrrErrorCodes.AlreadyDecided => new(PromotionRefusedException.AlreadyDecided, "RRR already has your decision on this version of the promotion; a person counts once."),
-        RrrErrorCodes.InvalidState => new(PromotionRefusedException.WrongState, "RRR refused: the promotion is no longer in a state that allows this. Reload to see where it stands."),
+        RrrErrorCodes.ApprovalNotAllowed => new(PromotionRefusedException.MakerCannotApprove, text["MakerCannotDecide"]),
+        RrrErrorCodes.AlreadyDecided => new(PromotionRefusedException.AlreadyDecided, text["AlreadyDecided"]),
+        RrrErrorCodes.InvalidState => new(PromotionRefusedException.WrongState, text["InvalidState"]),
         RrrErrorCodes.ValidationFailed => new(
             PromotionRefusedException.Invalid,
-            "RRR refused the promotion: " + string.Join(" ", ex.Errors.SelectMany(e => e.Value)),
+            text["RrrInvalid", string.Join(" ", ex.Errors.SelectMany(e => e.Value))],
             ex.Errors.ToDictionary(e => FormField(e.Key), e => e.Value, StringComparer.Ordinal)),
-        RrrErrorCodes.NotFound => new(PromotionRefusedException.RrrRefused, "RRR has no such promotion."),
-        _ => new(PromotionRefusedException.RrrRefused, $"RRR refused the request ({ex.Code})."),
+        RrrErrorCodes.NotFound => new(PromotionRefusedException.RrrRefused, text["NoSuchPromotion"]),
+        _ => new(PromotionRefusedException.RrrRefused, text["RrrRefused", ex.Code]),
     };
 
     private static string FormField(string wireName) => wireName switch

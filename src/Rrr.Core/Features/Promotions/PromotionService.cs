@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Promotions;
 
 /// <summary>
@@ -14,9 +16,10 @@ public sealed class PromotionService(
     IAdminIdentity identity,
     IValidator<PromotionForm> validator,
     IPortalEvents events,
-    TimeProvider time)
+    TimeProvider time,
+    IStringLocalizer<PromotionServiceText> text)
 {
-    private readonly PromotionCalls calls = new(audit, time);
+    private readonly PromotionCalls calls = new(audit, time, text);
 
     public Task<string?> CurrentAdminIdAsync(CancellationToken cancellationToken) => identity.GetAdminIdAsync(cancellationToken);
 
@@ -105,7 +108,7 @@ public sealed class PromotionService(
         RequireMaker(current, adminId, "edit");
         if (current.Status is not (PromotionStatus.Draft or PromotionStatus.Rejected))
         {
-            throw new PromotionRefusedException(PromotionRefusedException.WrongState, "Only a draft or rejected promotion can be edited.");
+            throw new PromotionRefusedException(PromotionRefusedException.WrongState, text["OnlyDraftOrRejectedEdited"]);
         }
 
         RequireVersion(current, seenVersion);
@@ -136,7 +139,7 @@ public sealed class PromotionService(
         RequireMaker(current, adminId, "submit");
         if (current.Status != PromotionStatus.Draft)
         {
-            throw new PromotionRefusedException(PromotionRefusedException.WrongState, "Only a draft can be submitted; edit a rejected promotion first.");
+            throw new PromotionRefusedException(PromotionRefusedException.WrongState, text["OnlyDraftSubmitted"]);
         }
 
         RequireVersion(current, seenVersion);
@@ -162,10 +165,10 @@ public sealed class PromotionService(
         var adminId = await RequireAdminAsync(cancellationToken);
         var detail = await DetailAsync(promotionId, cancellationToken);
         var round = detail.CurrentRound
-            ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, "The promotion is not waiting for approval.");
+            ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, text["NotWaiting"]);
         var mine = round.Records.LastOrDefault(r =>
             string.Equals(r.ActorId, adminId, StringComparison.Ordinal) && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected)
-            ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, "You have no decision on this round to send.");
+            ?? throw new PromotionRefusedException(PromotionRefusedException.WrongState, text["NoDecisionToSend"]);
         await ForwardAsync(adminId, round, mine.Action == ApprovalAction.Approved ? ApprovalDecision.Approve : ApprovalDecision.Reject, mine.Reason, cancellationToken);
         return await DetailAsync(promotionId, cancellationToken);
     }
@@ -180,7 +183,7 @@ public sealed class PromotionService(
         if (round is null)
         {
             await calls.RefusedAsync(adminId, auditKind, promotionId, PromotionRefusedException.WrongState, cancellationToken);
-            throw new PromotionRefusedException(PromotionRefusedException.WrongState, "The promotion is not waiting for approval.");
+            throw new PromotionRefusedException(PromotionRefusedException.WrongState, text["NotWaiting"]);
         }
 
         var submitted = PromotionRoundPayload.FromJson(round.Request.PayloadJson).SubmittedVersion;
@@ -189,9 +192,7 @@ public sealed class PromotionService(
             await calls.RefusedAsync(adminId, auditKind, promotionId, PromotionRefusedException.Stale, cancellationToken);
             throw new PromotionRefusedException(
                 PromotionRefusedException.Stale,
-                string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"The promotion changed since you opened it: version {submitted} is in a new approval round now. Nothing was recorded; review it again before deciding."));
+                text["ChangedNewRound", submitted.ToString(CultureInfo.InvariantCulture)]);
         }
 
         try
@@ -219,7 +220,7 @@ public sealed class PromotionService(
         var mine = round.Records.LastOrDefault(r =>
             string.Equals(r.ActorId, adminId, StringComparison.Ordinal) && r.Action is ApprovalAction.Approved or ApprovalAction.Rejected);
         var problem = mine is null
-            ? "Your decision is not in the approval chain; nothing was sent to RRR."
+            ? text["NotInChain"]
             : engine.ProblemForPosting(round, mine);
         if (problem is not null)
         {
@@ -252,23 +253,23 @@ public sealed class PromotionService(
         }
     }
 
-    private static void RequireMaker(Promotion promotion, string adminId, string action)
+    private void RequireMaker(Promotion promotion, string adminId, string action)
     {
         if (!string.Equals(promotion.CreatedBy, adminId, StringComparison.Ordinal))
         {
-            throw new PromotionRefusedException(PromotionRefusedException.NotMaker, $"Only the admin who created this promotion can {action} it.");
+            throw new PromotionRefusedException(PromotionRefusedException.NotMaker, text[action == "edit" ? "OnlyMakerEdit" : "OnlyMakerSubmit"]);
         }
     }
 
-    private static void RequireVersion(Promotion promotion, long seenVersion)
+    private void RequireVersion(Promotion promotion, long seenVersion)
     {
         if (promotion.Version != seenVersion)
         {
-            throw new PromotionRefusedException(PromotionRefusedException.Stale, "The promotion changed since you opened it; review it again.");
+            throw new PromotionRefusedException(PromotionRefusedException.Stale, text["Changed"]);
         }
     }
 
     private async Task<string> RequireAdminAsync(CancellationToken cancellationToken) =>
         await identity.GetAdminIdAsync(cancellationToken)
-            ?? throw new PromotionRefusedException(PromotionRefusedException.NotAdmin, "Only XCN admins work with promotions.");
+            ?? throw new PromotionRefusedException(PromotionRefusedException.NotAdmin, text["OnlyAdmins"]);
 }

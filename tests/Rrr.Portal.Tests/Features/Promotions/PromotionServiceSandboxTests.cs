@@ -38,6 +38,8 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private PromotionCalls Calls => new(store.Audit, TimeProvider.System, TestLocalizer.For<PromotionServiceText>());
+
     public async ValueTask InitializeAsync()
     {
         store = SqlitePorts.Open(root, "portal.db");
@@ -45,7 +47,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         sync = new PromotionSync(store.Approvals, engine, rrr.Api<IRrrPromotionsApi>(), updates, TimeProvider.System, NullLogger<PromotionSync>.Instance);
         service = new PromotionService(
-            engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System);
+            engine, sync, rrr.Api<IRrrPromotionsApi>(), store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System, TestLocalizer.For<PromotionServiceText>());
     }
 
     public ValueTask DisposeAsync()
@@ -186,9 +188,9 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
 
         Assert.Equal((422, RrrErrorCodes.ApprovalNotAllowed), (creatorRefused.Status, creatorRefused.Code));
         Assert.Equal((409, RrrErrorCodes.AlreadyDecided), (repeatRefused.Status, repeatRefused.Code));
-        Assert.Contains("creator of a promotion cannot approve", PromotionCalls.Translate(creatorRefused).Message, StringComparison.Ordinal);
-        Assert.Equal(PromotionRefusedException.AlreadyDecided, PromotionCalls.Translate(repeatRefused).Code);
-        Assert.Contains("counts once", PromotionCalls.Translate(repeatRefused).Message, StringComparison.Ordinal);
+        Assert.Contains("creator of a promotion cannot approve", Calls.Translate(creatorRefused).Message, StringComparison.Ordinal);
+        Assert.Equal(PromotionRefusedException.AlreadyDecided, Calls.Translate(repeatRefused).Code);
+        Assert.Contains("counts once", Calls.Translate(repeatRefused).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,7 +265,7 @@ public sealed class PromotionServiceSandboxTests(ContractSandbox rrr) : IClassFi
         var flaky = new LosesNextDecision(rrr.Api<IRrrPromotionsApi>());
         var flakyService = new PromotionService(
             new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance)),
-            sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System);
+            sync, flaky, store.Audit, admin, new PromotionFormValidator(TimeProvider.System, TestLocalizer.For<PromotionFormText>()), updates, TimeProvider.System, TestLocalizer.For<PromotionServiceText>());
         admin.Id = Grace;
 
         var refused = await flakyService.ApproveAsync(id, Ct).Refused();

@@ -35,7 +35,7 @@ public sealed class PromotionSpanishTests : PortalComponentTest
         Services.AddSingleton<IPortalEvents>(events);
         Services.AddScoped<CircuitEvents>();
         Services.AddSingleton(new PromotionService(
-            null!, null!, new ListOnlyApi([promotion]), null!, new Admin(), validator, events, new FakeTimeProvider(Now)));
+            null!, null!, new ListOnlyApi([promotion]), null!, new Admin(), validator, events, new FakeTimeProvider(Now), TestLocalizer.For<PromotionServiceText>()));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
 
         var cut = Render<PromotionsPage>();
