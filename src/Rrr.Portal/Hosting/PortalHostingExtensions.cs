@@ -94,6 +94,7 @@ public static class PortalHostingExtensions
 
         // One toast per RRR event per circuit, whether the points panel or the bell says it first.
         services.AddScoped<CircuitAnnouncements>();
+        services.AddScoped<OwnAwardAnnouncements>(); // the model room's awards: its toast, not the bell's
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Awards;
 
 /// <summary>
@@ -27,20 +29,24 @@ public sealed class AwardOptions
     public IReadOnlyList<long> EffectivePresets => Presets.Count > 0 ? Presets : [10, 50, 100, 500];
 }
 
-/// <summary>Field-level rules; property names match <see cref="AwardRequest"/> so the dialog can show each under its field.</summary>
+/// <summary>
+/// Field-level rules; property names match <see cref="AwardRequest"/> so the dialog can show each under its field.
+/// Messages are made when a rule fails (FluentValidation's message factory), so they follow that request's language.
+/// </summary>
 public sealed class AwardRequestValidator : AbstractValidator<AwardRequest>
 {
-    public AwardRequestValidator(IOptions<AwardOptions> options)
+    public AwardRequestValidator(IOptions<AwardOptions> options, IStringLocalizer<AwardMessages> text)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(text);
         var max = options.Value.MaxPoints;
         RuleFor(r => r.ClientAwardId)
             .NotEmpty()
             .MaximumLength(64)
-            .Must(id => id.All(c => c is > ' ' and <= '~')).WithMessage("The award id is malformed; close the dialog and start again.");
-        RuleFor(r => r.ViewerXcnUserId).NotEmpty().WithMessage("Choose a viewer.");
+            .Must(id => id.All(c => c is > ' ' and <= '~')).WithMessage(_ => text["AwardIdMalformed"]);
+        RuleFor(r => r.ViewerXcnUserId).NotEmpty().WithMessage(_ => text["ChooseViewer"]);
         RuleFor(r => r.Points)
-            .NotNull().WithMessage("Choose or enter an amount of points.")
-            .InclusiveBetween(1, max).WithMessage(string.Create(CultureInfo.InvariantCulture, $"Points must be a whole number from 1 to {max:N0}."));
+            .NotNull().WithMessage(_ => text["ChoosePoints"])
+            .InclusiveBetween(1, max).WithMessage(_ => text["PointsRange", max.ToString("N0", CultureInfo.CurrentCulture)]);
     }
 }

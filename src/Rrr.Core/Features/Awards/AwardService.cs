@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Awards;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed partial class AwardService(
     IAuditStore audit,
     IValidator<AwardRequest> validator,
     IOptions<AwardOptions> options,
+    IStringLocalizer<AwardMessages> text,
     TimeProvider time,
     ILogger<AwardService> logger) : IDisposable
 {
@@ -23,13 +26,12 @@ public sealed partial class AwardService(
     /// <summary>The failure code of an award the stream budget refused (the portal's rule, not RRR's).</summary>
     public const string StreamBudgetCode = "stream_budget";
 
-
-    /// <summary>Shown when RRR's not_linked carries no detail of its own.</summary>
-    public const string ViewerNotLinkedFallback =
-        "This viewer has not linked a RedRoomRewards account yet, so they cannot receive points. They need to link their account first.";
-
     // One award at a time per circuit: a second click waits for the first and then finds its stored outcome.
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    // Intents whose award this circuit's room reports itself: from the intent until RRR refuses or leaves it unconfirmed
+    // (then RRR's own word is the model's news). Read on the bus's thread when TRANSFER_COMPLETED arrives.
+    private readonly ConcurrentDictionary<string, byte> ownIntents = new(StringComparer.Ordinal);
 
     public AwardOptions Options => options.Value;
 
@@ -80,7 +82,7 @@ public sealed partial class AwardService(
         var validation = await validator.ValidateAsync(request, cancellationToken);
         if (!validation.IsValid)
         {
-            return new AwardResult(AwardOutcome.Invalid, "Please check the highlighted fields.",
+            return new AwardResult(AwardOutcome.Invalid, text["CheckFields"],
                 Errors: new Dictionary<string, string[]>(validation.ToDictionary()));
         }
 
@@ -95,6 +97,9 @@ public sealed partial class AwardService(
         }
     }
 
+    /// <summary>Whether this circuit's room tells the model about <paramref name="awardIntentId"/>'s award (it started it, RRR did not refuse).</summary>
+    public bool IsAnnouncedHere(string awardIntentId) => ownIntents.ContainsKey(awardIntentId);
+
     public void Dispose() => gate.Dispose();
 
     private async Task<AwardResult> AwardOnceAsync(string clientAwardId, string viewerXcnUserId, long points, CancellationToken cancellationToken)
@@ -102,19 +107,19 @@ public sealed partial class AwardService(
         var model = await members.GetAsync(refreshLink: false, cancellationToken);
         if (model.RrrMemberId is not { } modelMemberId)
         {
-            return new AwardResult(AwardOutcome.NotPossible, "Your RedRoomRewards account is not linked, so you have no points to award yet.");
+            return new AwardResult(AwardOutcome.NotPossible, text["ModelNotLinked"]);
         }
 
         var room = await rooms.GetCurrentRoomAsync(model.XcnUserId, cancellationToken);
         if (room is null)
         {
-            return new AwardResult(AwardOutcome.NotPossible, "You are not live right now: awards are made from a live room.");
+            return new AwardResult(AwardOutcome.NotPossible, text["NotLive"]);
         }
 
         if (room.FindViewer(viewerXcnUserId) is null)
         {
-            return new AwardResult(AwardOutcome.NotPossible, "That viewer is no longer in your room.",
-                Errors: new Dictionary<string, string[]> { [nameof(AwardRequest.ViewerXcnUserId)] = ["Choose a viewer who is in your room."] });
+            return new AwardResult(AwardOutcome.NotPossible, text["ViewerLeft"],
+                Errors: new Dictionary<string, string[]> { [nameof(AwardRequest.ViewerXcnUserId)] = [text["ChooseViewerInRoom"]] });
         }
 
         var now = time.GetUtcNow();
@@ -125,7 +130,7 @@ public sealed partial class AwardService(
         if (stored.ViewerXcnUserId != viewerXcnUserId || stored.Points != points)
         {
             // The same dialog id with other details: RRR would refuse the reused key, so say it plainly here.
-            return new AwardResult(AwardOutcome.Refused, "This award was already sent with other details. Close the dialog and start a new award.");
+            return new AwardResult(AwardOutcome.Refused, text["KeyReused"]);
         }
 
         if (stored.Status == AwardRecordStatus.Committed)
@@ -158,10 +163,10 @@ public sealed partial class AwardService(
         {
             LogUnavailable(logger, model.XcnUserId, clientAwardId, "intent", ex.Reason);
             await SettleAsync(stored, AwardRecordStatus.NotSent, null, null, "unavailable", ex.TraceId ?? traceId, null, intentKey, cancellationToken);
-            return new AwardResult(AwardOutcome.Unavailable,
-                "RedRoomRewards is temporarily unavailable; nothing was sent and no points moved. Please try again in a moment.");
+            return new AwardResult(AwardOutcome.Unavailable, text["Unavailable"]);
         }
 
+        ownIntents.TryAdd(intent.AwardIntentId, 0);
         var commitKey = IdempotencyKeys.AwardCommit(intent.AwardIntentId);
         await SettleAsync(stored, AwardRecordStatus.Pending, intent.AwardIntentId, null, null, traceId, null, null, cancellationToken);
         Award award;
@@ -171,14 +176,15 @@ public sealed partial class AwardService(
         }
         catch (RrrProblemException ex)
         {
+            ownIntents.TryRemove(intent.AwardIntentId, out _);
             return await RefusedAsync(stored with { AwardIntentId = intent.AwardIntentId }, ex, commitKey, cancellationToken);
         }
         catch (RrrUnavailableException ex)
         {
+            ownIntents.TryRemove(intent.AwardIntentId, out _);
             LogUnavailable(logger, model.XcnUserId, clientAwardId, "commit", ex.Reason);
             await SettleAsync(stored, AwardRecordStatus.Pending, intent.AwardIntentId, null, "unconfirmed", ex.TraceId ?? traceId, null, commitKey, cancellationToken);
-            return new AwardResult(AwardOutcome.Unconfirmed,
-                "RedRoomRewards is temporarily unavailable and did not confirm this award. Try again: it will not be sent twice.");
+            return new AwardResult(AwardOutcome.Unconfirmed, text["Unconfirmed"]);
         }
 
         var committed = stored with
@@ -204,8 +210,7 @@ public sealed partial class AwardService(
         }
 
         await SettleAsync(stored, AwardRecordStatus.Refused, null, null, StreamBudgetCode, null, null, null, cancellationToken);
-        var message = string.Create(
-            CultureInfo.InvariantCulture, $"This stream's award budget is {options.Value.StreamBudget:N0} points; {left:N0} are left. Choose a smaller amount.");
+        var message = text["OverBudget", Number(options.Value.StreamBudget ?? 0), Number(left)];
         return new AwardResult(AwardOutcome.Refused, message, Errors: new Dictionary<string, string[]> { [nameof(AwardRequest.Points)] = [message] });
     }
 
@@ -216,30 +221,30 @@ public sealed partial class AwardService(
         if (ex.Is(RrrErrorCodes.NotLinked))
         {
             // RRR writes this detail for the model to read (docs/rrr-wire.md): shown as is.
-            return new AwardResult(AwardOutcome.ViewerNotLinked, string.IsNullOrWhiteSpace(ex.Detail) ? ViewerNotLinkedFallback : ex.Detail);
+            return new AwardResult(AwardOutcome.ViewerNotLinked, string.IsNullOrWhiteSpace(ex.Detail) ? text["ViewerNotLinked"] : ex.Detail);
         }
 
         if (ex.Is(RrrErrorCodes.InsufficientPoints))
         {
             var available = ex.Extension("available_points") is { ValueKind: System.Text.Json.JsonValueKind.Number } value && value.TryGetInt64(out var n) ? n : (long?)null;
             var message = available is { } a
-                ? string.Create(CultureInfo.InvariantCulture, $"You have {a:N0} points available, not enough for {stored.Points:N0}. Choose a smaller amount.")
-                : "You do not have enough points for this award. Choose a smaller amount.";
+                ? text["NotEnoughPointsOf", Number(a), Number(stored.Points)]
+                : text["NotEnoughPoints"];
             return new AwardResult(AwardOutcome.InsufficientPoints, message, AvailablePoints: available);
         }
 
         if (ex.Is(RrrErrorCodes.ValidationFailed))
         {
-            return new AwardResult(AwardOutcome.Refused, "RedRoomRewards did not accept this award: " + (ex.Detail ?? "it broke one of its rules."),
+            return new AwardResult(AwardOutcome.Refused, text["RrrRejected", ex.Detail ?? text["RrrRejectedRule"]],
                 Errors: ex.Errors.ToDictionary(e => e.Key, e => e.Value));
         }
 
         if (ex.Is(RrrErrorCodes.IntentExpired))
         {
-            return new AwardResult(AwardOutcome.Refused, "The award took too long to confirm and expired; no points moved. Please start it again.");
+            return new AwardResult(AwardOutcome.Refused, text["IntentExpired"]);
         }
 
-        return new AwardResult(AwardOutcome.Refused, "RedRoomRewards refused this award; no points moved.");
+        return new AwardResult(AwardOutcome.Refused, text["RrrRefused"]);
     }
 
     private async Task SettleAsync(
@@ -270,8 +275,10 @@ public sealed partial class AwardService(
             cancellationToken);
     }
 
-    private static AwardResult Awarded(AwardRecord record) =>
-        new(AwardOutcome.Awarded, string.Create(CultureInfo.InvariantCulture, $"Awarded {record.Points:N0} points."), record);
+    private AwardResult Awarded(AwardRecord record) => new(AwardOutcome.Awarded, text["Awarded", Number(record.Points)], record);
+
+    // Figures in the reader's format, as the words around them are in their language.
+    private static string Number(long n) => n.ToString("N0", CultureInfo.CurrentCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelXcnUserId} awarded {ViewerXcnUserId} {Points} points (award {AwardId})")]
     private static partial void LogAwarded(ILogger logger, string modelXcnUserId, string viewerXcnUserId, string awardId, long points);

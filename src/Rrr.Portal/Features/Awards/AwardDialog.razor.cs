@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 using Severity = MudBlazor.Severity;
 
 namespace Rrr.Portal.Features.Awards;
@@ -37,6 +38,8 @@ public sealed partial class AwardDialog : IDisposable
 
     [Inject] private IValidator<AwardRequest> Validator { get; set; } = default!;
 
+    [Inject] private IStringLocalizer<AwardText> L { get; set; } = default!;
+
     /// <summary>The model's live room: its ids are shown on the confirm step.</summary>
     [Parameter, EditorRequired] public LiveRoom Room { get; set; } = default!;
 
@@ -68,11 +71,15 @@ public sealed partial class AwardDialog : IDisposable
         _cts.Dispose();
     }
 
-    private static string HintText(ViewerLinkHint hint) => hint switch
+    private static string Number(long n) => n.ToString("N0", CultureInfo.CurrentCulture);
+
+    private string PointsText(long n) => L[n == 1 ? "PointsOne" : "PointsMany", Number(n)];
+
+    private string HintText(ViewerLinkHint hint) => hint switch
     {
-        ViewerLinkHint.Linked => "linked",
-        ViewerLinkHint.NotLinked => "not linked yet",
-        _ => "link unknown",
+        ViewerLinkHint.Linked => L["HintLinkedInline"],
+        ViewerLinkHint.NotLinked => L["HintNotLinkedInline"],
+        _ => L["HintUnknownInline"],
     };
 
     private bool HasError(string field) => _errors.ContainsKey(field);
@@ -157,7 +164,7 @@ public sealed partial class AwardDialog : IDisposable
         _message = result.Message;
         _messageSeverity = result.Outcome is AwardOutcome.Unavailable or AwardOutcome.Unconfirmed ? Severity.Error : Severity.Warning;
         _hint = result.Outcome == AwardOutcome.ViewerNotLinked
-            ? "Ask them to link their account under My points, then award again. No points moved."
+            ? L["AskToLink"].Value
             : null;
         if (result.Outcome == AwardOutcome.InsufficientPoints)
         {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Awards;
 
 /// <summary>The model's live room (from XCN's directory): stream info, viewers with link hints, the award dialog, the stream's totals and feed.</summary>
@@ -16,6 +18,10 @@ public sealed partial class ModelRoomPage : IDisposable
 
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject] private OwnAwardAnnouncements OwnAwards { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<AwardText> L { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         // Prerendering shows the skeleton; the circuit asks XCN and RRR.
@@ -24,6 +30,8 @@ public sealed partial class ModelRoomPage : IDisposable
             return;
         }
 
+        // Before any award of this page: RRR's word on it must find the claim (the room's toast is the one the model sees).
+        OwnAwards.Follow();
         try
         {
             _room = await Awards.GetRoomAsync(_cts.Token);
@@ -57,12 +65,12 @@ public sealed partial class ModelRoomPage : IDisposable
             { d => d.MaxPoints, Options.Value.MaxPoints },
         };
         var dialog = await Dialogs.ShowAsync<AwardDialog>(
-            "Award points", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+            L["AwardPoints"], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: AwardResult { Award: { } award } })
         {
-            var name = _room.Viewers.FirstOrDefault(v => v.XcnUserId == award.ViewerXcnUserId)?.DisplayName ?? "the viewer";
-            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Awarded {award.Points:N0} points to {name}."), Severity.Normal,
+            var name = _room.Viewers.FirstOrDefault(v => v.XcnUserId == award.ViewerXcnUserId)?.DisplayName ?? L["TheViewer"];
+            Snackbar.Add(L["AwardedTo", award.Points.ToString("N0", CultureInfo.CurrentCulture), name], Severity.Normal,
                 // Normal (dark) rather than Success: MudBlazor's green with white text fails contrast (axe).
                 o => o.Icon = Icons.Material.Filled.CheckCircle);
             if (_balance is not null)

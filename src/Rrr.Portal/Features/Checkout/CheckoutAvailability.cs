@@ -6,7 +6,5 @@ namespace Rrr.Portal.Features.Checkout;
 /// </summary>
 public sealed class CheckoutAvailability(IServiceProviderIsService services)
 {
-    public const string UnavailableText = "Checkout is not available: no payment gateway is configured.";
-
     public bool HasPaymentGateway { get; } = services.IsService(typeof(IXcnPaymentGateway));
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Checkout;
 
 /// <summary>
@@ -38,6 +40,10 @@ public sealed partial class CheckoutOrderPage
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     [Inject] private TimeProvider Time { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<CheckoutText> L { get; set; } = default!;
+
+    private string Heading => _order?.Kind == CheckoutKind.Topup ? L["BuyPoints"] : L["Checkout"];
 
     private DateTimeOffset Now => Time.GetUtcNow();
 

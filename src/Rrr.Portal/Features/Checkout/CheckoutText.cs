@@ -1,30 +1,36 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Checkout;
 
-/// <summary>How checkout writes money, points, countdowns, statuses and notices, in one place.</summary>
-public static class CheckoutText
+/// <summary>
+/// How checkout writes money, points, countdowns, statuses and notices, in one place. Also the name of checkout's
+/// texts (CheckoutText.resx, CheckoutText.es.resx) for <c>IStringLocalizer&lt;CheckoutText&gt;</c>; sealed, not
+/// static, because a static class cannot name a localizer.
+/// </summary>
+public sealed class CheckoutText
 {
     public const string Path = "/member/checkout";
 
-    public static string OrderPath(string orderNumber) => Path + "/" + orderNumber;
-
-    /// <summary>Money with its currency's symbol where one is unambiguous, else the ISO code: "$1.49", "1.49 CHF".</summary>
-    public static string Money(Money money)
+    private CheckoutText()
     {
-        ArgumentNullException.ThrowIfNull(money);
-        var amount = money.Amount.ToString("#,##0.00", CultureInfo.InvariantCulture);
-        return money.Currency switch
-        {
-            "USD" => "$" + amount,
-            "EUR" => "€" + amount,
-            "GBP" => "£" + amount,
-            _ => amount + " " + money.Currency,
-        };
     }
 
-    public static string Points(long points) =>
-        points.ToString("N0", CultureInfo.InvariantCulture) + (points == 1 ? " point" : " points");
+    public static string OrderPath(string orderNumber) => Path + "/" + orderNumber;
 
-    /// <summary>"mm:ss" left until <paramref name="until"/>; "00:00" once past.</summary>
+    /// <summary>Money in the reader's culture (<see cref="MoneyText"/>): "$1.49", "1.49 CHF" in English, "1,49 US$" in Spanish.</summary>
+    public static string Money(Money money) => MoneyText.Format(money, CultureInfo.CurrentCulture);
+
+    /// <summary>"1,250 points" / "1.250 puntos".</summary>
+    public static string Points(IStringLocalizer<CheckoutText> text, long points)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text[points == 1 ? "PointsOne" : "PointsMany", Number(points)];
+    }
+
+    /// <summary>"1,000" / "1.000": counts (tokens) in the reader's culture.</summary>
+    public static string Number(long n) => n.ToString("N0", CultureInfo.CurrentCulture);
+
+    /// <summary>"mm:ss" left until <paramref name="until"/>; "00:00" once past. The same in every language.</summary>
     public static string Countdown(DateTimeOffset until, DateTimeOffset now)
     {
         var left = until - now;
@@ -37,32 +43,22 @@ public static class CheckoutText
         return (seconds / 60).ToString("00", CultureInfo.InvariantCulture) + ":" + (seconds % 60).ToString("00", CultureInfo.InvariantCulture);
     }
 
-    public static string Status(CheckoutStatus status) => status switch
+    public static string Status(IStringLocalizer<CheckoutText> text, CheckoutStatus status)
     {
-        CheckoutStatus.Open => "Open",
-        CheckoutStatus.PointsHeld => "Points held",
-        CheckoutStatus.Paid => "Paid, confirming",
-        CheckoutStatus.Completed => "Completed",
-        CheckoutStatus.PaymentFailed => "Payment declined",
-        CheckoutStatus.Reversed => "Declined, points returned",
-        CheckoutStatus.Refunded => "Refunded",
-        CheckoutStatus.Cancelled => "Cancelled",
-        _ => status.ToString(),
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        return Enum.IsDefined(status) ? text["Status" + status] : status.ToString();
+    }
 
     /// <summary>The sentence shown for a notice, or null for none.</summary>
-    public static string? Notice(CheckoutNotice notice) => notice switch
+    public static string? Notice(IStringLocalizer<CheckoutText> text, CheckoutNotice notice)
     {
-        CheckoutNotice.HoldExpired => "The hold expired, nothing was taken. You can hold points again.",
-        CheckoutNotice.InsufficientPoints => "You do not have enough points for that any more. Choose fewer points or buy points.",
-        CheckoutNotice.RrrUnavailable => "RedRoomRewards is temporarily unavailable, nothing was charged. Your order is kept as it is; please try again shortly.",
-        CheckoutNotice.PaymentDeclined => "The payment was declined, nothing was charged.",
-        CheckoutNotice.CommitPending => "Your payment went through. RedRoomRewards is temporarily unavailable, so your points are confirmed as soon as it answers (open this order again).",
-        CheckoutNotice.PaymentRefunded => "The hold expired before RedRoomRewards could confirm it, so your payment was refunded and no points were taken.",
-        CheckoutNotice.NotLinked => "Link your RedRoomRewards account to use or buy points.",
-        CheckoutNotice.Refused => "RedRoomRewards could not do that right now, nothing was charged. Please try again.",
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        return notice is CheckoutNotice.HoldExpired or CheckoutNotice.InsufficientPoints or CheckoutNotice.RrrUnavailable
+            or CheckoutNotice.PaymentDeclined or CheckoutNotice.CommitPending or CheckoutNotice.PaymentRefunded
+            or CheckoutNotice.NotLinked or CheckoutNotice.Refused
+            ? text["Notice" + notice].Value
+            : null;
+    }
 
     public static bool IsProblem(CheckoutNotice notice) =>
         notice is CheckoutNotice.RrrUnavailable or CheckoutNotice.InsufficientPoints or CheckoutNotice.PaymentDeclined or CheckoutNotice.Refused;

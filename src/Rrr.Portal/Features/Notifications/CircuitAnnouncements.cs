@@ -3,7 +3,8 @@ namespace Rrr.Portal.Features.Notifications;
 /// <summary>
 /// Who says an RRR event with a toast in this circuit, once: the bell when the page has one (it is on every page,
 /// and it speaks only once the notification is stored), else the points panel; and a memory of the events already
-/// announced, so the same event never shows twice. Scoped: one per circuit.
+/// announced, so the same event never shows twice. A page that reports an event in its own words claims it as the event
+/// arrives (the model room its awards: <c>OwnAwardAnnouncements</c>). Scoped: one per circuit.
 /// </summary>
 public sealed class CircuitAnnouncements
 {

@@ -23,7 +23,7 @@ public sealed class AwardDialogTests : PortalComponentTest
     public AwardDialogTests()
     {
         Services.AddSingleton(harness.CreateService());
-        Services.AddSingleton<IValidator<AwardRequest>>(new AwardRequestValidator(Options.Create(harness.Options)));
+        Services.AddSingleton<IValidator<AwardRequest>>(new AwardRequestValidator(Options.Create(harness.Options), TestLocalizer.For<AwardMessages>()));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         provider = Render<MudDialogProvider>();
     }
@@ -34,14 +34,14 @@ public sealed class AwardDialogTests : PortalComponentTest
         harness.Dispose();
     }
 
-    private async Task OpenAsync(string? viewer)
+    private async Task OpenAsync(string? viewer, long[]? presets = null)
     {
         var parameters = new DialogParameters<AwardDialog>
         {
             { d => d.Room, Room },
             { d => d.Viewers, [new RoomViewerView("xcn_u_1003", "oli", ViewerLinkHint.Linked), new RoomViewerView("xcn_u_1004", "pia", ViewerLinkHint.NotLinked)] },
             { d => d.ViewerXcnUserId, viewer },
-            { d => d.Presets, [10L, 50L, 100L, 500L] },
+            { d => d.Presets, presets ?? [10L, 50L, 100L, 500L] },
             { d => d.MaxPoints, 10_000L },
         };
         dialog = await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<AwardDialog>("Award points", parameters));
@@ -71,6 +71,37 @@ public sealed class AwardDialogTests : PortalComponentTest
         var award = Assert.IsType<AwardResult>(result!.Data);
         Assert.Equal((AwardOutcome.Awarded, 50L, "room_luna", "stream_luna"), (award.Outcome, award.Award!.Points, award.Award.RoomId, award.Award.StreamId));
         Assert.Single(harness.Awards.Committed);
+    }
+
+    [Fact]
+    public async Task InSpanish_TheDialogAndItsRules_SpeakSpanish_WithSpanishNumbers()
+    {
+        UseCulture("es");
+        await OpenAsync(null, [10L, 1_000L]);
+
+        provider.WaitForAssertion(() => Assert.Equal("Premiar con puntos", provider.Find("#award-dialog-title").TextContent.Trim()));
+        var text = provider.Find(".mud-dialog").TextContent;
+        Assert.Contains("De 1 a 10.000 puntos", text, StringComparison.Ordinal);
+        Assert.Equal("1.000 puntos", provider.FindAll("[data-testid=award-preset]")[^1].GetAttribute("aria-label"));
+
+        Continue();
+
+        provider.WaitForAssertion(() => Assert.Contains("Elige un espectador.", provider.Find(".mud-dialog").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Elige o escribe una cantidad de puntos.", provider.Find(".mud-dialog").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InSpanish_TheConfirmStep_ShowsSpanishPoints()
+    {
+        UseCulture("es");
+        await OpenAsync("xcn_u_1003", [10L, 1_000L]);
+
+        ChoosePreset("1.000");
+        Continue();
+
+        provider.WaitForAssertion(() => Assert.Equal("1.000", provider.Find("[data-testid=summary-points]").TextContent.Trim()));
+        Assert.Contains("Los puntos salen de tu saldo al momento", provider.Find(".mud-dialog").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Confirmar premio", provider.Find("[data-testid=award-confirm]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

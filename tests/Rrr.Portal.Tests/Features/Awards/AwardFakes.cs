@@ -12,6 +12,7 @@ using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr.Awards;
 using Rrr.Core.Rrr.Http;
 using Rrr.Portal.Tests.Features.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Awards;
 
@@ -179,8 +180,9 @@ public sealed class AwardHarness : IDisposable
             new ViewerLinkHintReader(Links, HintCache),
             Db.Store.Awards,
             Db.Store.Audit,
-            new AwardRequestValidator(Microsoft.Extensions.Options.Options.Create(Options)),
+            new AwardRequestValidator(Microsoft.Extensions.Options.Options.Create(Options), TestLocalizer.For<AwardMessages>()),
             Microsoft.Extensions.Options.Options.Create(Options),
+            TestLocalizer.For<AwardMessages>(),
             Time,
             NullLogger<AwardService>.Instance);
     }

@@ -107,6 +107,32 @@ public sealed class CheckoutOrderPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task InSpanish_PointsAndMoney_ReadAsASpanishReaderWritesThem()
+    {
+        UseCulture("es");
+        var cut = await OpenAsync("xcn_u_1001", "xcn_u_1001");
+        cut.WaitForAssertion(() => Assert.Equal("Tienes 1.250 puntos disponibles.", cut.Find("[data-testid=available-points]").TextContent.Trim()));
+        Assert.Equal("Finalizar compra", cut.Find("h1").TextContent.Trim());
+        Assert.Equal("Abierto", cut.Find("[data-testid=order-status]").TextContent.Trim());
+
+        Button(cut, "Reservar 1.000 puntos").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("1.000 puntos reservados", cut.Find("[data-testid=points-held]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("en depósito para este pedido (−10,00 US$).", cut.Find("[data-testid=points-held]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("15:00", cut.Find("[data-testid=hold-countdown]").TextContent);
+        Assert.Equal("Puntos reservados", cut.Find("[data-testid=order-status]").TextContent.Trim());
+        Assert.Contains("−10,00 US$", cut.Find("[data-testid=summary-points]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("0,99 US$", cut.Find("[data-testid=summary-due]").TextContent);
+
+        wallets.Wallets["rrr_m_1001"] = FakeWalletApi.Wallet("rrr_m_1001", 1250, 2, CheckoutHarness.T0);
+        Button(cut, "Pagar 0,99 US$").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("1.000 puntos canjeados.", cut.Find("[data-testid=result-success]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Pago aprobado: los 100 tokens son tuyos.", cut.Find("[data-testid=result-success]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Tu saldo: 1.250 puntos disponibles.", cut.Find("[data-testid=new-balance]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task WhileAStepRuns_EveryButtonIsDisabled()
     {
         var cut = await OpenAsync("xcn_u_1001", "xcn_u_1001");
