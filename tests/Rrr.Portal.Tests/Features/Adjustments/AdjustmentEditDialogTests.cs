@@ -44,9 +44,9 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         var updates = new PortalEvents(NullLogger<PortalEvents>.Instance);
         var posting = new AdjustmentPosting(store.Approvals, new UnusedAdjustmentsApi(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
-        service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+        service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()), updates, TimeProvider.System);
         Services.AddSingleton(service);
-        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
+        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         provider = Render<MudDialogProvider>();
     }
