@@ -67,6 +67,7 @@ public static class PortalHostingExtensions
         // --- UI ---
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>(); // MudBlazor's own texts in Spanish too
         services.AddPortalLocalization(); // English and Spanish, see LocalizationHosting
         services.AddPortalSessions(); // after the UI: its revalidating provider replaces the plain one
         services.AddProblemDetails();

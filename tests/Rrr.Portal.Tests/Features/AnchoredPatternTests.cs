@@ -4,6 +4,7 @@ using Rrr.Core.Features.Checkout;
 using Rrr.Core.Features.Earn;
 using Rrr.Core.Features.Links;
 using Rrr.Core.Rrr.Adjustments;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features;
 
@@ -34,8 +35,8 @@ public sealed class AnchoredPatternTests
     {
         var form = new AdjustmentForm(xcnUserId, 10, AdjustmentReason.Goodwill, ticketId);
 
-        Assert.False(new AdjustmentFormValidator().Validate(form).IsValid);
-        Assert.True(new AdjustmentFormValidator().Validate(form with { XcnUserId = xcnUserId.TrimEnd(), TicketId = ticketId.TrimEnd() }).IsValid);
+        Assert.False(new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()).Validate(form).IsValid);
+        Assert.True(new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()).Validate(form with { XcnUserId = xcnUserId.TrimEnd(), TicketId = ticketId.TrimEnd() }).IsValid);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Adjustments;
 
 /// <summary>The thresholds RRR recounts (docs/rrr-wire.md, Adjustments), applied here first so the form can show them.</summary>
@@ -17,20 +19,24 @@ public static class AdjustmentPolicy
 /// <summary>What an admin fills in. The member is named by XCN user id; the RRR member is looked up, never typed.</summary>
 public sealed record AdjustmentForm(string XcnUserId, long Points, AdjustmentReason? ReasonCode, string TicketId);
 
+/// <summary>The form's rules; the messages come from AdjustmentFormValidator.resx (and .es) in the reader's language.</summary>
 public sealed class AdjustmentFormValidator : AbstractValidator<AdjustmentForm>
 {
     /// <summary>A sanity bound: anything larger is not a customer-service adjustment.</summary>
     public const long MaxAbsPoints = 1_000_000;
 
-    public AdjustmentFormValidator()
+    public AdjustmentFormValidator(IStringLocalizer<AdjustmentFormValidator> l)
     {
-        RuleFor(f => f.XcnUserId).NotEmpty().WithMessage("Enter the member's XCN user id.")
-            .MaximumLength(100).Matches(@"^[A-Za-z0-9_-]+\z").WithMessage("An XCN user id has letters, digits, _ and - only.");
-        RuleFor(f => f.Points).NotEqual(0).WithMessage("Points must not be 0: positive credits, negative debits.")
-            .InclusiveBetween(-MaxAbsPoints, MaxAbsPoints).WithMessage("At most 1,000,000 points either way.");
-        RuleFor(f => f.ReasonCode).NotNull().WithMessage("Choose a reason.").IsInEnum();
-        RuleFor(f => f.TicketId).NotEmpty().WithMessage("A ticket id is required.")
-            .MaximumLength(64).Matches(@"^[A-Za-z0-9_.#/-]+\z").WithMessage("A ticket id has letters, digits and _ . # / - only.");
+        ArgumentNullException.ThrowIfNull(l);
+
+        // Messages are looked up when a rule fails (not here), so a singleton validator answers in each request's culture.
+        RuleFor(f => f.XcnUserId).NotEmpty().WithMessage(_ => l["MemberRequired"])
+            .MaximumLength(100).Matches(@"^[A-Za-z0-9_-]+\z").WithMessage(_ => l["MemberPattern"]);
+        RuleFor(f => f.Points).NotEqual(0).WithMessage(_ => l["PointsZero"])
+            .InclusiveBetween(-MaxAbsPoints, MaxAbsPoints).WithMessage(_ => l["PointsTooLarge", MaxAbsPoints.ToString("N0", CultureInfo.CurrentCulture)]);
+        RuleFor(f => f.ReasonCode).NotNull().WithMessage(_ => l["ReasonRequired"]).IsInEnum();
+        RuleFor(f => f.TicketId).NotEmpty().WithMessage(_ => l["TicketRequired"])
+            .MaximumLength(64).Matches(@"^[A-Za-z0-9_.#/-]+\z").WithMessage(_ => l["TicketPattern"]);
     }
 }
 

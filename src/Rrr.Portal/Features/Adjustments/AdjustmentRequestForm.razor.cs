@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using IFormValidator = FluentValidation.IValidator<Rrr.Core.Features.Adjustments.AdjustmentForm>;
 
 namespace Rrr.Portal.Features.Adjustments;
@@ -35,19 +36,24 @@ public sealed partial class AdjustmentRequestForm
     /// <summary>In a paper with a heading (the page), or bare (a dialog with its own title).</summary>
     [Parameter] public bool Framed { get; set; } = true;
 
-    [Parameter] public string SubmitText { get; set; } = "Request adjustment";
+    /// <summary>The submit button's text; "Request adjustment" in the reader's language when not set.</summary>
+    [Parameter] public string? SubmitText { get; set; }
 
     /// <summary>When set, a Cancel button stands beside the submit button.</summary>
     [Parameter] public EventCallback OnCancel { get; set; }
 
-    public static string ReasonText(AdjustmentReason reason) => reason switch
+    public static string ReasonText(AdjustmentReason reason, IStringLocalizer<AdjustmentText> l)
     {
-        AdjustmentReason.Goodwill => "Goodwill",
-        AdjustmentReason.ServiceRecovery => "Service recovery",
-        AdjustmentReason.Correction => "Correction",
-        AdjustmentReason.FraudReversal => "Fraud reversal",
-        _ => "Promotion make-good",
-    };
+        ArgumentNullException.ThrowIfNull(l);
+        return reason switch
+        {
+            AdjustmentReason.Goodwill => l["ReasonGoodwill"],
+            AdjustmentReason.ServiceRecovery => l["ReasonServiceRecovery"],
+            AdjustmentReason.Correction => l["ReasonCorrection"],
+            AdjustmentReason.FraudReversal => l["ReasonFraudReversal"],
+            _ => l["ReasonPromotionMakegood"],
+        };
+    }
 
     protected override void OnInitialized()
     {

@@ -1,16 +1,18 @@
+using Rrr.Portal.Features.Approvals;
+
 namespace Rrr.Portal.Features.Adjustments;
 
 public sealed partial class AdjustmentsPage
 {
-    private static readonly (string Value, string Label)[] Filters =
+    private (string Value, string Label)[] Filters() =>
     [
-        ("", "All"),
-        ("PENDING", "Waiting for XCN approval"),
-        (AdjustmentOutcomes.PendingRrrApproval, "Waiting for RRR approval"),
-        (AdjustmentOutcomes.Posted, "Posted"),
-        (AdjustmentOutcomes.Rejected, "Rejected"),
-        ("EXPIRED", "Expired"),
-        (AdjustmentOutcomes.PostFailed, "Refused by RRR"),
+        ("", L["FilterAll"]),
+        ("PENDING", L["StatusPending"]),
+        (AdjustmentOutcomes.PendingRrrApproval, L["StatusPendingRrr"]),
+        (AdjustmentOutcomes.Posted, L["StatusPosted"]),
+        (AdjustmentOutcomes.Rejected, L["StatusRejected"]),
+        ("EXPIRED", L["StatusExpired"]),
+        (AdjustmentOutcomes.PostFailed, L["StatusRefused"]),
     ];
 
     private readonly Dictionary<string, AdjustmentRow> _rows = new(StringComparer.Ordinal);
@@ -37,48 +39,51 @@ public sealed partial class AdjustmentsPage
         }
         else
         {
-            _loadError = "The requests could not be read just now.";
+            _loadError = L["LoadError"];
         }
     }
 
     private void FilterChanged(string value) => _filter = value ?? "";
 
-    private Task RequestAsync(AdjustmentForm form) => RunAsync(() => Adjustments.RequestAsync(form, Stop.Token), view =>
+    private Task RequestAsync(AdjustmentForm form) => RunAsync(form.XcnUserId.Trim(), () => Adjustments.RequestAsync(form, Stop.Token), view =>
     {
         _formError = null;
         _formKey++;
-        Snackbar.Add($"Adjustment of {view.Payload.Points.ToString("+#,0;-#,0", CultureInfo.InvariantCulture)} points requested; it needs {view.Policy.Describe()}.", Severity.Normal);
+        Snackbar.Add(L["Requested", StatusText.SignedPoints(view.Payload.Points), ApprovalWords.Policy(view.Policy, A)], Severity.Normal);
     }, isForm: true);
 
     private Task ApproveAsync(AdjustmentView view) => RunAsync(
+        view.Payload.XcnUserId,
         () => Adjustments.ApproveAsync(view.Id, view.Approval.Request.PayloadVersion, Stop.Token),
-        after => Snackbar.Add($"Approved. {after.Progress}; status {StatusText.For(after)}.", Severity.Normal));
+        after => Snackbar.Add(L["Approved", StatusText.Progress(after, L), StatusText.For(after, L)], Severity.Normal));
 
     private async Task EditAsync(AdjustmentView view)
     {
         var parameters = new DialogParameters<AdjustmentEditDialog> { { d => d.View, view } };
         var dialog = await Dialogs.ShowAsync<AdjustmentEditDialog>(
-            "Edit adjustment request", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+            L["EditTitle"], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: AdjustmentView edited })
         {
-            Snackbar.Add($"Saved. Approvals were reset: {edited.Progress}; it now needs {edited.Policy.Describe()}.", Severity.Normal);
+            Snackbar.Add(L["Saved", StatusText.Progress(edited, L), ApprovalWords.Policy(edited.Policy, A)], Severity.Normal);
             await ReloadAsync();
         }
     }
 
     private Task RejectAsync((AdjustmentView View, string Reason) decision) => RunAsync(
+        decision.View.Payload.XcnUserId,
         () => Adjustments.RejectAsync(decision.View.Id, decision.Reason, Stop.Token),
-        _ => Snackbar.Add("Rejected.", Severity.Normal));
+        _ => Snackbar.Add(L["Rejected"], Severity.Normal));
 
     private Task RetryAsync(AdjustmentView view) => RunAsync(
+        view.Payload.XcnUserId,
         () => Adjustments.RetryPostAsync(view.Id, Stop.Token),
-        after => Snackbar.Add($"Posted again: {StatusText.For(after)}.", Severity.Normal));
+        after => Snackbar.Add(L["PostedAgain", StatusText.For(after, L)], Severity.Normal));
 
-    private Task RunAsync<T>(Func<Task<RrrResult<T>>> action, Action<T> done, bool isForm = false) => RunAsync(action, done, refused =>
+    private Task RunAsync<T>(string member, Func<Task<RrrResult<T>>> action, Action<T> done, bool isForm = false) => RunAsync(action, done, refused =>
     {
-        // The service's own words for a refusal; an RRR failure passed on as it came gets a general line.
-        var message = refused.Message ?? "RRR could not be reached just now; try again shortly.";
+        // The service's refusal in the reader's words; an RRR failure passed on as it came gets a general line.
+        var message = refused.Message is { } said ? AdjustmentRefusals.Explain(refused.Code, said, member, L) : L["Unreachable"];
         if (isForm)
         {
             _formError = message;

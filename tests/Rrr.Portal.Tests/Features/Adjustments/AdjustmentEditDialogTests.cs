@@ -13,6 +13,7 @@ using Rrr.Core.Rrr;
 using Rrr.Core.Rrr.Adjustments;
 using Rrr.Persistence.Sqlite;
 using Rrr.Portal.Features.Adjustments;
+using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Links;
 using Rrr.Portal.Tests.Support;
 
@@ -44,9 +45,13 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         var updates = new PortalEvents(NullLogger<PortalEvents>.Instance);
         var posting = new AdjustmentPosting(store.Approvals, new UnusedAdjustmentsApi(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
-        service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+        service = new AdjustmentService(engine, posting, links, store.Audit, admin, new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()), updates, TimeProvider.System);
         Services.AddSingleton(service);
-        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
+        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()));
+        // The page's live updates and MudBlazor's own texts, as the app registers them.
+        Services.AddSingleton<IPortalEvents>(updates);
+        Services.AddScoped<CircuitEvents>();
+        Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         provider = Render<MudDialogProvider>();
     }
@@ -75,6 +80,52 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
         Assert.Equal("TCK-50", provider.Find("[data-testid=field-ticket] input").GetAttribute("value"));
         Assert.Equal("Service recovery", provider.Find("[data-testid=field-reason] [role=combobox]").TextContent.Trim());
         Assert.Contains("50 points needs 1 XCN admin.", Policy(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InSpanish_ThePageListsTheRequest_AndTheFormSpeaksSpanish_ValidationIncluded()
+    {
+        await RequestAsync(1250);
+        admin.Id = Grace;
+        UseCulture("es");
+
+        var page = Render<AdjustmentsPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=adjustment-progress]")));
+        Assert.Contains("Solicitar un ajuste", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("+1.250", page.Find("tbody").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Compensación por el servicio", page.Find("tbody").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Esperando la aprobación de XCN", page.Find("[data-testid=adjustment-status]").TextContent.Trim());
+        Assert.Equal("0 de 2 aprobaciones de XCN · falta la aprobación de RRR", page.Find("[data-testid=adjustment-progress]").TextContent);
+        Assert.Equal("Necesita 2 administradores distintos de XCN + 1 administrador de RRR", page.Find("[data-testid=adjustment-needs]").TextContent);
+        Assert.NotNull(page.Find("button[aria-label='Aprobar +1.250 puntos para xcn_u_1001 (TCK-1250)']"));
+
+        page.Find("[data-testid=field-points] input").Input("-2000000");
+        page.Find("[data-testid=adjustment-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Elige un motivo.", page.Find("[data-testid=field-reason]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Como máximo 1.000.000 puntos en cualquier sentido.", page.Find("[data-testid=field-points]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Escribe el id. de usuario XCN del miembro.", page.Find("[data-testid=field-member]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("2.000.000 puntos necesitan", Normalize(page.Find("[data-testid=adjustment-policy]").TextContent), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InSpanish_ARefusalFromTheServiceIsInSpanish()
+    {
+        admin.Id = Grace;
+        UseCulture("es");
+        var page = Render<AdjustmentsPage>();
+        page.WaitForElement("[data-testid=no-adjustments]");
+
+        page.Find("[data-testid=field-member] input").Input("xcn_u_7777");
+        page.Find("[data-testid=field-points] input").Input("40");
+        page.Find("[data-testid=field-ticket] input").Input("TCK-7");
+        await page.InvokeAsync(() => page.FindComponent<MudSelect<AdjustmentReason?>>().Instance.SelectOption(AdjustmentReason.Goodwill));
+        page.Find("[data-testid=adjustment-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "xcn_u_7777 no está vinculado a una cuenta de RRR, así que RRR no tiene puntos que ajustar. Primero, el miembro debe vincularla desde su propia página del portal.",
+            page.Find("[data-testid=adjustment-form-error]").TextContent.Trim()));
     }
 
     [Fact]
@@ -178,6 +229,8 @@ public sealed class AdjustmentEditDialogTests : PortalComponentTest, IAsyncLifet
 
     private string Policy() =>
         string.Join(' ', provider.Find("[data-testid=adjustment-policy]").TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private void Save() => provider.Find("[data-testid=adjustment-submit]").Click();
 

@@ -13,7 +13,7 @@ public sealed class AdjustmentRequestFormTests : PortalComponentTest
 {
     public AdjustmentRequestFormTests()
     {
-        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator());
+        Services.AddSingleton<IValidator<AdjustmentForm>>(new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()));
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
         engine = new ApprovalEngine(store.Approvals, TimeProvider.System, Options.Create(new ApprovalOptions()), NullLogger<ApprovalEngine>.Instance, chainKeys, new global::Rrr.Core.Features.PortalEvents(NullLogger<global::Rrr.Core.Features.PortalEvents>.Instance));
         posting = new AdjustmentPosting(store.Approvals, rrr.Api<IRrrAdjustmentsApi>(), store.Audit, updates, TimeProvider.System, NullLogger<AdjustmentPosting>.Instance, chainKeys);
         service = new AdjustmentService(
-            engine, posting, rrr.Api<IRrrLinksApi>(), store.Audit, admin, new AdjustmentFormValidator(), updates, TimeProvider.System);
+            engine, posting, rrr.Api<IRrrLinksApi>(), store.Audit, admin, new AdjustmentFormValidator(TestLocalizer.For<AdjustmentFormValidator>()), updates, TimeProvider.System);
     }
 
     public ValueTask DisposeAsync()

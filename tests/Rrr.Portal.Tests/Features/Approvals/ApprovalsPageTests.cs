@@ -57,6 +57,32 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task InSpanish_TheQueueAndTheChainCheckSpeakSpanish()
+    {
+        var promotion = await _engine.CreateAsync("promotion", "prm_42", "{}", new ApprovalPolicy(2, true), "xcn_u_9001", Ct);
+        await _engine.ApproveAsync(promotion.Request.Id, "xcn_u_9002", 1, Ct);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
+        UseCulture("es");
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=queue-kind]").Count));
+        Assert.Equal(["Promoción", "Ajuste"], page.FindAll("[data-testid=queue-kind]").Select(c => c.TextContent));
+        Assert.Equal(["1 de 2 XCN", "0 de 1 XCN"], page.FindAll("[data-testid=queue-progress]").Select(c => c.TextContent));
+        Assert.Contains("2 administradores distintos de XCN + 1 administrador de RRR", page.Markup, StringComparison.Ordinal);
+        Assert.Equal("Aprobaciones", page.Find("h1").TextContent);
+        Assert.Contains("12:00 UTC", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["Promociones", "Ajustes"], page.FindAll("[data-testid=queue-filter] a").Skip(1).Select(a => a.TextContent.Trim()));
+        Assert.StartsWith("Abrir promoción", page.FindAll("[data-testid=queue-open]")[0].TextContent, StringComparison.Ordinal);
+
+        page.Find("[data-testid=chain-check]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Cadena intacta: 3 registros verificados.", page.Find("[data-testid=chain-result]").TextContent.Trim()));
+        Assert.Contains("Cada solicitud guardada (2) coincide", page.Find("[data-testid=chain-requests]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Queue_ShowsKindSubjectMakerPolicyProgress_AndLinksToTheFeaturePage()
     {
         var promotion = await _engine.CreateAsync("promotion", "prm_42", "{}", new ApprovalPolicy(2, true), "xcn_u_9001", Ct);

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Rrr.Core.Features.Audit;
 using Rrr.Core.Rrr.Http;
+using MudBlazor;
 using Rrr.Portal.Features.Audit;
+using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Audit;
@@ -28,6 +30,7 @@ public sealed class AuditTrailPageTests : PortalComponentTest
     {
         Services.AddSingleton<IAuditStore>(_store);
         Services.AddSingleton<IRrrCallLog>(_calls);
+        Services.AddTransient<MudLocalizer, PortalMudLocalizer>(); // MudBlazor's own texts, as the app registers them
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -59,6 +62,30 @@ public sealed class AuditTrailPageTests : PortalComponentTest
 
         page.WaitForAssertion(() => Assert.StartsWith("1-25 of 10,000+", page.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal));
         Assert.All(_store.Queries, q => Assert.Equal(AuditQuery.ScreenCountLimit, q.CountUpTo));
+    }
+
+    [Fact]
+    public void InSpanish_TheTableThePagerAndTheCallsSpeakSpanish_TimesStayUtc()
+    {
+        _store.AtCountLimit = true;
+        UseCulture("es");
+
+        var page = Render<AuditTrailPage>();
+
+        page.WaitForAssertion(() => Assert.StartsWith("1-25 de 10.000+", page.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Registro de auditoría", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Hasta (UTC, incluido)", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Exportar CSV", page.Find("[data-testid=audit-export]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("UTC", page.FindAll("td")[0].TextContent, StringComparison.Ordinal);
+        // MudBlazor's own pager buttons, through the portal's MudLocalizer.
+        Assert.NotNull(page.Find("button[aria-label='Página siguiente']"));
+
+        page.Find("[data-testid=audit-toggle]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=audit-call-row]").Count));
+        var rows = page.FindAll("[data-testid=audit-call-row]").Select(r => r.TextContent).ToList();
+        Assert.Contains("sí", rows[0], StringComparison.Ordinal);
+        Assert.Contains("120 ms", rows[1], StringComparison.Ordinal);
+        Assert.Contains("Latencia", page.Find("[data-testid=audit-calls]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
