@@ -52,7 +52,6 @@ public sealed partial class MarkupTextTests
         "Features/Earn/EarnAdminPage.razor",
         "Features/Earn/HeldOrders.razor",
         "Features/Earn/RecentDispatches.razor",
-        "Features/Notifications/NotificationsPage.razor",
         "Features/Promotions/NewPromotionPage.razor",
         "Features/Promotions/PromotionDetailPage.razor",
         "Features/Promotions/PromotionEditor.razor",
@@ -60,9 +59,6 @@ public sealed partial class MarkupTextTests
         "Features/Promotions/PromotionProgressView.razor",
         "Features/Promotions/PromotionsPage.razor",
         "Features/Promotions/RejectPromotionDialog.razor",
-        "Features/Wallet/HeldPointsLine.razor",
-        "Features/Wallet/HistoryFilterBar.razor",
-        "Features/Wallet/TransactionHistory.razor",
     };
 
     [Fact]

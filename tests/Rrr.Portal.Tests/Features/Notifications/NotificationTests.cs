@@ -15,6 +15,7 @@ using Rrr.Core.Features.Notifications;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr.Links;
 using Rrr.Portal.Auth;
+using Rrr.Portal.Components;
 using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Wallet;
@@ -97,9 +98,9 @@ public sealed class NotificationTests : PortalComponentTest
         Assert.Equal(NotificationKinds.PointsPending, pending.Kind);
         Assert.Equal((NotificationKinds.LinkLinked, "xcn:xcn_u_1002"), (linked.Kind, linked.Recipient.Key));
         Assert.Null(NotificationRules.For(new RrrEvent("evt_5", RrrEventTypes.PromotionStatusChanged, null, new Dictionary<string, object?>()), null, T0));
-        Assert.Equal("Luna sent you 50 points", NotificationText.Describe(received, "Luna"));
-        Assert.Equal("A model sent you 50 points", NotificationText.Describe(received));
-        Assert.Equal("40 points pending", NotificationText.Describe(pending));
+        Assert.Equal("Luna sent you 50 points", NotificationText.Describe(received, TestLocalizer.For<NotificationWords>(), new ReaderTime(), "Luna"));
+        Assert.Equal("A model sent you 50 points", NotificationText.Describe(received, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
+        Assert.Equal("40 points pending", NotificationText.Describe(pending, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
     }
 
     [Fact]
