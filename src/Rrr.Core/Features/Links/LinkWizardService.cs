@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Localization;
-
 namespace Rrr.Core.Features.Links;
 
 /// <summary>
@@ -18,7 +16,7 @@ public sealed partial class LinkWizardService(
     MemberActionLimiter limiter,
     IPortalEvents events,
     TimeProvider time,
-    IStringLocalizer<LinkWizardText> text,
+    Microsoft.Extensions.Localization.IStringLocalizer<LinkWizardText> text,
     ILogger<LinkWizardService> logger)
 {
     /// <summary>Sent with a revoke; RRR keeps it with the link history. A fixed word, never member text.</summary>
@@ -263,13 +261,8 @@ public sealed partial class LinkWizardService(
             : new LinkWizardState(LinkWizardStep.Start, link, Problem: LinkWizardProblem.RrrAccountTaken);
     }
 
-    private async Task ForgetAsync(OpenLinkIntent? open, CancellationToken cancellationToken)
-    {
-        if (open is not null)
-        {
-            await intents.DeleteOpenLinkIntentAsync(open.XcnUserId, open.IntentId, cancellationToken);
-        }
-    }
+    private Task ForgetAsync(OpenLinkIntent? open, CancellationToken cancellationToken) =>
+        open is null ? Task.CompletedTask : intents.DeleteOpenLinkIntentAsync(open.XcnUserId, open.IntentId, cancellationToken);
 
     private LinkView Known(string xcnUserId) => links.Current is { } current && current.XcnUserId == xcnUserId ? current : LinkView.Unknown(xcnUserId);
 

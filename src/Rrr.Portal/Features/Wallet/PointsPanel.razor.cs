@@ -99,7 +99,7 @@ public sealed partial class PointsPanel : IDisposable
             }
             else if (result.Is(RrrResult.NotSignedIn))
             {
-                _error = result.Message;
+                _error = L["NoMemberId"];
             }
             else
             {
