@@ -17,8 +17,8 @@ public sealed class AnchoredPatternTests
     [Fact]
     public void LinkCode_WithATrailingNewline_IsRefused()
     {
-        Assert.Null(LinkWizardRules.ValidateCode("482913"));
-        Assert.NotNull(LinkWizardRules.ValidateCode("482913\n"));
+        Assert.Null(LinkWizardRules.ValidateCode("482913", TestLocalizer.For<LinkWizardText>()));
+        Assert.NotNull(LinkWizardRules.ValidateCode("482913\n", TestLocalizer.For<LinkWizardText>()));
     }
 
     [Fact]

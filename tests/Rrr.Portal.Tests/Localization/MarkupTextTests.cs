@@ -22,36 +22,6 @@ public sealed partial class MarkupTextTests
 
     private static readonly string[] SameInEveryLanguage = ["RRR Portal", "RedRoomRewards", "XXXChatNow", "RRR", "XCN", "UTC", "CSV", "English", "Español"];
 
-    // Components still in English only (issue 13 localizes them folder by folder). Take a file off when it is done;
-    // the test fails while a listed file is already clean, so the list only shrinks.
-    private static readonly HashSet<string> Pending = new(StringComparer.Ordinal)
-    {
-        "Components/Layout/CorrelatedErrorBoundary.razor",
-        "Components/Layout/ForbiddenNotice.razor",
-        "Components/Pages/Error.razor",
-        "Components/Pages/Forbidden.razor",
-        "Components/Pages/Landing.razor",
-        "Components/Pages/NoRole.razor",
-        "Components/Pages/NotFound.razor",
-        "Features/Home/AdminHome.razor",
-        "Features/Home/HomeHeader.razor",
-        "Features/Home/MemberHome.razor",
-        "Features/Home/ModelHome.razor",
-        "Features/Home/SurfaceCard.razor",
-        "Features/Links/LinkAccountPrompt.razor",
-        "Features/Links/LinkCodeStep.razor",
-        "Features/Links/LinkStartStep.razor",
-        "Features/Links/LinkWizardPage.razor",
-        "Features/Links/RevokeLinkButton.razor",
-        "Features/Links/RevokeLinkDialog.razor",
-        "Features/Links/RrrAccountCard.razor",
-        "Features/Notifications/NotificationsPage.razor",
-        "Features/Sso/OpenRrrButton.razor",
-        "Features/Sso/SsoUnavailablePage.razor",
-        "Features/Wallet/HeldPointsLine.razor",
-        "Features/Wallet/HistoryFilterBar.razor",
-        "Features/Wallet/TransactionHistory.razor",
-    };
 
     [Fact]
     public void NoComponentShowsLiteralText()
@@ -59,14 +29,9 @@ public sealed partial class MarkupTextTests
         var files = GeneratedComponents();
         Assert.True(files.Count >= 50, $"only {files.Count} generated components found under {GeneratedRoot()}: build the portal first");
 
-        var literals = files.Select(f => (Source: Source(f), Texts: Literals(File.ReadAllText(f)))).ToList();
-        var problems = literals.Where(f => !Pending.Contains(PortalPath(f.Source)))
-            .SelectMany(f => f.Texts.Select(text => $"{f.Source}: \"{text}\""))
-            .ToList();
-        var clean = literals.Where(f => f.Texts.Count == 0).Select(f => PortalPath(f.Source)).Intersect(Pending).ToList();
+        var problems = files.SelectMany(f => Literals(File.ReadAllText(f)).Select(text => $"{Source(f)}: \"{text}\"")).ToList();
 
         Assert.True(problems.Count == 0, "Text not taken from resources (IStringLocalizer):\n" + string.Join("\n", problems));
-        Assert.True(clean.Count == 0, "Localized now, take off MarkupTextTests.Pending:\n" + string.Join("\n", clean));
     }
 
     [Fact]
@@ -140,9 +105,6 @@ public sealed partial class MarkupTextTests
         Directory.Exists(GeneratedRoot())
             ? [.. Directory.EnumerateFiles(GeneratedRoot(), "*_razor.g.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal)]
             : [];
-
-    private static string PortalPath(string source) =>
-        source.Replace('\\', '/').Replace("src/Rrr.Portal/", "", StringComparison.Ordinal);
 
     // The generator names the source in a checksum pragma; report that, relative to the repository.
     private static string Source(string generatedFile)

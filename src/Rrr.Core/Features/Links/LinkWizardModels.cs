@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Core.Features.Links;
 
 public enum LinkWizardStep
@@ -70,15 +72,19 @@ public static partial class LinkWizardRules
     public const string CodeField = "code";
     public const string MemberNumberField = "rrr_member_id";
 
-    /// <summary>Null when the code is exactly six digits, else what to tell the member.</summary>
-    public static string? ValidateCode(string? code) =>
-        code is not null && SixDigits().IsMatch(code) ? null : "Enter the 6 digits of the code, without spaces.";
+    /// <summary>Null when the code is exactly six digits, else what to tell the member (in <paramref name="text"/>'s language).</summary>
+    public static string? ValidateCode(string? code, IStringLocalizer<LinkWizardText> text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return code is not null && SixDigits().IsMatch(code) ? null : text["CodeFormat"].Value;
+    }
 
     /// <summary>Null when empty (optional) or an RRR member number shape (opaque id: letters, digits, _ or -).</summary>
-    public static string? ValidateMemberNumber(string? memberNumber) =>
-        string.IsNullOrWhiteSpace(memberNumber) || MemberNumber().IsMatch(memberNumber.Trim())
-            ? null
-            : "An RRR member number looks like rrr_m_1234: letters, digits and underscores only.";
+    public static string? ValidateMemberNumber(string? memberNumber, IStringLocalizer<LinkWizardText> text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.IsNullOrWhiteSpace(memberNumber) || MemberNumber().IsMatch(memberNumber.Trim()) ? null : text["MemberNumberFormat"].Value;
+    }
 
     [GeneratedRegex(@"^[0-9]{6}\z")]
     private static partial Regex SixDigits();

@@ -16,6 +16,7 @@ public sealed partial class LinkWizardService(
     MemberActionLimiter limiter,
     IPortalEvents events,
     TimeProvider time,
+    Microsoft.Extensions.Localization.IStringLocalizer<LinkWizardText> text,
     ILogger<LinkWizardService> logger)
 {
     /// <summary>Sent with a revoke; RRR keeps it with the link history. A fixed word, never member text.</summary>
@@ -62,7 +63,7 @@ public sealed partial class LinkWizardService(
         ArgumentException.ThrowIfNullOrWhiteSpace(attemptId);
         var xcnUserId = await XcnUserIdAsync(cancellationToken);
         var memberNumber = string.IsNullOrWhiteSpace(rrrMemberNumber) ? null : rrrMemberNumber.Trim();
-        if (LinkWizardRules.ValidateMemberNumber(memberNumber) is { } memberError)
+        if (LinkWizardRules.ValidateMemberNumber(memberNumber, text) is { } memberError)
         {
             return new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.InvalidInput,
                 FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = memberError });
@@ -93,9 +94,9 @@ public sealed partial class LinkWizardService(
             {
                 RrrErrorCodes.AlreadyLinked => await AlreadyLinkedAsync(cancellationToken),
                 RrrErrorCodes.NotFound => new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.UnknownRrrMember,
-                    FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = "RedRoomRewards knows no member with this number." }),
+                    FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = text["UnknownMember"].Value }),
                 RrrErrorCodes.ValidationFailed => new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.InvalidInput,
-                    FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = "RedRoomRewards did not accept this member number." }),
+                    FieldErrors: new Dictionary<string, string> { [LinkWizardRules.MemberNumberField] = text["MemberNumberRefused"].Value }),
                 _ => new LinkWizardState(LinkWizardStep.Start, Known(xcnUserId), Problem: LinkWizardProblem.Refused),
             };
         }
@@ -124,7 +125,7 @@ public sealed partial class LinkWizardService(
             return await LoadAsync(cancellationToken);
         }
 
-        if (LinkWizardRules.ValidateCode(code) is { } codeError)
+        if (LinkWizardRules.ValidateCode(code, text) is { } codeError)
         {
             return new LinkWizardState(LinkWizardStep.EnterCode, Known(xcnUserId), open, LinkWizardProblem.InvalidInput, open.AttemptsRemaining,
                 new Dictionary<string, string> { [LinkWizardRules.CodeField] = codeError });
@@ -235,7 +236,7 @@ public sealed partial class LinkWizardService(
                     LinkWizardProblem.WrongCode, left);
             case RrrErrorCodes.ValidationFailed:
                 return new LinkWizardState(LinkWizardStep.EnterCode, Known(open.XcnUserId), open, LinkWizardProblem.InvalidInput, open.AttemptsRemaining,
-                    new Dictionary<string, string> { [LinkWizardRules.CodeField] = "RedRoomRewards did not accept this code." });
+                    new Dictionary<string, string> { [LinkWizardRules.CodeField] = text["CodeRefused"].Value });
             case RrrErrorCodes.IntentVoid:
             case RrrErrorCodes.IntentExpired:
             case RrrErrorCodes.NotFound:
@@ -260,13 +261,8 @@ public sealed partial class LinkWizardService(
             : new LinkWizardState(LinkWizardStep.Start, link, Problem: LinkWizardProblem.RrrAccountTaken);
     }
 
-    private async Task ForgetAsync(OpenLinkIntent? open, CancellationToken cancellationToken)
-    {
-        if (open is not null)
-        {
-            await intents.DeleteOpenLinkIntentAsync(open.XcnUserId, open.IntentId, cancellationToken);
-        }
-    }
+    private Task ForgetAsync(OpenLinkIntent? open, CancellationToken cancellationToken) =>
+        open is null ? Task.CompletedTask : intents.DeleteOpenLinkIntentAsync(open.XcnUserId, open.IntentId, cancellationToken);
 
     private LinkView Known(string xcnUserId) => links.Current is { } current && current.XcnUserId == xcnUserId ? current : LinkView.Unknown(xcnUserId);
 

@@ -63,24 +63,7 @@ public static class NotificationRules
         ArgumentNullException.ThrowIfNull(rrrEvent);
         var member = rrrEvent.ResourceType == "wallet" && rrrEvent.ResourceId is { Length: > 0 } owner ? owner : rrrEvent.RrrMemberId;
         var points = rrrEvent.GetLong("points");
-        var status = rrrEvent.GetString("status");
-        var kind = rrrEvent.Type switch
-        {
-            RrrEventTypes.PointsPosted => status == "PENDING" ? NotificationKinds.PointsPending : NotificationKinds.PointsPosted,
-            RrrEventTypes.PointsReversed => status == "EXPIRED" ? NotificationKinds.PointsExpired : NotificationKinds.PointsReversed,
-            RrrEventTypes.RedemptionCommitted => NotificationKinds.RedemptionCommitted,
-            RrrEventTypes.RedemptionReversed => NotificationKinds.RedemptionReversed,
-            RrrEventTypes.TransferCompleted => points > 0 ? NotificationKinds.AwardReceived : NotificationKinds.AwardSent,
-            RrrEventTypes.TransferReversed => NotificationKinds.AwardReversed,
-            RrrEventTypes.LinkUpdated => status switch
-            {
-                "LINKED" => NotificationKinds.LinkLinked,
-                "REVOKED" => NotificationKinds.LinkRevoked,
-                _ => null,
-            },
-            _ => null,
-        };
-
+        var kind = KindOf(rrrEvent);
         NotificationRecipient? recipient = rrrEvent.Type == RrrEventTypes.LinkUpdated
             ? rrrEvent.XcnUserId is { Length: > 0 } xcn ? NotificationRecipient.XcnUser(xcn) : null
             : member is { Length: > 0 } ? NotificationRecipient.RrrMember(member) : null;
@@ -101,5 +84,32 @@ public static class NotificationRules
         }
 
         return new Notification($"{rrrEvent.Id}:{to.Key}", to, kind, values, now);
+    }
+
+    /// <summary>
+    /// The notification kind an RRR event reports (<see cref="NotificationKinds"/>), or null when it makes none; the
+    /// points panel words its note for the event from the same kind, so both say the same sentence.
+    /// </summary>
+    public static string? KindOf(RrrEvent rrrEvent)
+    {
+        ArgumentNullException.ThrowIfNull(rrrEvent);
+        var points = rrrEvent.GetLong("points");
+        var status = rrrEvent.GetString("status");
+        return rrrEvent.Type switch
+        {
+            RrrEventTypes.PointsPosted => status == "PENDING" ? NotificationKinds.PointsPending : NotificationKinds.PointsPosted,
+            RrrEventTypes.PointsReversed => status == "EXPIRED" ? NotificationKinds.PointsExpired : NotificationKinds.PointsReversed,
+            RrrEventTypes.RedemptionCommitted => NotificationKinds.RedemptionCommitted,
+            RrrEventTypes.RedemptionReversed => NotificationKinds.RedemptionReversed,
+            RrrEventTypes.TransferCompleted => points > 0 ? NotificationKinds.AwardReceived : NotificationKinds.AwardSent,
+            RrrEventTypes.TransferReversed => NotificationKinds.AwardReversed,
+            RrrEventTypes.LinkUpdated => status switch
+            {
+                "LINKED" => NotificationKinds.LinkLinked,
+                "REVOKED" => NotificationKinds.LinkRevoked,
+                _ => null,
+            },
+            _ => null,
+        };
     }
 }

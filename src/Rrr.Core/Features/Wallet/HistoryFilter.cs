@@ -120,18 +120,40 @@ public sealed record HistoryFilter
         return problems;
     }
 
-    /// <summary>The "from" field's message, or null (shared with the filter bar, which shows it under the field).</summary>
-    public static string? FromProblem(DateOnly? from, DateOnly today) =>
-        from > today ? "From cannot be in the future." : null;
+    /// <summary>The "from" field's message (the export's problem details), or null.</summary>
+    public static string? FromProblem(DateOnly? from, DateOnly today) => Words(FromIssue(from, today));
 
     /// <summary>The "to" field's message, or null.</summary>
-    public static string? ToProblem(DateOnly? from, DateOnly? to, DateOnly today) =>
-        to > today ? "To cannot be in the future."
-        : to < from ? "To must be on or after From."
+    public static string? ToProblem(DateOnly? from, DateOnly? to, DateOnly today) => Words(ToIssue(from, to, today));
+
+    /// <summary>What is wrong with "from", or null (shared with the filter bar, which words it in the member's language under the field).</summary>
+    public static HistoryDateIssue? FromIssue(DateOnly? from, DateOnly today) =>
+        from > today ? HistoryDateIssue.FromInFuture : null;
+
+    /// <summary>What is wrong with "to", or null.</summary>
+    public static HistoryDateIssue? ToIssue(DateOnly? from, DateOnly? to, DateOnly today) =>
+        to > today ? HistoryDateIssue.ToInFuture
+        : to < from ? HistoryDateIssue.ToBeforeFrom
         : null;
+
+    private static string? Words(HistoryDateIssue? issue) => issue switch
+    {
+        HistoryDateIssue.FromInFuture => "From cannot be in the future.",
+        HistoryDateIssue.ToInFuture => "To cannot be in the future.",
+        HistoryDateIssue.ToBeforeFrom => "To must be on or after From.",
+        _ => null,
+    };
 
     public bool Equals(HistoryFilter? other) =>
         other is not null && From == other.From && To == other.To && Kinds.SequenceEqual(other.Kinds);
 
     public override int GetHashCode() => HashCode.Combine(From, To, Kinds.Count == 0 ? -1 : (int)Kinds[0], Kinds.Count);
+}
+
+/// <summary>A broken rule of the history filter's dates (see <see cref="HistoryFilter.Problems"/>).</summary>
+public enum HistoryDateIssue
+{
+    FromInFuture,
+    ToInFuture,
+    ToBeforeFrom,
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Links;
 
 /// <summary>
@@ -23,6 +25,8 @@ public sealed partial class LinkWizardPage : IDisposable
     [Inject] private IOptions<SandboxHostOptions> Sandbox { get; set; } = default!;
 
     [Inject] private IWebHostEnvironment Environment { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<LinkWizardText> RuleText { get; set; } = default!;
 
     private int StepIndex => _state?.Step switch
     {
@@ -60,7 +64,7 @@ public sealed partial class LinkWizardPage : IDisposable
     private async Task ConfirmAsync()
     {
         // Checked here too, so a mistyped code costs no try at RRR; the service checks again regardless.
-        if (LinkWizardRules.ValidateCode(_code) is { } error)
+        if (LinkWizardRules.ValidateCode(_code, RuleText) is { } error)
         {
             _fieldErrors = new Dictionary<string, string> { [LinkWizardRules.CodeField] = error };
             return;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Notifications;
 
 /// <summary>
@@ -27,14 +29,18 @@ public sealed partial class NotificationBell : IDisposable
 
     [Inject] private ILogger<NotificationBell> Logger { get; set; } = default!;
 
+    [Inject] private IStringLocalizer<NotificationWords> Words { get; set; } = default!;
+
+    [Inject] private ReaderTime Reader { get; set; } = default!;
+
     // Whether the stored count has been read: before that the badge's 0 means "not yet", not "none".
     private bool _counted;
 
     private string Label => _unread switch
     {
-        0 => "Notifications",
-        1 => "Notifications, 1 unread",
-        _ => string.Create(CultureInfo.InvariantCulture, $"Notifications, {_unread} unread"),
+        0 => Words["Bell"].Value,
+        1 => Words["BellOne", 1.ToString(CultureInfo.CurrentCulture)].Value,
+        _ => Words["BellMany", _unread.ToString("N0", CultureInfo.CurrentCulture)].Value,
     };
 
     protected override async Task OnInitializedAsync()
@@ -97,7 +103,7 @@ public sealed partial class NotificationBell : IDisposable
         {
             var model = added.Notification.Values.GetValueOrDefault("model_xcn_user_id");
             var name = model is null ? null : await Names.GetDisplayNameAsync(model, _cts.Token);
-            Snackbar.Add(NotificationText.Describe(added.Notification, name), Severity.Info);
+            Snackbar.Add(NotificationText.Describe(added.Notification, Words, Reader, name), Severity.Info);
         }
 
         StateHasChanged();

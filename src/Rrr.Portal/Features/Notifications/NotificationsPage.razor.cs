@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Notifications;
 
 /// <summary>The signed-in member's notification inbox: newest first, paged, read marks, new ones arriving live.</summary>
@@ -21,6 +23,10 @@ public sealed partial class NotificationsPage : IDisposable
 
     [Inject] private ILogger<NotificationsPage> Logger { get; set; } = default!;
 
+    [Inject] private IStringLocalizer<NotificationWords> L { get; set; } = default!;
+
+    [Inject] private ReaderTime Reader { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         if (!RendererInfo.IsInteractive)
@@ -40,7 +46,14 @@ public sealed partial class NotificationsPage : IDisposable
     }
 
     private string Text(Notification item) =>
-        NotificationText.Describe(item, item.Values.TryGetValue("model_xcn_user_id", out var model) ? _names.GetValueOrDefault(model) : null);
+        NotificationText.Describe(item, L, Reader, item.Values.TryGetValue("model_xcn_user_id", out var model) ? _names.GetValueOrDefault(model) : null);
+
+    private string UnreadText => _unread switch
+    {
+        0 => L["AllRead"].Value,
+        1 => L["UnreadOne", 1.ToString(CultureInfo.CurrentCulture)].Value,
+        _ => L["UnreadMany", _unread.ToString("N0", CultureInfo.CurrentCulture)].Value,
+    };
 
     private Task LoadMoreAsync() => RunAsync(ct => LoadAsync(_items?.Count ?? 0, ct));
 

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Wallet;
 
 /// <summary>
 /// The history's filter: kinds (none = all) and a UTC date range, both ends inclusive. The same rules as the export
-/// endpoint (<see cref="HistoryFilter.FromProblem"/>, <see cref="HistoryFilter.ToProblem"/>) are shown under each date
+/// endpoint (<see cref="HistoryFilter.FromIssue"/>, <see cref="HistoryFilter.ToIssue"/>) are shown, in the member's language, under each date
 /// while it is edited, and a filter with a problem cannot be applied. The export link carries the applied filter, so
 /// the file holds what the table shows.
 /// </summary>
@@ -13,6 +15,8 @@ public sealed partial class HistoryFilterBar
     private DateTime? _to;
 
     [Inject] private TimeProvider Time { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<WalletText> L { get; set; } = default!;
 
     /// <summary>The filter the table shows now (the export link is built from it).</summary>
     [Parameter] public HistoryFilter Applied { get; set; } = HistoryFilter.Everything;
@@ -32,9 +36,9 @@ public sealed partial class HistoryFilterBar
 
     private DateOnly? To => _to is { } to ? DateOnly.FromDateTime(to) : null;
 
-    private string? FromError => HistoryFilter.FromProblem(From, Today);
+    private string? FromError => HistoryText.DateIssue(HistoryFilter.FromIssue(From, Today), L);
 
-    private string? ToError => HistoryFilter.ToProblem(From, To, Today);
+    private string? ToError => HistoryText.DateIssue(HistoryFilter.ToIssue(From, To, Today), L);
 
     private bool CanApply => RendererInfo.IsInteractive && FromError is null && ToError is null;
 

@@ -1,31 +1,26 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Wallet;
 
-/// <summary>The history's words for RRR's entry types and the portal's kinds, in one place for the table and the filter.</summary>
+/// <summary>The history's words for RRR's entry types and the portal's kinds (WalletText resources), in one place for the table and the filter.</summary>
 public static class HistoryText
 {
-    public static string TypeLabel(LedgerEntryType type) => type switch
+    public static string TypeLabel(LedgerEntryType type, IStringLocalizer<WalletText> text)
     {
-        LedgerEntryType.Earn => "Points earned",
-        LedgerEntryType.EarnReversal => "Earn reversed",
-        LedgerEntryType.RedemptionHold => "Held for checkout",
-        LedgerEntryType.RedemptionRelease => "Released from escrow",
-        LedgerEntryType.RedemptionCommit => "Redeemed",
-        LedgerEntryType.Topup => "Top-up",
-        LedgerEntryType.AwardDebit => "Award sent",
-        LedgerEntryType.AwardCredit => "Award received",
-        LedgerEntryType.Adjustment => "Adjustment",
-        LedgerEntryType.Expiry => "Expired",
-        _ => type.ToString(),
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        return Enum.IsDefined(type) ? text["Type" + type].Value : type.ToString();
+    }
 
-    public static string KindLabel(HistoryKind kind) => kind switch
+    public static string KindLabel(HistoryKind kind, IStringLocalizer<WalletText> text)
     {
-        HistoryKind.Earned => "Earned",
-        HistoryKind.TopUps => "Top-ups",
-        HistoryKind.Redeemed => "Checkout (held, released, redeemed)",
-        HistoryKind.Awards => "Awards",
-        HistoryKind.Adjustments => "Adjustments",
-        HistoryKind.Reversals => "Reversals and expired",
-        _ => kind.ToString(),
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        return Enum.IsDefined(kind) ? text["Kind" + kind].Value : kind.ToString();
+    }
+
+    /// <summary>The member's words for a broken date rule, shown under the field.</summary>
+    public static string? DateIssue(HistoryDateIssue? issue, IStringLocalizer<WalletText> text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return issue is { } i ? text[i.ToString()].Value : null;
+    }
 }

@@ -99,7 +99,7 @@ public sealed partial class PointsPanel : IDisposable
             }
             else if (result.Is(RrrResult.NotSignedIn))
             {
-                _error = result.Message;
+                _error = L["NoMemberId"];
             }
             else
             {
@@ -234,7 +234,7 @@ public sealed partial class PointsPanel : IDisposable
     private void Announce(RrrEvent rrrEvent)
     {
         // With a bell on the page, the bell says it (as a notification); the panel speaks only where there is none.
-        if (!_disposed && !Announcements.BellAnnounces && WalletEventMessages.Describe(rrrEvent) is { } message && Announcements.TryClaim(rrrEvent.Id))
+        if (!_disposed && !Announcements.BellAnnounces && WalletEventMessages.Describe(rrrEvent, NoteWords, Reader) is { } message && Announcements.TryClaim(rrrEvent.Id))
         {
             Snackbar.Add(message, Severity.Info);
         }
@@ -263,41 +263,4 @@ public sealed partial class PointsPanel : IDisposable
         _walletSubscription?.Dispose();
         _userSubscription?.Dispose();
     }
-}
-
-/// <summary>Which RRR events change what the points panel shows, and the short note a member sees for each.</summary>
-public static class WalletEventMessages
-{
-    /// <summary>Events after which the panel shows something new: a wallet change (<see cref="WalletSync"/>) or a link change.</summary>
-    public static bool Refreshes(string type) => WalletSync.Follows(type) || type == RrrEventTypes.LinkUpdated;
-
-    /// <summary>"120 points posted" and the like; null for events that need no note.</summary>
-    public static string? Describe(RrrEvent rrrEvent)
-    {
-        ArgumentNullException.ThrowIfNull(rrrEvent);
-        var points = rrrEvent.GetLong("points") is { } n ? Math.Abs(n) : (long?)null;
-        var status = rrrEvent.GetString("status");
-        return rrrEvent.Type switch
-        {
-            RrrEventTypes.PointsPosted when status == "PENDING" => Points(points, "pending", "New pending points"),
-            RrrEventTypes.PointsPosted => Points(points, "posted", "Points posted"),
-            RrrEventTypes.PointsReversed when status == "EXPIRED" => Points(points, "expired", "Points expired"),
-            RrrEventTypes.PointsReversed => Points(points, "reversed", "Points reversed"),
-            RrrEventTypes.RedemptionCommitted => Points(points, "redeemed", "Redemption completed"),
-            RrrEventTypes.RedemptionReversed => Points(points, "released from escrow", "Redemption released"),
-            RrrEventTypes.TransferCompleted => Points(points, "transferred", "Points transfer completed"),
-            RrrEventTypes.TransferReversed => Points(points, "transfer reversed", "Points transfer reversed"),
-            RrrEventTypes.LinkUpdated => status switch
-            {
-                "LINKED" => "Your RedRoomRewards account is now linked",
-                "REVOKED" => "Your RedRoomRewards link was revoked",
-                _ => "Your link status changed",
-            },
-            _ => null,
-        };
-    }
-
-    private static string Points(long? points, string verb, string fallback) => points is { } n
-        ? string.Create(CultureInfo.InvariantCulture, $"{n:N0} {(n == 1 ? "point" : "points")} {verb}")
-        : fallback;
 }

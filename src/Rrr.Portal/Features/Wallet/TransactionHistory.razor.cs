@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Rrr.Portal.Features.Wallet;
 
 /// <summary>
@@ -11,6 +13,10 @@ public sealed partial class TransactionHistory : IDisposable
     [Inject] private WalletService Wallet { get; set; } = default!;
 
     [Inject] private ILogger<TransactionHistory> Logger { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<WalletText> L { get; set; } = default!;
+
+    [Inject] private ReaderTime Reader { get; set; } = default!;
 
     private const int PageSize = 10;
     private readonly CancellationTokenSource _cts = new();
@@ -94,7 +100,15 @@ public sealed partial class TransactionHistory : IDisposable
         }
     }
 
-    private string MoreLabel => _unavailable ? "Try again" : _bounded ? "Search further back" : "Load more";
+    private string MoreLabel => L[_unavailable ? "TryAgain" : _bounded ? "SearchFurther" : "LoadMore"].Value;
+
+    // "Showing the first 3 matches: searched back to 2 Mar 2026; ...", or "No matches so far: ..." while none were found.
+    private string BoundedText(DateTimeOffset searched) => _items?.Count switch
+    {
+        null or 0 => L["BoundedNone", "", Reader.Date(searched)].Value,
+        1 => L["BoundedOne", 1.ToString(CultureInfo.CurrentCulture), Reader.Date(searched)].Value,
+        var n => L["BoundedMany", n.Value.ToString("N0", CultureInfo.CurrentCulture), Reader.Date(searched)].Value,
+    };
 
     public void Dispose()
     {

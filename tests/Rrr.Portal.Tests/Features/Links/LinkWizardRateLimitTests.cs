@@ -6,6 +6,7 @@ using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Portal.Features.Links;
 using Rrr.Portal.Tests.Features.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Links;
 
@@ -48,7 +49,7 @@ public sealed class LinkWizardRateLimitTests : IDisposable
         var identity = new FixedIdentity(xcnUserId);
         var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return new LinkWizardService(identity, api, db.Store.Intents, status, limiter, new PortalEvents(NullLogger<PortalEvents>.Instance), time, NullLogger<LinkWizardService>.Instance);
+        return new LinkWizardService(identity, api, db.Store.Intents, status, limiter, new PortalEvents(NullLogger<PortalEvents>.Instance), time, TestLocalizer.For<LinkWizardText>(), NullLogger<LinkWizardService>.Instance);
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class LinkWizardRateLimitTests : IDisposable
         var state = new LinkWizardState(LinkWizardStep.Start, LinkView.Unknown(Noah), Problem: LinkWizardProblem.TooManyTries,
             RetryAfter: TimeSpan.FromSeconds(41.2));
 
-        var message = LinkWizardMessages.Describe(state);
+        var message = LinkWizardMessages.Describe(state, TestLocalizer.For<LinkText>());
 
         Assert.NotNull(message);
         Assert.Equal("Too many tries. Wait 42 s, then try again.", message.Value.Text);

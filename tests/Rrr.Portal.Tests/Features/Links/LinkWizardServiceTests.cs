@@ -5,6 +5,7 @@ using Rrr.Core.Features.Links;
 using Rrr.Core.Features.Members;
 using Rrr.Core.Rrr.Links;
 using Rrr.Portal.Tests.Features.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Links;
 
@@ -29,7 +30,7 @@ public sealed class LinkWizardServiceTests : IDisposable
     {
         var status = new LinkStatusService(identity, api, db.Store.Links, time, NullLogger<LinkStatusService>.Instance);
         statuses.Add(status);
-        return (new LinkWizardService(identity, api, db.Store.Intents, status, limiter, events, time, NullLogger<LinkWizardService>.Instance), status);
+        return (new LinkWizardService(identity, api, db.Store.Intents, status, limiter, events, time, TestLocalizer.For<LinkWizardText>(), NullLogger<LinkWizardService>.Instance), status);
     }
 
     [Fact]

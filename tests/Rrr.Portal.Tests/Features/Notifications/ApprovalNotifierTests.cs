@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rrr.Core.Features.Approvals;
 using Rrr.Core.Features.Notifications;
+using Rrr.Portal.Components;
 using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Tests.Features.Approvals;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Notifications;
 
@@ -65,7 +67,7 @@ public sealed class ApprovalNotifierTests : ApprovalTestBase
         Assert.Equal(
             new Dictionary<string, string> { ["request_kind"] = "adjustment", ["request_id"] = request.Request.Id, ["subject_id"] = "xcn_u_1001" },
             graceWaits.Values);
-        Assert.Equal("An adjustment request waits for your approval", NotificationText.Describe(graceWaits));
+        Assert.Equal("An adjustment request waits for your approval", NotificationText.Describe(graceWaits, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
         Assert.Equal("admin/approvals", NotificationText.Href(graceWaits));
 
         await engine.ApproveAsync(request.Request.Id, "grace", 1, Ct);
@@ -73,7 +75,7 @@ public sealed class ApprovalNotifierTests : ApprovalTestBase
 
         var decided = Assert.Single(await InboxAsync("ada", 1));
         Assert.Equal((NotificationKinds.ApprovalDecided, "approved"), (decided.Kind, decided.Values["decision"]));
-        Assert.Equal("Your adjustment request was approved", NotificationText.Describe(decided));
+        Assert.Equal("Your adjustment request was approved", NotificationText.Describe(decided, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
         Assert.Equal("admin/adjustments", NotificationText.Href(decided));
         Assert.Single(await InboxAsync("grace", 1)); // an approval while still pending tells nobody anything new
         Assert.Single(added);
@@ -94,7 +96,7 @@ public sealed class ApprovalNotifierTests : ApprovalTestBase
         Assert.Equal(2, (await InboxAsync("grace", 2)).Count); // the edit voided grace's approval: asked again
         await engine.RejectAsync(request.Request.Id, "hugo", "Ticket 4411 says 25, not 250", Ct);
         var rejected = Assert.Single(await InboxAsync("ada", 1));
-        Assert.Equal("Your adjustment request was rejected", NotificationText.Describe(rejected));
+        Assert.Equal("Your adjustment request was rejected", NotificationText.Describe(rejected, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
         Assert.DoesNotContain(rejected.Values.Values, v => v.Contains("4411", StringComparison.Ordinal));
         await notifier.StopAsync(Ct);
     }
@@ -105,7 +107,7 @@ public sealed class ApprovalNotifierTests : ApprovalTestBase
         var decided = new Notification("n1", NotificationRecipient.Admin("ada"), NotificationKinds.ApprovalDecided,
             new Dictionary<string, string> { ["request_kind"] = "promotion", ["subject_id"] = "promo_1", ["decision"] = "rejected" }, T0);
 
-        Assert.Equal("Your promotion was rejected", NotificationText.Describe(decided));
+        Assert.Equal("Your promotion was rejected", NotificationText.Describe(decided, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
         Assert.Equal("admin/promotions/promo_1", NotificationText.Href(decided));
     }
 }

@@ -6,8 +6,10 @@ using Rrr.Core.Features;
 using Rrr.Core.Features.Notifications;
 using Rrr.Core.Features.Wallet;
 using Rrr.Core.Rrr.Wallet;
+using Rrr.Portal.Components;
 using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Tests.Features.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Notifications;
 
@@ -63,7 +65,7 @@ public sealed class ExpiryReminderTests : IDisposable
         Assert.Equal(NotificationKinds.PointsExpiring, reminder.Kind);
         Assert.Equal("300", reminder.Values["points"]);
         Assert.Equal(expires, DateTimeOffset.Parse(reminder.Values["expires_at"], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("300 points expire on 21 Dec 2026", NotificationText.Describe(reminder));
+        Assert.Equal("300 points expire on 21 Dec 2026", NotificationText.Describe(reminder, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
         Assert.Single(added); // told live once, to the member's open pages
     }
 

@@ -15,6 +15,7 @@ using Rrr.Core.Features.Notifications;
 using Rrr.Core.Features.Webhooks;
 using Rrr.Core.Rrr.Links;
 using Rrr.Portal.Auth;
+using Rrr.Portal.Components;
 using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Hosting;
 using Rrr.Portal.Tests.Features.Wallet;
@@ -97,9 +98,9 @@ public sealed class NotificationTests : PortalComponentTest
         Assert.Equal(NotificationKinds.PointsPending, pending.Kind);
         Assert.Equal((NotificationKinds.LinkLinked, "xcn:xcn_u_1002"), (linked.Kind, linked.Recipient.Key));
         Assert.Null(NotificationRules.For(new RrrEvent("evt_5", RrrEventTypes.PromotionStatusChanged, null, new Dictionary<string, object?>()), null, T0));
-        Assert.Equal("Luna sent you 50 points", NotificationText.Describe(received, "Luna"));
-        Assert.Equal("A model sent you 50 points", NotificationText.Describe(received));
-        Assert.Equal("40 points pending", NotificationText.Describe(pending));
+        Assert.Equal("Luna sent you 50 points", NotificationText.Describe(received, TestLocalizer.For<NotificationWords>(), new ReaderTime(), "Luna"));
+        Assert.Equal("A model sent you 50 points", NotificationText.Describe(received, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
+        Assert.Equal("40 points pending", NotificationText.Describe(pending, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
     }
 
     [Fact]
@@ -171,6 +172,41 @@ public sealed class NotificationTests : PortalComponentTest
         bell.WaitForAssertion(() => Assert.Equal(0, Count(bell)));
         Assert.All(page.FindAll("[data-testid=notification-row]"), row => Assert.Equal("true", row.GetAttribute("data-read")));
         Assert.Equal(1, await db.Store.Notifications.CountUnreadAsync([NotificationRecipient.RrrMember("rrr_m_1001")], Ct));
+    }
+
+    [Fact]
+    public async Task InSpanish_TheInboxAndTheBell_SpeakSpanish_WithSpanishNumbersAndDates()
+    {
+        UseCulture("es");
+        var oli = NotificationRecipient.RrrMember("rrr_m_1003");
+        await db.Store.Notifications.AddAsync(new Notification("n1", oli, NotificationKinds.PointsPosted, new Dictionary<string, string> { ["points"] = "1250" }, T0), Ct);
+        await db.Store.Notifications.AddAsync(new Notification("n2", oli, NotificationKinds.PointsExpiring,
+            new Dictionary<string, string> { ["points"] = "300", ["expires_at"] = "2026-12-21T00:00:00Z" }, T0.AddMinutes(1)), Ct);
+        await db.Store.Notifications.AddAsync(new Notification("n3", oli, NotificationKinds.AwardReceived,
+            new Dictionary<string, string> { ["points"] = "50", ["model_xcn_user_id"] = "xcn_u_2001" }, T0.AddMinutes(2)), Ct);
+        var bell = Render<NotificationBell>();
+        var page = Render<NotificationsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=notification-row]").Count));
+        Assert.Equal(["Luna te envió 50 puntos", "300 puntos caducan el 21 dic 2026", "1.250 puntos abonados"],
+            page.FindAll("[data-testid=notification-text]").Select(e => e.TextContent.Trim()));
+        Assert.Equal("3 sin leer.", page.Find("[data-testid=notifications-unread]").TextContent.Trim());
+        Assert.Contains("1 mar 2026, 12:02 UTC", page.Find("[data-testid=notification-row]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Marcar todo como leído", page.Find("[data-testid=notifications-mark-all]").TextContent.Trim());
+        Assert.Equal("Marcar como leída: Luna te envió 50 puntos", page.Find("[data-testid=notification-mark-read]").GetAttribute("aria-label"));
+        bell.WaitForAssertion(() => Assert.Equal("Notificaciones, 3 sin leer", bell.Find("[data-testid=notification-bell]").GetAttribute("aria-label")));
+    }
+
+    [Fact]
+    public void TheBell_SaysHowManyAreUnread_InItsName()
+    {
+        var bell = Render<NotificationBell>();
+        bell.WaitForAssertion(() => Assert.Equal("true", bell.Find("[data-testid=notification-count]").GetAttribute("data-counted")));
+        Assert.Equal("Notifications", bell.Find("[data-testid=notification-bell]").GetAttribute("aria-label"));
+
+        bus.Publish(new RrrFact(AwardToOli("evt_c", 10, intent: "ai_none"), Applied: true));
+
+        bell.WaitForAssertion(() => Assert.Equal("Notifications, 1 unread", bell.Find("[data-testid=notification-bell]").GetAttribute("aria-label")));
     }
 
     protected override void Dispose(bool disposing)

@@ -1,6 +1,8 @@
 using Rrr.Core.Features.Webhooks;
 using Rrr.Portal.Components;
+using Rrr.Portal.Features.Notifications;
 using Rrr.Portal.Features.Wallet;
+using Rrr.Portal.Tests.Support;
 
 namespace Rrr.Portal.Tests.Features.Wallet;
 
@@ -34,13 +36,13 @@ public sealed class TimeTextTests
     {
         var data = new Dictionary<string, object?> { ["points"] = points, ["status"] = status };
 
-        Assert.Equal(expected, WalletEventMessages.Describe(new RrrEvent("evt", type, null, data)));
+        Assert.Equal(expected, WalletEventMessages.Describe(new RrrEvent("evt", type, null, data), TestLocalizer.For<NotificationWords>(), new ReaderTime()));
     }
 
     [Fact]
     public void PromotionEvents_DoNotTouchThePanel()
     {
         Assert.False(WalletEventMessages.Refreshes(RrrEventTypes.PromotionStatusChanged));
-        Assert.Null(WalletEventMessages.Describe(new RrrEvent("evt", RrrEventTypes.PromotionStatusChanged, null, new Dictionary<string, object?>())));
+        Assert.Null(WalletEventMessages.Describe(new RrrEvent("evt", RrrEventTypes.PromotionStatusChanged, null, new Dictionary<string, object?>()), TestLocalizer.For<NotificationWords>(), new ReaderTime()));
     }
 }

@@ -120,4 +120,29 @@ public sealed class TransactionHistoryTests : PortalComponentTest
             db.Dispose();
         }
     }
+
+    [Fact]
+    public void InSpanish_TheTableSpeaksSpanish_WithSpanishDatesAndNumbers()
+    {
+        UseCulture("es");
+        wallets.Ledgers["rrr_m_1001"] =
+        [
+            new LedgerEntry("le_1", LedgerEntryType.Earn, 1250, LedgerEntryStatus.Pending, new DateTimeOffset(2026, 3, 21, 14, 5, 0, TimeSpan.Zero), "ref_1", null),
+            new LedgerEntry("le_2", LedgerEntryType.RedemptionCommit, -300, LedgerEntryStatus.Posted, new DateTimeOffset(2026, 3, 20, 9, 0, 0, TimeSpan.Zero), "ref_2", null),
+        ];
+
+        var cut = Render<TransactionHistory>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=history-row]").Count));
+        Assert.Contains("Historial de movimientos", cut.Markup, StringComparison.Ordinal);
+        var first = cut.FindAll("[data-testid=history-row]")[0].TextContent;
+        Assert.Contains("21 mar 2026", first, StringComparison.Ordinal);
+        Assert.Contains("14:05 UTC", first, StringComparison.Ordinal);
+        Assert.Contains("Puntos ganados", first, StringComparison.Ordinal);
+        Assert.Contains("Pendiente", first, StringComparison.Ordinal);
+        Assert.Contains("+1.250", first, StringComparison.Ordinal);
+        Assert.Contains("-300", cut.FindAll("[data-testid=history-row]")[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("Canjeados", cut.FindAll("[data-testid=history-row]")[1].TextContent, StringComparison.Ordinal);
+        Assert.Equal("Aplicar", cut.Find("[data-testid=history-filter-apply]").TextContent.Trim());
+    }
 }
