@@ -7,7 +7,7 @@ namespace Rrr.E2E.Journeys;
 
 /// <summary>
 /// A Spanish browser gets the points panel, the app bar and the menu in Spanish with Spanish numbers; the member
-/// switches to English and back, and the choice outlives a reload. (First slice: the other pages are still English.)
+/// switches to English and back, and the choice outlives a reload. Every other page in both languages: EveryPageJourneyTests.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class LanguageJourneyTests(PortalFixture fixture) : PortalTestBase(fixture)
