@@ -29,6 +29,9 @@ public static class AdjustmentRefusals
         ["Only an approved request is posted to RRR."] = "RefusedNotApproved",
     };
 
+    /// <summary>The Core sentences this knows, for the test that keeps them in step with Core's source.</summary>
+    internal static IReadOnlyCollection<string> KnownSentences => Known.Keys;
+
     /// <summary>The words for a refusal whose <see cref="RrrResult{T}.Message"/> is set; <paramref name="member"/> is the XCN user id the request names.</summary>
     public static string Explain(string code, string message, string? member, IStringLocalizer<AdjustmentText> l)
     {
