@@ -33,7 +33,7 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
         await Expect(row).ToContainTextAsync("xcn_u_9001");
         await Expect(row).ToContainTextAsync("1 XCN admin");
         await Expect(row.GetByTestId("queue-progress")).ToHaveTextAsync("0 of 1 XCN");
-        await Expect(row.GetByTestId("queue-open")).ToHaveAttributeAsync("href", "admin/adjustments");
+        await Expect(row.GetByTestId("queue-open")).ToHaveAttributeAsync("href", "admin/adjustments?request=" + Uri.EscapeDataString(mine));
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Check approval chain" }).ClickAsync();
         await Expect(Page.GetByTestId("chain-result")).ToContainTextAsync(new Regex(@"^\s*Chain intact: [\d,]+ records? verified\.\s*$"));
@@ -57,8 +57,11 @@ public sealed class ApprovalsQueueJourneyTests(PortalFixture fixture) : PortalTe
         var waiting = grace.Locator("[data-testid=notification-row][data-kind=approval_waiting]").First;
         await Expect(waiting).ToContainTextAsync("An adjustment request waits for your approval");
         await Expect(waiting.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "admin/approvals");
-        await grace.GotoAsync("/admin/adjustments");
+        // She follows the queue's deep link: the adjustments page shows that request and nothing else.
+        await grace.GotoAsync("/admin/adjustments?request=" + Uri.EscapeDataString(mine));
         await BrowserFixture.WaitForInteractiveAsync(grace);
+        await Expect(grace.GetByTestId("one-request")).ToBeVisibleAsync();
+        await Expect(grace.GetByTestId("adjustment-status")).ToHaveCountAsync(1);
         var label = $"+50 points for xcn_u_1001 ({_ticket})";
         await grace.GetByRole(AriaRole.Button, new() { Name = "Reject " + label, Exact = true }).ClickAsync();
         await grace.GetByLabel("Reason to reject " + label).FillAsync("E2E clean-up");

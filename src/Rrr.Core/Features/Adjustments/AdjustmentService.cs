@@ -50,6 +50,17 @@ public sealed class AdjustmentService(
     public Task<RrrResult<IReadOnlyList<AdjustmentView>>> ListAsync(CancellationToken cancellationToken) =>
         RrrResult.CallAsync(() => ListCoreAsync(cancellationToken));
 
+    /// <summary>One request, wherever it stands in the list (a deep link from the queue or a notification); refused as not found when there is none.</summary>
+    public Task<RrrResult<AdjustmentView>> GetAsync(string requestId, CancellationToken cancellationToken) =>
+        RrrResult.CallAsync(async () =>
+        {
+            await RequireAdminAsync(cancellationToken);
+            var view = await engine.GetAsync(requestId, cancellationToken);
+            return view.Request.Kind == AdjustmentPolicy.Kind
+                ? ToView(view)
+                : throw new ApprovalRuleException(ApprovalErrors.NotFound, "No such adjustment request.");
+        });
+
     private async Task<AdjustmentView> RequestCoreAsync(AdjustmentForm form, CancellationToken cancellationToken)
     {
         var adminId = await RequireAdminAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Rrr.Core.Features.Approvals;
 using Rrr.Portal.Features.Approvals;
 
 namespace Rrr.Portal.Features.Adjustments;
@@ -29,18 +30,50 @@ public sealed partial class AdjustmentsPage
 
     protected override async Task OpenAsync() => _adminId = await Adjustments.CurrentAdminIdAsync(Stop.Token);
 
+    /// <summary>One request only (the approvals queue's and notifications' deep link); the whole list when absent.</summary>
+    [SupplyParameterFromQuery(Name = "request")]
+    public string? RequestId { get; set; }
+
+    private string? _loadedFor;
+    private bool _requestMissing;
+
+    private bool OneRequest => !string.IsNullOrWhiteSpace(RequestId);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // The same page instance follows a link from one request to the whole list (or another request).
+        if (_items is not null && _loadedFor != RequestId)
+        {
+            await ReloadAsync();
+        }
+    }
+
     protected override async Task LoadAsync()
     {
-        var result = await Adjustments.ListAsync(Stop.Token);
+        _loadedFor = RequestId;
+        _requestMissing = false;
+        var result = OneRequest ? await OneAsync(RequestId!.Trim()) : await Adjustments.ListAsync(Stop.Token);
         if (result.IsOk)
         {
             _items = Keep(result.Value);
+            _loadError = null;
+        }
+        else if (result.Is(ApprovalErrors.NotFound))
+        {
+            _items = [];
+            _requestMissing = true;
             _loadError = null;
         }
         else
         {
             _loadError = L["LoadError"];
         }
+    }
+
+    private async Task<RrrResult<IReadOnlyList<AdjustmentView>>> OneAsync(string requestId)
+    {
+        var one = await Adjustments.GetAsync(requestId, Stop.Token);
+        return one.IsOk ? RrrResult.Ok<IReadOnlyList<AdjustmentView>>([one.Value]) : one.Failed<IReadOnlyList<AdjustmentView>>();
     }
 
     private void FilterChanged(string value) => _filter = value ?? "";

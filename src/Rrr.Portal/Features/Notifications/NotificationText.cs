@@ -54,6 +54,8 @@ public static class NotificationText
         NotificationKinds.ApprovalWaiting => "admin/approvals",
         NotificationKinds.ApprovalDecided when Value(notification.Values, "request_kind") == "promotion" && Value(notification.Values, "subject_id") is { Length: > 0 } id
             => "admin/promotions/" + Uri.EscapeDataString(id),
+        NotificationKinds.ApprovalDecided when Value(notification.Values, "request_id") is { Length: > 0 } requestId
+            => Approvals.ApprovalKinds.AdjustmentPage(requestId),
         NotificationKinds.ApprovalDecided => "admin/adjustments",
         _ => null,
     };

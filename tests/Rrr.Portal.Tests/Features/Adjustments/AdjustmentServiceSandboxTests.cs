@@ -82,6 +82,22 @@ public sealed class AdjustmentServiceSandboxTests(ContractSandbox rrr) : IClassF
     }
 
     [Fact]
+    public async Task Get_FindsOneRequestById_AndRefusesAnUnknownIdOrAnotherKind()
+    {
+        var member = await rrr.LinkNewUserAsync();
+        var request = await As(Ada).RequestAsync(Form(member.XcnUserId, 20), Ct).Ok();
+        var promotion = await engine.CreateAsync("promotion", "prm_1", "{}", new ApprovalPolicy(2, true), Ada, Ct);
+
+        var found = await As(Grace).GetAsync(request.Id, Ct).Ok();
+        var unknown = await service.GetAsync("apr_does_not_exist", Ct).Refused();
+        var otherKind = await service.GetAsync(promotion.Request.Id, Ct).Refused();
+
+        Assert.Equal(ApprovalErrors.NotFound, otherKind.Code);
+        Assert.Equal((request.Id, member.XcnUserId, 20L), (found.Id, found.Payload.XcnUserId, found.Payload.Points));
+        Assert.Equal(ApprovalErrors.NotFound, unknown.Code);
+    }
+
+    [Fact]
     public async Task ThreeHundred_WaitsForASecondDistinctAdmin_ThenIsPosted()
     {
         var member = await rrr.LinkNewUserAsync();

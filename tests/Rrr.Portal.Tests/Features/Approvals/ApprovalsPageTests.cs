@@ -88,7 +88,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
         var promotion = await _engine.CreateAsync("promotion", "prm_42", "{}", new ApprovalPolicy(2, true), "xcn_u_9001", Ct);
         await _engine.ApproveAsync(promotion.Request.Id, "xcn_u_9002", 1, Ct);
         _time.Advance(TimeSpan.FromMinutes(1));
-        await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
+        var waiting = await _engine.CreateAsync("adjustment", "xcn_u_1001", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
         var decided = await _engine.CreateAsync("adjustment", "xcn_u_1003", "{}", new ApprovalPolicy(1, false), "xcn_u_9002", Ct);
         await _engine.ApproveAsync(decided.Request.Id, "xcn_u_9003", 1, Ct);
 
@@ -100,7 +100,7 @@ public sealed class ApprovalsPageTests : PortalComponentTest, IAsyncLifetime
         Assert.Equal(["1 of 2 XCN", "0 of 1 XCN"], page.FindAll("[data-testid=queue-progress]").Select(c => c.TextContent));
         Assert.Contains("2 distinct XCN admins + 1 RRR admin", page.Markup, StringComparison.Ordinal);
         Assert.Contains("xcn_u_9001", page.Markup, StringComparison.Ordinal);
-        Assert.Equal(["admin/promotions/prm_42", "admin/adjustments"], page.FindAll("[data-testid=queue-open]").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["admin/promotions/prm_42", "admin/adjustments?request=" + waiting.Request.Id], page.FindAll("[data-testid=queue-open]").Select(a => a.GetAttribute("href")));
         Assert.Empty(page.FindAll("[data-testid=queue-next]"));
     }
 

@@ -76,7 +76,7 @@ public sealed class ApprovalNotifierTests : ApprovalTestBase
         var decided = Assert.Single(await InboxAsync("ada", 1));
         Assert.Equal((NotificationKinds.ApprovalDecided, "approved"), (decided.Kind, decided.Values["decision"]));
         Assert.Equal("Your adjustment request was approved", NotificationText.Describe(decided, TestLocalizer.For<NotificationWords>(), new ReaderTime()));
-        Assert.Equal("admin/adjustments", NotificationText.Href(decided));
+        Assert.Equal("admin/adjustments?request=" + request.Request.Id, NotificationText.Href(decided));
         Assert.Single(await InboxAsync("grace", 1)); // an approval while still pending tells nobody anything new
         Assert.Single(added);
         await notifier.StopAsync(Ct);
